@@ -1,0 +1,26 @@
+"""Signal receivers for the site plugin. Receivers are module-level: Pelican holds them weakly."""
+
+import logging
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+
+class UnsafeSettingsError(Exception):
+    """The settings would publish unescaped user input."""
+
+
+def check_autoescape(pelican):
+    """Fail the build when Jinja autoescape is off: every template relies on it."""
+    env = pelican.settings.get("JINJA_ENVIRONMENT", {})
+    if env.get("autoescape") is not True:
+        raise UnsafeSettingsError(
+            "JINJA_ENVIRONMENT['autoescape'] must be True: Rapport's templates print "
+            "names, tweets and other third-party text and rely on Jinja to escape it. "
+            "Set JINJA_ENVIRONMENT = {'autoescape': True, ...} in pelicanconf.py."
+        )
+
+
+def register():
+    signals.initialized.connect(check_autoescape)

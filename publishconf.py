@@ -1,0 +1,21 @@
+"""Pelican settings for publishing: `invoke publish`, `invoke gh-pages` and CI.
+
+SITEURL comes from the environment so that the same repository deploys anywhere:
+    SITEURL=https://you.github.io/blog invoke publish
+"""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = os.environ.get("SITEURL", "").rstrip("/")
+if not SITEURL:
+    raise SystemExit(
+        "publishconf.py: SITEURL is not set. Set it to the address the site will "
+        "live at, e.g. SITEURL=https://you.github.io/blog invoke publish"
+    )
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True
