@@ -1,0 +1,261 @@
+"""Rapport's tasks. `invoke --list` shows them; `invoke --help TASK` explains one.
+
+The pelican-quickstart names (clean, build, rebuild, regenerate, serve, reserve, preview,
+livereload, publish, gh-pages) behave as Pelican users expect; `post.new`, `people.*`,
+`tweets.*`, `check`, `bench`, `test` and `lint` are Rapport's own.
+"""
+
+import datetime
+import importlib
+import os
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Collection, task
+from invoke.exceptions import Exit
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from rapport_site.build import BuildFailed, output_path  # noqa: E402
+from rapport_site.build import build as run_pelican  # noqa: E402
+
+SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+POSTS = ROOT / "content" / "posts"
+HOST, PORT = "127.0.0.1", 8000
+
+
+def _overrides(output):
+    return {"OUTPUT_PATH": str(Path(output).resolve())} if output else {}
+
+
+def _build(settings_file, output=None, overrides=None, quiet=False):
+    settings = {**_overrides(output), **(overrides or {})}
+    _maybe_fetch_tweets(settings_file, settings)
+    try:
+        seconds, warnings = run_pelican(settings_file, settings)
+    except BuildFailed as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
+    out = output_path(settings_file, settings)
+    if not quiet:
+        pages = sum(1 for p in out.rglob("*.html"))
+        print(
+            f"Built {pages} pages into {out} in {seconds:.2f} s"
+            f"{f' with {warnings} warning(s)' if warnings else ''}."
+        )
+    return out
+
+
+def _maybe_fetch_tweets(settings_file, settings):
+    """TWEETS_FETCH_ON_BUILD: top up the tweet store first; any failure is only a warning."""
+    try:
+        hook = importlib.import_module("rapport_tweets.hooks")
+    except ModuleNotFoundError:
+        return
+    hook.fetch_before_build(settings_file, settings)
+
+
+@task(help={"output": "Folder to clean (default: the OUTPUT_PATH of pelicanconf.py)."})
+def clean(c, output=None):
+    """Remove the generated site and Pelican's content cache."""
+    out = Path(output) if output else output_path(SETTINGS)
+    for folder in (out, ROOT / "cache"):
+        if folder.is_dir():
+            shutil.rmtree(folder)
+            print(f"Removed {folder}")
+
+
+@task(help={"output": "Write the site here instead of output/."})
+def build(c, output=None):
+    """Build the site with pelicanconf.py (local URLs, drafts previewable)."""
+    out = _build(SETTINGS, output)
+    print(f"Serve it with `invoke serve`, then open http://{HOST}:{PORT}/ ({out}).")
+
+
+@task(help={"output": "Write the site here instead of output/."})
+def rebuild(c, output=None):
+    """Clean, then build from scratch."""
+    clean(c, output)
+    build(c, output)
+
+
+@task
+def regenerate(c):
+    """Rebuild whenever content, theme or settings change (Pelican's autoreload)."""
+    _pelican(c, f"-r -s {SETTINGS}", cache=True)
+
+
+@task(help={"port": f"Port to listen on (default {PORT}).", "bind": "Address to bind."})
+def serve(c, port=PORT, bind=HOST):
+    """Serve output/ at http://127.0.0.1:8000/ (Pelican's server; Ctrl+C stops it)."""
+    out = output_path(SETTINGS)
+    if not out.is_dir():
+        raise Exit(
+            f"Error: {out} does not exist yet. Run `invoke build` first.", code=1
+        )
+    _pelican(c, f"-l -s {SETTINGS} -p {int(port)} -b {shlex.quote(bind)}")
+
+
+@task(help={"port": f"Port to listen on (default {PORT})."})
+def reserve(c, port=PORT):
+    """Build, then serve."""
+    build(c)
+    serve(c, port)
+
+
+@task(help={"output": "Write the site here instead of output/."})
+def preview(c, output=None):
+    """Build with publishconf.py (absolute URLs, real domain), as CI does; needs SITEURL."""
+    _build(PUBLISH_SETTINGS, output)
+
+
+@task(help={"port": f"Port to listen on (default {PORT})."})
+def livereload(c, port=PORT):
+    """Build, serve, and reload the browser whenever content, theme or settings change."""
+    from livereload import Server
+
+    build(c)
+    server = Server()
+    watched = [
+        ROOT / "content",
+        ROOT / "theme",
+        ROOT / "plugins",
+        ROOT / "data",
+        SETTINGS,
+    ]
+
+    def rebuild_quietly():
+        try:
+            _build(
+                SETTINGS, overrides={"LOAD_CONTENT_CACHE": True, "CACHE_CONTENT": True}
+            )
+        except Exit as exc:
+            print(exc.message)
+
+    for path in watched:
+        server.watch(str(path), rebuild_quietly)
+    server.serve(host=HOST, port=int(port), root=str(output_path(SETTINGS)))
+
+
+@task(help={"output": "Write the site here instead of output/."})
+def publish(c, output=None):
+    """Build with publishconf.py; upload with rsync when PUBLISH_TARGET is set."""
+    out = _build(PUBLISH_SETTINGS, output)
+    target = os.environ.get("PUBLISH_TARGET")
+    if not target:
+        print(
+            f"Built {out} for publishing. No upload target is configured, so nothing "
+            "was uploaded. Set PUBLISH_TARGET=user@host:/var/www/site to upload with "
+            "rsync, run `invoke gh-pages`, or push to main and let the GitHub Pages "
+            "workflow deploy it."
+        )
+        return
+    if not shutil.which("rsync"):
+        raise Exit("Error: rsync is not installed; install it to publish to a server.")
+    c.run(
+        f"rsync -avc --delete {shlex.quote(str(out))}/ {shlex.quote(target)}", pty=False
+    )
+
+
+@task(
+    name="gh-pages",
+    help={"push": "Also push the gh-pages branch to origin (default: only commit it)."},
+)
+def gh_pages(c, push=False):
+    """Build with publishconf.py and commit output/ to the gh-pages branch (ghp-import)."""
+    out = _build(PUBLISH_SETTINGS)
+    flags = "-p " if push else ""
+    c.run(
+        f"{shlex.quote(sys.executable)} -m ghp_import -n -b gh-pages "
+        f"-m 'Publish site' {flags}{shlex.quote(str(out))}"
+    )
+    print(
+        "Committed the site to the gh-pages branch"
+        + (" and pushed it." if push else ".")
+    )
+
+
+def _pelican(c, args, cache=False):
+    extra = " -e LOAD_CONTENT_CACHE=true CACHE_CONTENT=true" if cache else ""
+    c.run(
+        f"{shlex.quote(sys.executable)} -m pelican {ROOT / 'content'} {args} --fatal errors{extra}",
+        pty=False,
+    )
+
+
+# --- posts -------------------------------------------------------------------
+
+
+@task(
+    name="new",
+    help={
+        "title": "The post's title, in quotes.",
+        "category": "Category (default: Networking).",
+        "tags": "Comma-separated tags.",
+        "date": "Date as YYYY-MM-DD (default: today).",
+    },
+)
+def post_new(c, title, category="Networking", tags="", date=None):
+    """Create a draft post in content/posts/ with a metadata skeleton; never overwrites."""
+    from rapport_site.posts import PostError, new_post
+
+    try:
+        day = datetime.date.fromisoformat(date) if date else datetime.date.today()
+    except ValueError:
+        raise Exit(
+            f"Error: --date {date!r} is not a date; use YYYY-MM-DD.", code=1
+        ) from None
+    try:
+        path = new_post(POSTS, title, day, category=category, tags=tags)
+    except PostError as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
+    print(
+        f"Created {path.relative_to(ROOT)}. It is a draft until you remove `Status: draft`."
+    )
+
+
+# --- quality -----------------------------------------------------------------
+
+
+@task(help={"args": "Extra arguments for pytest, e.g. -k people."})
+def test(c, args=""):
+    """Run the whole test suite (browser tests included when Chromium is installed)."""
+    c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
+
+
+@task
+def lint(c):
+    """Check style with ruff (lint and format)."""
+    c.run(f"{shlex.quote(sys.executable)} -m ruff check .", pty=False)
+    c.run(f"{shlex.quote(sys.executable)} -m ruff format --check .", pty=False)
+
+
+post = Collection("post")
+post.add_task(post_new)
+
+ns = Collection(
+    clean,
+    build,
+    rebuild,
+    regenerate,
+    serve,
+    reserve,
+    preview,
+    livereload,
+    publish,
+    gh_pages,
+    test,
+    lint,
+    post,
+)
+
+# Each plugin ships its own task collection; the bench has its own too.
+for name, module in (
+    ("people", "rapport_people.tasks"),
+    ("tweets", "rapport_tweets.tasks"),
+):
+    if (ROOT / "plugins" / module.replace(".", "/")).with_suffix(".py").exists():
+        ns.add_collection(importlib.import_module(module).ns, name=name)
