@@ -220,10 +220,18 @@ def post_new(c, title, category="Networking", tags="", date=None):
 # --- quality -----------------------------------------------------------------
 
 
-@task(help={"args": "Extra arguments for pytest, e.g. -k people."})
-def test(c, args=""):
-    """Run the whole test suite (browser tests included when Chromium is installed)."""
-    c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
+@task(
+    help={
+        "args": "Extra arguments for pytest, e.g. -k people.",
+        "jobs": "Parallel pytest workers (default: one per core; 0 runs serially).",
+    }
+)
+def test(c, args="", jobs=None):
+    """Run lint and the whole test suite (browser tests too when Chromium is installed)."""
+    lint(c)
+    workers = "auto" if jobs is None else str(int(jobs))
+    parallel = "" if workers == "0" else f"-n {workers} "
+    c.run(f"{shlex.quote(sys.executable)} -m pytest {parallel}{args}", pty=False)
 
 
 @task
@@ -252,10 +260,19 @@ ns = Collection(
     post,
 )
 
-# Each plugin ships its own task collection; the bench has its own too.
-for name, module in (
-    ("people", "rapport_people.tasks"),
-    ("tweets", "rapport_tweets.tasks"),
-):
-    if (ROOT / "plugins" / module.replace(".", "/")).with_suffix(".py").exists():
-        ns.add_collection(importlib.import_module(module).ns, name=name)
+# Each plugin ships its own task collection; the site audit and the bench have theirs.
+_COLLECTIONS = (
+    ("people", "rapport_people.tasks", ROOT / "plugins/rapport_people/tasks.py"),
+    ("tweets", "rapport_tweets.tasks", ROOT / "plugins/rapport_tweets/tasks.py"),
+    (None, "rapport_site.tasks", ROOT / "plugins/rapport_site/tasks.py"),
+    (None, "bench.tasks", ROOT / "bench/tasks.py"),
+)
+for _name, _module, _path in _COLLECTIONS:
+    if not _path.exists():
+        continue
+    _sub = importlib.import_module(_module).ns
+    if _name:
+        ns.add_collection(_sub, name=_name)
+    else:  # top-level tasks such as `check` and `bench`
+        for _task in _sub.tasks.values():
+            ns.add_task(_task)
