@@ -1,0 +1,59 @@
+"""The contact log: people pages for listed people, a privacy audit of every build.
+
+Receivers are module-level functions: Pelican (blinker) holds them weakly. Signals stay
+connected for the life of the process, so each receiver first checks that this plugin is
+enabled for the build at hand.
+"""
+
+from pelican import signals
+
+from . import settings as defaults
+from .audit import PrivacyAuditError, audit_build, audit_site
+from .generator import PeopleGenerator
+from .model import PeopleError, PeopleInvalid, PersonFileError
+
+__all__ = [
+    "PeopleError",
+    "PeopleGenerator",
+    "PeopleInvalid",
+    "PersonFileError",
+    "PrivacyAuditError",
+    "audit_site",
+    "register",
+]
+
+
+def _enabled(settings):
+    return any(
+        str(p).rsplit(".", 1)[-1] == __name__ for p in settings.get("PLUGINS") or ()
+    )
+
+
+def configure(pelican):
+    """Fill in our defaults and keep every reader away from the person files."""
+    if not _enabled(pelican.settings):
+        return
+    for name, value in defaults.DEFAULTS.items():
+        pelican.settings.setdefault(name, value)
+    # A person file read as an article or copied as a static file would publish its
+    # private: mapping; exclude the folder whatever ARTICLE_PATHS and STATIC_PATHS say.
+    people_path = pelican.settings["PEOPLE_PATH"]
+    for name in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+        excludes = list(pelican.settings.get(name) or [])
+        if people_path not in excludes:
+            pelican.settings[name] = [*excludes, people_path]
+
+
+def get_generators(pelican):
+    return PeopleGenerator if _enabled(pelican.settings) else None
+
+
+def finalized(pelican):
+    if _enabled(pelican.settings):
+        audit_build(pelican)
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.get_generators.connect(get_generators)
+    signals.finalized.connect(finalized)

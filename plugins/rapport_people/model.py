@@ -1,0 +1,814 @@
+"""Parse and validate person files: YAML front matter, a Markdown body, a private overlay.
+
+A person file is `<people dir>/<slug>.md`; its `private:` mapping may also live in
+`<private dir>/<slug>.yml` (the overlay, git-ignored), merged in here. Every problem
+becomes a `PersonFileError` naming the file, the line (when YAML knows it), the field
+and the fix; the checker collects all of them instead of stopping at the first.
+Values under `private:` are never quoted in an error: errors end up in CI logs.
+"""
+
+import calendar
+import datetime as dt
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+import yaml
+
+PUBLIC_FIELDS = (
+    "name",
+    "twitter",
+    "website",
+    "met",
+    "where",
+    "tags",
+    "rel",
+    "highlights",
+)
+KNOWN_FIELDS = (*PUBLIC_FIELDS, "listed", "consent", "private")
+# Private keys with a meaning for the tasks; any other private key is the owner's own.
+PRIVATE_KEYS = ("email", "notes", "keep_in_touch", "log")
+LOG_KEYS = ("date", "via", "note")
+# XFN 1.1 values, without "me" (a person in the contact log is never the owner).
+XFN_VALUES = (
+    "contact", "acquaintance", "friend", "met", "co-worker", "colleague",
+    "co-resident", "neighbor", "child", "parent", "sibling", "spouse", "kin",
+    "muse", "crush", "date", "sweetheart",
+)  # fmt: skip
+DEFAULT_REL = ("met",)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+INTERVAL_RE = re.compile(r"^(\d{1,4})\s*([dwm])$")
+TWEET_ID_RE = re.compile(r"^\d{1,20}$")
+TWEET_URL_RE = re.compile(
+    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[A-Za-z0-9_]{1,15}"
+    r"/status(?:es)?/(\d{1,20})(?:[/?#].*)?$"
+)
+MONTHS = calendar.month_name
+
+
+class PeopleError(Exception):
+    """Base class of every error of the people plugin."""
+
+
+class PersonFileError(PeopleError):
+    """One problem in one person or overlay file."""
+
+    def __init__(self, path, problem, fix, *, field=None, line=None):
+        self.path, self.problem, self.fix = str(path), problem, fix
+        self.field, self.line = field, line
+        super().__init__(str(self))
+
+    def __str__(self):
+        where = self.path
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field is not None:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.problem} {self.fix}"
+
+
+class PeopleInvalid(PeopleError):
+    """One or more person files are invalid; `problems` holds every one."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = "1 problem" if count == 1 else f"{count} problems"
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{head} in the contact log:\n{lines}")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day (`met: 2013`, `2013-04`, ...)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def iso(self):
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    @property
+    def display(self):
+        if self.day:
+            return f"{self.day} {MONTHS[self.month]} {self.year}"
+        if self.month:
+            return f"{MONTHS[self.month]} {self.year}"
+        return str(self.year)
+
+    @property
+    def first_day(self):
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def sort_key(self):
+        return (self.year, self.month or 0, self.day or 0)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """`keep_in_touch: 8w`: a count of days, weeks or months."""
+
+    count: int
+    unit: str  # "d", "w" or "m"
+
+    def after(self, day):
+        """The date `self` after `day`; months keep the day of the month when they can."""
+        if self.unit == "d":
+            return day + dt.timedelta(days=self.count)
+        if self.unit == "w":
+            return day + dt.timedelta(weeks=self.count)
+        months = day.month - 1 + self.count
+        year, month = day.year + months // 12, months % 12 + 1
+        return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+    def __str__(self):
+        return f"{self.count}{self.unit}"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    date: dt.date
+    via: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A validated person file. Holds private data: never hand it to a template."""
+
+    slug: str
+    source: str
+    name: str
+    twitter: str | None = None
+    website: str | None = None
+    met: PartialDate | None = None
+    where: str | None = None
+    tags: tuple = ()
+    rel: tuple = DEFAULT_REL
+    highlights: tuple = ()
+    listed: bool = False
+    consent: str | None = None
+    body: str = ""
+    private: dict = field(default_factory=dict, compare=False, hash=False)
+    keep_in_touch: Interval | None = None
+    log: tuple = ()
+    overlay: str | None = None
+
+
+# YAML without implicit timestamps: dates stay text so that we validate them ourselves
+# (PyYAML would turn 2013-13-01 into a ValueError with no line number).
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
+    yaml_implicit_resolvers: ClassVar[dict] = {
+        first: [(tag, rx) for tag, rx in resolvers if not tag.endswith(":timestamp")]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def _yaml_fix(problem):
+    if "'@'" in problem or "'`'" in problem:
+        return (
+            "Quote the value or drop the leading @: a YAML value cannot start with @, "
+            'e.g. twitter: adaexample or twitter: "@adaexample".'
+        )
+    return (
+        "Check the indentation and quoting on that line: quote text that contains "
+        "': ' or ' #', or starts with [, {, &, * or !."
+    )
+
+
+def load_yaml(path, text, line_offset):
+    """Parse YAML text; return (data, {key path: line}, problems).
+
+    `line_offset` is the file line of the YAML's first line, so that every line we
+    report is a line of the file the owner edits.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + line_offset if mark else None
+        problem = exc.problem or exc.context or "is not valid YAML"
+        return (
+            None,
+            {},
+            [
+                PersonFileError(
+                    path, f"invalid YAML: {problem}.", _yaml_fix(problem), line=line
+                )
+            ],
+        )
+    except yaml.YAMLError as exc:
+        return (
+            None,
+            {},
+            [PersonFileError(path, f"invalid YAML: {exc}.", _yaml_fix(str(exc)))],
+        )
+    finally:
+        loader.dispose()
+    lines, problems = {}, []
+    if node is not None:
+        _walk_nodes(path, node, line_offset, (), lines, problems)
+    return data, lines, problems
+
+
+def _walk_nodes(path, node, offset, keypath, lines, problems):
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            here = (*keypath, key)
+            line = key_node.start_mark.line + offset
+            if key in seen:
+                problems.append(
+                    PersonFileError(
+                        path,
+                        "appears twice.",
+                        "Keep one of the two lines: YAML would silently keep the last.",
+                        field=_dotted(here),
+                        line=line,
+                    )
+                )
+            seen.add(key)
+            lines.setdefault(here, line)
+            _walk_nodes(path, value_node, offset, here, lines, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            here = (*keypath, index)
+            lines[here] = item.start_mark.line + offset
+            _walk_nodes(path, item, offset, here, lines, problems)
+
+
+def _dotted(keypath):
+    out = ""
+    for part in keypath:
+        out += (
+            f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        )
+    return out
+
+
+def _did_you_mean(key, choices, cutoff=0.6):
+    close = difflib.get_close_matches(str(key), choices, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def split_front_matter(path, text):
+    """Return (yaml text, body, problems) of a person file."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return (
+            None,
+            "",
+            [
+                PersonFileError(
+                    path,
+                    "the file does not start with a YAML front matter block.",
+                    "Put '---' on the first line, the fields (name: ...) below it, then "
+                    "'---' again before the blurb.",
+                    line=1,
+                )
+            ],
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            body = "\n".join(lines[index + 1 :]).strip()
+            return "\n".join(lines[1:index]), body, []
+    return (
+        None,
+        "",
+        [
+            PersonFileError(
+                path,
+                "the front matter block is never closed.",
+                "Add a line '---' after the last field, before the blurb.",
+                line=1,
+            )
+        ],
+    )
+
+
+def parse_date(value):
+    """Return a PartialDate for YYYY-MM-DD, YYYY-MM or YYYY, or None when invalid."""
+    if isinstance(value, dt.date):
+        return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    match = DATE_RE.match(str(value).strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    if not 1900 <= year <= 2100:
+        return None
+    return PartialDate(year, month, day)
+
+
+def parse_full_date(value):
+    """Return a datetime.date for YYYY-MM-DD, or None."""
+    parsed = parse_date(value)
+    return parsed.first_day if parsed and parsed.day else None
+
+
+def parse_handle(value):
+    """Return the handle without its @, or None when it is not a valid handle."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    handle = str(value).strip()
+    handle = handle[1:] if handle.startswith("@") else handle
+    return handle if HANDLE_RE.match(handle) else None
+
+
+def parse_highlight(value):
+    """Return the tweet id (digits) of an id or a tweet URL, or None."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value).strip()
+    if TWEET_ID_RE.match(text):
+        return text
+    match = TWEET_URL_RE.match(text)
+    return match.group(1) if match else None
+
+
+def parse_interval(value):
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    match = INTERVAL_RE.match(str(value).strip().lower())
+    if not match or int(match.group(1)) == 0:
+        return None
+    return Interval(int(match.group(1)), match.group(2))
+
+
+_UNSAFE_URL_CHARS = re.compile(r"[\s\"'<>\\`]")
+
+
+def valid_website(value):
+    """The address if it is http(s) with a host and nothing that could break out of
+    an attribute, else None."""
+    if not isinstance(value, str) or _UNSAFE_URL_CHARS.search(value.strip()):
+        return None
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+class _FileChecker:
+    """Validates one mapping of one file, collecting every problem."""
+
+    def __init__(self, path, lines):
+        self.path, self.lines, self.problems = path, lines, []
+
+    def add(self, keypath, problem, fix):
+        keypath = keypath if isinstance(keypath, tuple) else (keypath,)
+        line = None
+        for end in range(len(keypath), 0, -1):
+            line = self.lines.get(keypath[:end])
+            if line is not None:
+                break
+        self.problems.append(
+            PersonFileError(self.path, problem, fix, field=_dotted(keypath), line=line)
+        )
+
+    def text(self, data, key, required=False):
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.add(key, "is missing.", f"Add a line such as: {key}: Ada Example")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.add(key, "must be text.", f"Write it on one line: {key}: some text")
+            return None
+        value = str(value).strip()
+        if required and not value:
+            self.add(key, "is empty.", f"Write it on one line: {key}: Ada Example")
+            return None
+        return value or None
+
+    def parsed(self, data, key, parse, problem, fix):
+        """data[key] through `parse` (None means invalid); None when absent or invalid."""
+        value = data.get(key)
+        if value is None:
+            return None
+        result = parse(value)
+        if result is None:
+            self.add(key, f"'{value}' {problem}", fix)
+        return result
+
+    def text_list(self, data, key, example):
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            self.add(key, "must be a list.", f"Write it in brackets: {key}: {example}")
+            return None
+        out = []
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.add(
+                    (key, index), "must be a word or a short phrase.",
+                    f"Write it in brackets: {key}: {example}",
+                )  # fmt: skip
+            elif str(item).strip():
+                out.append(str(item).strip())
+        return tuple(out)
+
+
+def _check_person_fields(checker, data):
+    """Validate the top-level fields; return the keyword arguments of a Person."""
+    for key in data:
+        if key not in KNOWN_FIELDS:
+            guess = _did_you_mean(key, KNOWN_FIELDS)
+            hint = f"Did you mean '{guess}'? Rename it" if guess else "Remove it"
+            checker.add(
+                str(key), "is not a field of a person file.",
+                f"{hint}; the fields are: {', '.join(KNOWN_FIELDS)}.",
+            )  # fmt: skip
+    out = {"name": checker.text(data, "name", required=True)}
+    out["twitter"] = checker.parsed(
+        data, "twitter", parse_handle, "is not an X/Twitter handle.",
+        "Use 1 to 15 letters, digits or underscores, e.g. twitter: adaexample.",
+    )  # fmt: skip
+    out["website"] = checker.parsed(
+        data, "website", valid_website,
+        "must be an http:// or https:// address with no spaces or quotes.",
+        "Write the full address, e.g. website: https://ada.example",
+    )  # fmt: skip
+    out["met"] = checker.parsed(
+        data, "met", parse_date, "is not a date.",
+        "Write YYYY-MM-DD, YYYY-MM or YYYY, e.g. met: 2013-04-16.",
+    )  # fmt: skip
+    out["where"] = checker.text(data, "where")
+    out["tags"] = checker.text_list(data, "tags", "[law, marketing]") or ()
+    rel = checker.text_list(data, "rel", "[met, colleague]")
+    if rel is not None:
+        for index, value in enumerate(rel):
+            if value not in XFN_VALUES:
+                guess = _did_you_mean(value, XFN_VALUES)
+                hint = f"Did you mean '{guess}'? " if guess else ""
+                checker.add(
+                    ("rel", index),
+                    f"'{value}' is not an XFN relationship.",
+                    f"{hint}Use values from: {', '.join(XFN_VALUES)}.",
+                )
+        out["rel"] = tuple(dict.fromkeys(rel)) or DEFAULT_REL
+    highlights = data.get("highlights")
+    if highlights is not None:
+        if not isinstance(highlights, list):
+            checker.add(
+                "highlights", "must be a list.",
+                "Write it in brackets: highlights: [1626922779105759235]",
+            )  # fmt: skip
+        else:
+            ids = []
+            for index, item in enumerate(highlights):
+                tweet_id = parse_highlight(item)
+                if tweet_id is None:
+                    checker.add(
+                        ("highlights", index),
+                        f"'{item}' is not a tweet id or a tweet address.",
+                        "Use the digits of the id or the full address, e.g. "
+                        "https://x.com/samsample/status/1626922779105759235.",
+                    )
+                else:
+                    ids.append(tweet_id)
+            out["highlights"] = tuple(dict.fromkeys(ids))
+    listed = data.get("listed", False)
+    if not isinstance(listed, bool):
+        checker.add(
+            "listed", "must be true or false.", "Write listed: true or listed: false."
+        )
+        listed = False
+    out["listed"] = listed
+    out["consent"] = checker.text(data, "consent")
+    if listed and not out["consent"]:
+        checker.add(
+            "consent",
+            "is required because listed is true.",
+            "Record how and when they agreed to be listed, e.g. consent: 2013-04-20, "
+            "by email; or set listed: false.",
+        )
+    return out
+
+
+def _check_private(checker, private, prefix):
+    """Validate a private mapping (from the person file or an overlay)."""
+    if not isinstance(private, dict):
+        checker.add(
+            prefix or "private",
+            "must be a mapping of private fields.",
+            "Indent the private fields under it, e.g. email: ..., notes: ..., log: [...].",
+        )
+        return {}
+    for key in private:
+        if key == "private" and not prefix:
+            checker.add(
+                "private",
+                "an overlay holds the private fields themselves.",
+                "Remove the 'private:' line and move its fields to the top level.",
+            )
+        elif key not in PRIVATE_KEYS:
+            guess = _did_you_mean(key, ("keep_in_touch", "log"), cutoff=0.8)
+            if guess:
+                checker.add(
+                    (*prefix, str(key)), f"looks like a misspelt '{guess}'.",
+                    f"Rename it to '{guess}'.",
+                )  # fmt: skip
+    keep = private.get("keep_in_touch")
+    if keep is not None and parse_interval(keep) is None:
+        checker.add(
+            (*prefix, "keep_in_touch"),
+            "is not a number of days, weeks or months.",
+            "Write a number and d, w or m, e.g. keep_in_touch: 30d, 8w or 3m.",
+        )
+    log = private.get("log")
+    if log is not None and not isinstance(log, list):
+        checker.add(
+            (*prefix, "log"), "must be a list of entries.",
+            "Write one '- {date: 2013-04-16, via: coffee, note: ...}' line per entry.",
+        )  # fmt: skip
+    elif log:
+        for index, entry in enumerate(log):
+            _check_log_entry(checker, entry, (*prefix, "log", index))
+    return private
+
+
+def _check_log_entry(checker, entry, keypath):
+    example = "- {date: 2013-04-16, via: coffee, note: Met at the Old Bank}"
+    if not isinstance(entry, dict):
+        checker.add(
+            keypath, "must be a mapping with date, via and note.", f"Write {example}"
+        )
+        return
+    for key in entry:
+        if key not in LOG_KEYS:
+            guess = _did_you_mean(key, LOG_KEYS)
+            if guess:
+                hint = f"Did you mean '{guess}'? A log entry has date, via and note."
+            elif " " in str(key) or entry[key] is None:
+                hint = "If it is part of the note, quote the note: inside { } a comma starts a new field."
+            else:
+                hint = "A log entry has date, via and note."
+            checker.add((*keypath, str(key)), "is not a field of a log entry.", hint)
+    if parse_full_date(entry.get("date")) is None:
+        checker.add(
+            (*keypath, "date"),
+            "is missing or not a full date." if "date" in entry else "is missing.",
+            "Write the day of the contact as YYYY-MM-DD, e.g. date: 2013-04-16.",
+        )
+    via = entry.get("via")
+    if not isinstance(via, str) or not via.strip():
+        checker.add(
+            (*keypath, "via"),
+            "is missing or empty.",
+            "Say how you were in touch, e.g. via: coffee, email, twitter, call or ask.",
+        )
+    if "note" in entry and not isinstance(entry["note"], str | int | float | None):
+        checker.add((*keypath, "note"), "must be text.", "Write the note on one line.")
+
+
+def _log_entries(private):
+    entries = []
+    for entry in private.get("log") or ():
+        entries.append(
+            LogEntry(
+                date=parse_full_date(entry["date"]),
+                via=entry["via"].strip().lower(),
+                note="" if entry.get("note") is None else str(entry["note"]),
+            )
+        )
+    return tuple(sorted(entries, key=lambda e: e.date))
+
+
+def merge_private(base, overlay):
+    """The overlay wins key by key, except `log`, whose entries are added together."""
+    merged = dict(base)
+    for key, value in overlay.items():
+        if (
+            key == "log"
+            and isinstance(value, list)
+            and isinstance(merged.get("log"), list)
+        ):
+            merged["log"] = [*merged["log"], *value]
+        else:
+            merged[key] = value
+    return merged
+
+
+def overlay_path(private_dir, slug):
+    return os.path.join(private_dir, f"{slug}.yml") if private_dir else None
+
+
+def read_overlay(path):
+    """Parse one overlay file; return (private mapping, problems)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return {}, [_not_utf8(path)]
+    data, lines, problems = load_yaml(path, text, line_offset=1)
+    if problems:
+        return {}, problems
+    if data is None:
+        return {}, []
+    checker = _FileChecker(path, lines)
+    private = _check_private(checker, data, ())
+    return (private if not checker.problems else {}), checker.problems
+
+
+def _not_utf8(path):
+    return PersonFileError(path, "is not UTF-8 text.", "Save the file as UTF-8.")
+
+
+def check_person(path, private_dir=None):
+    """Parse and validate one person file; return (Person or None, problems)."""
+    path = str(path)
+    slug = Path(path).stem
+    problems = []
+    if not SLUG_RE.match(slug):
+        problems.append(
+            PersonFileError(
+                path,
+                "the file name is not a valid slug.",
+                "Rename it with lowercase letters, digits and dashes, e.g. ada-example.md.",
+            )
+        )
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [*problems, _not_utf8(path)]
+    yaml_text, body, split_problems = split_front_matter(path, text)
+    if split_problems:
+        return None, problems + split_problems
+    data, lines, yaml_problems = load_yaml(path, yaml_text, line_offset=2)
+    problems += yaml_problems
+    if data is None and not yaml_problems:
+        data = {}
+    if not isinstance(data, dict):
+        if not yaml_problems:
+            problems.append(
+                PersonFileError(
+                    path,
+                    "the front matter is not a list of fields.",
+                    "Write one 'field: value' per line, starting with name: ...",
+                    line=2,
+                )
+            )
+        return None, problems
+    checker = _FileChecker(path, lines)
+    fields = _check_person_fields(checker, data)
+    private = {}
+    if data.get("private") is not None:
+        private = _check_private(checker, data["private"], ("private",))
+    problems += checker.problems
+    overlay = overlay_path(private_dir, slug)
+    if overlay and os.path.isfile(overlay):
+        extra, overlay_problems = read_overlay(overlay)
+        problems += overlay_problems
+        private = merge_private(private, extra)
+    else:
+        overlay = None
+    if problems:
+        return None, problems
+    person = Person(
+        slug=slug,
+        source=path,
+        body=body,
+        private=private,
+        keep_in_touch=parse_interval(private.get("keep_in_touch")),
+        log=_log_entries(private),
+        overlay=overlay,
+        **{k: v for k, v in fields.items() if v is not None},
+    )
+    return person, []
+
+
+def read_person(path, private_dir=None):
+    """Parse one person file, raising PeopleInvalid with all its problems."""
+    person, problems = check_person(path, private_dir)
+    if problems:
+        raise PeopleInvalid(problems)
+    return person
+
+
+@dataclass
+class People:
+    """Every person of the contact log, plus overlays whose person file is gone."""
+
+    persons: list
+    orphan_overlays: dict  # slug -> private mapping
+    problems: list
+
+    @property
+    def listed(self):
+        return [p for p in self.persons if p.listed]
+
+    @property
+    def unlisted(self):
+        return [p for p in self.persons if not p.listed]
+
+
+_cache = {}
+
+
+def _stamp(*paths):
+    out = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+            out.append((stat.st_mtime_ns, stat.st_size))
+        except (OSError, TypeError):
+            out.append(None)
+    return tuple(out)
+
+
+def _check_person_cached(path, private_dir):
+    # Warm rebuilds (`invoke regenerate`) run in one process: reparse only what changed.
+    stamp = (private_dir, _stamp(path, overlay_path(private_dir, Path(path).stem)))
+    hit = _cache.get(path)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    result = check_person(path, private_dir)
+    _cache[path] = (stamp, result)
+    return result
+
+
+def person_files(people_dir):
+    """Every `*.md` under the people folder, in a stable order."""
+    if not os.path.isdir(people_dir):
+        return []
+    return sorted(str(p) for p in Path(people_dir).rglob("*.md") if p.is_file())
+
+
+def check_people(people_dir, private_dir=None):
+    """Parse every person file and overlay, collecting every problem (never raises)."""
+    persons, problems, by_slug, by_handle = [], [], {}, {}
+    files = person_files(people_dir)
+    for path in files:
+        person, file_problems = _check_person_cached(path, private_dir)
+        problems += file_problems
+        if person is None:
+            continue
+        if person.slug in by_slug:
+            problems.append(
+                PersonFileError(
+                    path,
+                    f"the slug '{person.slug}' is already used by {by_slug[person.slug]}.",
+                    "Rename one of the two files: the file name is the page address.",
+                )
+            )
+            continue
+        handle = person.twitter.lower() if person.twitter else None
+        if handle and handle in by_handle:
+            problems.append(
+                PersonFileError(
+                    path,
+                    f"the handle '{person.twitter}' is already used by {by_handle[handle]}.",
+                    "Keep one person per handle: merge the two files.",
+                    field="twitter",
+                )
+            )
+            continue
+        by_slug[person.slug] = path
+        if handle:
+            by_handle[handle] = path
+        persons.append(person)
+    orphans, stems = {}, {Path(path).stem for path in files}
+    if private_dir and os.path.isdir(private_dir):
+        for path in sorted(Path(private_dir).glob("*.yml")):
+            if path.stem not in stems:
+                private, overlay_problems = read_overlay(str(path))
+                problems += overlay_problems
+                orphans[path.stem] = private
+    persons.sort(key=lambda p: p.slug)
+    return People(persons, orphans, problems)
+
+
+def load_people(people_dir, private_dir=None):
+    """Parse the whole contact log, raising PeopleInvalid listing every problem."""
+    people = check_people(people_dir, private_dir)
+    if people.problems:
+        raise PeopleInvalid(people.problems)
+    return people

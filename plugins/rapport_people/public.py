@@ -1,0 +1,124 @@
+"""The public projection of a person: the only view of a person that templates get.
+
+`project()` copies an explicit allowlist of fields (`PUBLIC_FIELDS` of model.py plus the
+rendered blurb); adding something to a page means adding it here, in one reviewed place.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+from .model import PUBLIC_FIELDS
+
+# What a blurb may contain once rendered. No img: a picture from another host is a
+# third-party request; no iframe, script, style or event handler attributes.
+BLURB_TAGS = {
+    "p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br",
+    "h2", "h3", "h4", "abbr", "del", "ins", "sup", "sub", "hr", "dl", "dt", "dd",
+}  # fmt: skip
+BLURB_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+BLURB_URL_SCHEMES = {"http", "https", "mailto"}
+_SPACE = re.compile(r"\s+")
+_markdown = markdown.Markdown(
+    extensions=["markdown.extensions.extra"], output_format="html"
+)
+
+
+def render_blurb(text):
+    """Render a blurb's Markdown and sanitise it with nh3; return Markup."""
+    if not text.strip():
+        return Markup("")
+    _markdown.reset()
+    rendered = _markdown.convert(text)
+    clean = nh3.clean(
+        rendered,
+        tags=BLURB_TAGS,
+        attributes=BLURB_ATTRIBUTES,
+        url_schemes=BLURB_URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+    )
+    return Markup(clean)
+
+
+def summarise(blurb_html, limit):
+    """First paragraph of the rendered blurb as plain text, cut at a word."""
+    first = str(blurb_html).split("</p>", 1)[0]
+    text = html.unescape(nh3.clean(first, tags=set()))
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+    return cut + "…"
+
+
+@dataclass(frozen=True)
+class PublicPerson:
+    """What a page may show about a listed person. Built only by `project()`."""
+
+    slug: str
+    url: str
+    name: str
+    twitter: str | None
+    website: str | None
+    met: object  # model.PartialDate or None
+    where: str | None
+    tags: tuple
+    rel: tuple
+    highlights: tuple
+    blurb: Markup
+    summary: str
+
+    @property
+    def twitter_url(self):
+        return f"https://x.com/{self.twitter}" if self.twitter else None
+
+    @property
+    def website_label(self):
+        """The website without scheme or trailing slash, for link text."""
+        if not self.website:
+            return None
+        label = re.sub(r"^https?://(www\.)?", "", self.website)
+        return label.rstrip("/")
+
+    @property
+    def rel_value(self):
+        return " ".join(self.rel)
+
+    def jsonld(self, siteurl=""):
+        """A schema.org Person, for `|tojson` inside <script type="application/ld+json">."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Person",
+            "name": self.name,
+            "url": f"{siteurl}/{self.url}",
+        }
+        same_as = [u for u in (self.website, self.twitter_url) if u]
+        if same_as:
+            data["sameAs"] = same_as
+        if self.summary:
+            data["description"] = self.summary
+        if self.tags:
+            data["knowsAbout"] = list(self.tags)
+        return data
+
+
+def project(person, url, summary_length=160):
+    """Build the PublicPerson of a listed person from the allowlist, and nothing else."""
+    if not person.listed:
+        raise ValueError(
+            f"{person.source}: an unlisted person has no public projection"
+        )
+    public = {name: getattr(person, name) for name in PUBLIC_FIELDS}
+    blurb = render_blurb(person.body)
+    return PublicPerson(
+        slug=person.slug,
+        url=url,
+        blurb=blurb,
+        summary=summarise(blurb, summary_length),
+        **public,
+    )
