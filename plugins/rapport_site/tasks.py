@@ -1,0 +1,63 @@
+"""The site's own tasks: `invoke check`, an audit of the built site."""
+
+from pathlib import Path
+
+from invoke import Collection, task
+from invoke.exceptions import Exit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings(settings_file, output):
+    from pelican.settings import read_settings
+
+    path = Path(settings_file) if settings_file else ROOT / "pelicanconf.py"
+    if not path.is_file():
+        raise Exit(f"Error: no settings file {path}; pass --settings FILE.", code=1)
+    override = {"OUTPUT_PATH": str(Path(output).resolve())} if output else {}
+    try:
+        return read_settings(str(path), override=override)
+    except SystemExit as exc:  # publishconf.py refuses to load without SITEURL
+        raise Exit(f"Error: {exc}", code=1) from None
+
+
+@task(
+    help={
+        "output": "The built site to audit (default: OUTPUT_PATH of the settings).",
+        "settings": "Settings the site was built with (default: pelicanconf.py); "
+        "its SITEURL and FEED_DOMAIN say which absolute links are the site's own. "
+        "After `invoke publish`, pass publishconf.py (with SITEURL set).",
+        "skip": "Comma-separated checks to leave out: third-party, inline-code, "
+        "links, html5, xml, metadata, privacy.",
+        "limit": "Show at most this many problems per check (0: all; default 50).",
+    }
+)
+def check(c, output=None, settings=None, skip="", limit=50):
+    """Audit the built site: third-party requests, inline code, broken links and
+    anchors, HTML5 validity, XML, page metadata and the privacy audit. Exits 1 on any
+    problem."""
+    from .check import run_checks
+    from .check_report import render
+
+    conf = _settings(settings, output)
+    out = Path(conf["OUTPUT_PATH"])
+    if not out.is_dir():
+        raise Exit(
+            f"Error: {out} does not exist; build the site first (`invoke build`).",
+            code=1,
+        )
+    names = [name.strip() for name in skip.split(",") if name.strip()]
+    try:
+        report = run_checks(out, conf, skip=names)
+    except ValueError as exc:
+        raise Exit(f"Error: --skip: {exc}.", code=1) from None
+    render(report, limit=int(limit))
+    if not report.ok:
+        raise Exit(
+            "Error: the site check failed; fix the problems listed above, rebuild and "
+            "run `invoke check` again.",
+            code=1,
+        )
+
+
+ns = Collection(check)
