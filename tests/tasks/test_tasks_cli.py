@@ -1,0 +1,254 @@
+"""The invoke tasks and bootstrap.py, run as a user runs them: as subprocesses."""
+
+import datetime
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+INVOKE = Path(sys.executable).parent / "invoke"
+# What a copy of the repository needs for the tasks to run.
+REPO_PARTS = (
+    "tasks.py",
+    "pelicanconf.py",
+    "publishconf.py",
+    "plugins",
+    "content",
+    "theme",
+)
+
+
+def run(args, cwd=ROOT, env=None, timeout=300):
+    full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+    for name in ("SITEURL", "PUBLISH_TARGET"):
+        full_env.pop(name, None)
+    full_env.update(env or {})
+    return subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def output_of(result):
+    return result.stdout + result.stderr
+
+
+@pytest.fixture
+def repo_copy(tmp_path):
+    """A throwaway copy of the repository, so tasks that write content/ touch only it."""
+    copy = tmp_path / "repo"
+    copy.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in REPO_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, copy / part, ignore=ignore)
+        else:
+            shutil.copy2(source, copy / part)
+    real_posts = sorted(p.name for p in (ROOT / "content/posts").iterdir())
+    yield copy
+    # The task wrote into the copy, never into the repository's own content/.
+    assert sorted(p.name for p in (ROOT / "content/posts").iterdir()) == real_posts
+
+
+# --- build and publish ---------------------------------------------------------------
+
+
+def test_invoke_build_writes_the_site_where_asked(tmp_path):
+    out = tmp_path / "site"
+    result = run([INVOKE, "build", "--output", out])
+    assert result.returncode == 0, output_of(result)
+    assert (out / "index.html").is_file()
+    assert (out / "sitemap.xml").is_file()
+    assert str(out) in result.stdout
+    assert "Traceback" not in output_of(result)
+
+
+def test_invoke_publish_without_siteurl_says_what_to_set(tmp_path):
+    out = tmp_path / "site"
+    result = run([INVOKE, "publish", "--output", out])
+    assert result.returncode != 0
+    assert "SITEURL" in output_of(result)
+    assert "Traceback" not in output_of(result)
+    assert not (out / "index.html").exists()
+
+
+def test_invoke_publish_without_a_target_builds_and_uploads_nothing(tmp_path):
+    out = tmp_path / "site"
+    result = run(
+        [INVOKE, "publish", "--output", out], env={"SITEURL": "https://example.org"}
+    )
+    assert result.returncode == 0, output_of(result)
+    assert "nothing was uploaded" in result.stdout
+    assert "PUBLISH_TARGET" in result.stdout
+    canonical = (out / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/">' in canonical
+
+
+# --- post.new --------------------------------------------------------------------
+
+
+def new_post(repo, *args):
+    return run([INVOKE, "post.new", *args], cwd=repo)
+
+
+def test_post_new_creates_a_dated_draft(repo_copy):
+    before = set((repo_copy / "content/posts").iterdir())
+    result = new_post(repo_copy, "Coffee with a stranger", "--date", "2020-02-29")
+    assert result.returncode == 0, output_of(result)
+    created = set((repo_copy / "content/posts").iterdir()) - before
+    assert [p.name for p in created] == ["2020-02-29-coffee-with-a-stranger.md"]
+    text = created.pop().read_text(encoding="utf-8")
+    header = dict(line.split(": ", 1) for line in text.split("\n\n", 1)[0].splitlines())
+    assert header["Title"] == "Coffee with a stranger"
+    assert header["Date"].startswith("2020-02-29")
+    assert header["Slug"] == "coffee-with-a-stranger"
+    assert header["Status"] == "draft"
+    assert {"Category", "Tags", "Summary"} <= set(header)
+    assert "2020-02-29-coffee-with-a-stranger.md" in result.stdout
+
+
+def test_post_new_dates_the_post_today_by_default(repo_copy):
+    days = {datetime.date.today().isoformat()}
+    result = new_post(repo_copy, "Today's post")
+    days.add(datetime.date.today().isoformat())  # in case midnight passed meanwhile
+    assert result.returncode == 0, output_of(result)
+    created = list((repo_copy / "content/posts").glob("*-todays-post.md"))
+    assert len(created) == 1
+    assert created[0].name[:10] in days
+
+
+def test_post_new_with_a_taken_title_gets_a_unique_slug(repo_copy):
+    posts = repo_copy / "content/posts"
+    first = new_post(repo_copy, "Same title", "--date", "2021-01-01")
+    second = new_post(repo_copy, "Same title", "--date", "2021-01-01")
+    assert first.returncode == 0 and second.returncode == 0, output_of(second)
+    assert (posts / "2021-01-01-same-title.md").is_file()
+    second_file = posts / "2021-01-01-same-title-2.md"
+    assert second_file.is_file()
+    assert "Slug: same-title-2" in second_file.read_text(encoding="utf-8")
+
+
+def test_post_new_does_not_reuse_a_slug_of_the_sample_posts(repo_copy):
+    result = new_post(repo_copy, "Following up", "--date", "2013-05-10")
+    assert result.returncode == 0, output_of(result)
+    assert (repo_copy / "content/posts/2013-05-10-following-up-2.md").is_file()
+
+
+def test_post_new_never_overwrites_an_existing_file(repo_copy):
+    posts = repo_copy / "content/posts"
+    # The file name is free by slug (its own Slug: differs), but the file exists.
+    existing = posts / "2022-03-04-a-plain-title.md"
+    original = "Title: Mine\nSlug: something-else\n\nMy words, not to be lost.\n"
+    existing.write_text(original, encoding="utf-8")
+    result = new_post(repo_copy, "A plain title", "--date", "2022-03-04")
+    assert result.returncode != 0
+    assert "already exists" in output_of(result)
+    assert "Traceback" not in output_of(result)
+    assert existing.read_text(encoding="utf-8") == original
+
+
+def test_post_new_refuses_a_title_without_letters(repo_copy):
+    before = sorted((repo_copy / "content/posts").iterdir())
+    result = new_post(repo_copy, "!!!")
+    assert result.returncode != 0
+    assert "slug" in output_of(result)
+    assert sorted((repo_copy / "content/posts").iterdir()) == before
+
+
+def test_post_new_refuses_a_bad_date(repo_copy):
+    result = new_post(repo_copy, "Dated", "--date", "next tuesday")
+    assert result.returncode != 0
+    assert "YYYY-MM-DD" in output_of(result)
+    assert not list((repo_copy / "content/posts").glob("*dated*"))
+
+
+# --- help text ---------------------------------------------------------------------
+
+TASK_LINE = re.compile(r"^  (\S+)")
+
+
+def task_names():
+    result = run([INVOKE, "--list"])
+    assert result.returncode == 0, output_of(result)
+    names = [
+        m.group(1)
+        for line in result.stdout.splitlines()
+        if (m := TASK_LINE.match(line))
+    ]
+    return names
+
+
+def help_problems(name):
+    result = run([INVOKE, "--help", name])
+    if result.returncode != 0:
+        return [f"{name}: `invoke --help {name}` exits {result.returncode}"]
+    text = result.stdout
+    problems = []
+    docstring = text.split("Docstring:", 1)[-1].split("Options:", 1)[0].strip()
+    if "Docstring:" not in text or docstring in ("", "none"):
+        problems.append(f"{name}: no docstring")
+    options = text.split("Options:", 1)[-1].splitlines()
+    for line in options:
+        if line.startswith("  -") and not re.search(r"\S\s{2,}\S", line.strip()):
+            problems.append(f"{name}: option without help: {line.strip()}")
+    return problems
+
+
+def test_every_task_has_help_text():
+    names = task_names()
+    for expected in (
+        "clean",
+        "build",
+        "rebuild",
+        "regenerate",
+        "serve",
+        "reserve",
+        "preview",
+        "livereload",
+        "publish",
+        "gh-pages",
+        "post.new",
+        "test",
+        "lint",
+    ):
+        assert expected in names, f"`invoke --list` lacks {expected}"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        problems = [p for found in pool.map(help_problems, names) for p in found]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_help_checker_catches_a_task_without_help(tmp_path):
+    (tmp_path / "tasks.py").write_text(
+        "from invoke import task\n\n@task\ndef bare(c, flag=False):\n    pass\n",
+        encoding="utf-8",
+    )
+    result = run([INVOKE, "--help", "bare"], cwd=tmp_path)
+    assert result.returncode == 0
+    assert "none" in result.stdout.split("Docstring:", 1)[1]
+    line = next(x for x in result.stdout.splitlines() if x.startswith("  -"))
+    assert not re.search(r"\S\s{2,}\S", line.strip())
+
+
+# --- bootstrap.py ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], [], ["build", "test"]])
+def test_bootstrap_with_a_bad_argument_prints_usage(args):
+    result = run([sys.executable, ROOT / "bootstrap.py", *args])
+    assert result.returncode != 0
+    assert "usage: python3 bootstrap.py build | test" in output_of(result)
+    assert "Traceback" not in output_of(result)
