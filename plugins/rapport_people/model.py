@@ -181,8 +181,8 @@ class _Loader(_BaseLoader):
     }
 
 
-def _yaml_fix(problem):
-    if "'@'" in problem or "'`'" in problem:
+def _yaml_fix(problem, line_text=""):
+    if "'@'" in problem or "'`'" in problem or re.search(r":\s+[@`]", line_text):
         return (
             "Quote the value or drop the leading @: a YAML value cannot start with @, "
             'e.g. twitter: adaexample or twitter: "@adaexample".'
@@ -207,12 +207,17 @@ def load_yaml(path, text, line_offset):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + line_offset if mark else None
         problem = exc.problem or exc.context or "is not valid YAML"
+        lines = text.split("\n")
+        line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
         return (
             None,
             {},
             [
                 PersonFileError(
-                    path, f"invalid YAML: {problem}.", _yaml_fix(problem), line=line
+                    path,
+                    f"invalid YAML: {problem}.",
+                    _yaml_fix(problem, line_text),
+                    line=line,
                 )
             ],
         )
@@ -622,12 +627,14 @@ def overlay_path(private_dir, slug):
     return os.path.join(private_dir, f"{slug}.yml") if private_dir else None
 
 
-def read_overlay(path):
-    """Parse one overlay file; return (private mapping, problems)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return {}, [_not_utf8(path)]
+def read_overlay(path, text=None):
+    """Parse one overlay file (or `text` meant for it); return (private, problems)."""
+    path = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return {}, [_not_utf8(path)]
     data, lines, problems = load_yaml(path, text, line_offset=1)
     if problems:
         return {}, problems
@@ -642,8 +649,12 @@ def _not_utf8(path):
     return PersonFileError(path, "is not UTF-8 text.", "Save the file as UTF-8.")
 
 
-def check_person(path, private_dir=None):
-    """Parse and validate one person file; return (Person or None, problems)."""
+def check_person(path, private_dir=None, text=None):
+    """Parse and validate one person file; return (Person or None, problems).
+
+    With `text`, validate that text as if it were the file (the tasks check an edit
+    before they write it).
+    """
     path = str(path)
     slug = Path(path).stem
     problems = []
@@ -655,10 +666,11 @@ def check_person(path, private_dir=None):
                 "Rename it with lowercase letters, digits and dashes, e.g. ada-example.md.",
             )
         )
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [*problems, _not_utf8(path)]
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            return None, [*problems, _not_utf8(path)]
     yaml_text, body, split_problems = split_front_matter(path, text)
     if split_problems:
         return None, problems + split_problems

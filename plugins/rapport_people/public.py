@@ -52,7 +52,10 @@ def summarise(blurb_html, limit):
     text = _SPACE.sub(" ", text).strip()
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+    cut = text[: limit - 1]
+    if text[limit - 1] != " ":  # the cut fell inside a word: drop that word
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.rstrip(" ,;:.-")
     return cut + "…"
 
 

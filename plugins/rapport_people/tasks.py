@@ -1,0 +1,451 @@
+"""`invoke people.*`: keep the contact log and keep in touch.
+
+The root tasks.py mounts `ns` as `people`. Tasks find the site's pelicanconf.py in the
+folder of the tasks.py that invoke loaded (`invoke -r <repo>`), else the current folder.
+"""
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import yaml
+from invoke import Collection, task
+from invoke.exceptions import Exit
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from . import settings as defaults
+from .model import (
+    check_people,
+    check_person,
+    overlay_path,
+    parse_date,
+    parse_full_date,
+    parse_handle,
+    read_overlay,
+)
+
+console = Console(highlight=False)
+
+
+# --- finding the site ---------------------------------------------------------------
+
+
+def _root(c):
+    prefix = getattr(c.config, "_project_prefix", None)
+    return Path(prefix) if prefix else Path.cwd()
+
+
+def site_settings(c):
+    """Pelican settings of the site (pelicanconf.py), with the people defaults."""
+    from pelican.settings import get_settings_from_file
+
+    root = _root(c)
+    conf = root / "pelicanconf.py"
+    if not conf.is_file():
+        raise Exit(
+            f"Error: no pelicanconf.py in {root}. Run the task from the site's folder "
+            "or point invoke at it: invoke -r path/to/site people.list",
+            code=1,
+        )
+    settings = defaults.resolve(get_settings_from_file(str(conf)))
+    for name in ("PATH", "PEOPLE_PRIVATE_PATH"):
+        if settings.get(name) and not os.path.isabs(settings[name]):
+            settings[name] = str(root / settings[name])
+    return settings
+
+
+def _load(c):
+    settings = site_settings(c)
+    people = check_people(defaults.people_dir(settings), defaults.private_dir(settings))
+    if people.problems:
+        for problem in people.problems:
+            console.print(str(problem), markup=False)
+        raise Exit(
+            f"Error: the contact log has {len(people.problems)} problem(s), listed "
+            "above. Fix them (invoke people.check shows them again) and retry.",
+            code=1,
+        )
+    return settings, people
+
+
+def _today(today):
+    if today is None:
+        return dt.date.today()
+    day = parse_full_date(today)
+    if day is None:
+        raise Exit(f"Error: --today '{today}' is not a date; write YYYY-MM-DD.", code=1)
+    return day
+
+
+# --- writing files safely -------------------------------------------------------------
+
+
+def _write_atomically(path, text, *, exclusive=False):
+    """Write through a temporary file; never truncate or (if exclusive) replace."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=".people-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if exclusive:
+            os.link(temp, path)  # fails if the file appeared meanwhile
+            os.unlink(temp)
+        else:
+            if os.path.exists(path):
+                os.chmod(temp, os.stat(path).st_mode & 0o7777)
+            os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def _yaml_value(text):
+    """`text` as a YAML scalar: plain when it reads back the same, else double-quoted."""
+    try:
+        if yaml.safe_load(f"k: {text}") == {"k": text} and not text.startswith("'"):
+            return text
+    except yaml.YAMLError:
+        pass
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def slugify(name):
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+# --- people.new ----------------------------------------------------------------------
+
+
+@task(
+    help={
+        "name": 'The person\'s name, e.g. "Ada Example" (the file name comes from it).',
+        "twitter": "Their X/Twitter handle, with or without the @.",
+        "met": "When you first met in person: YYYY-MM-DD, YYYY-MM or YYYY.",
+        "where": "Where or how you met, in a few words.",
+    }
+)
+def new(c, name, twitter=None, met=None, where=None):
+    """Create an unlisted person file in the contact log; never overwrites one."""
+    settings = site_settings(c)
+    name = name.strip()
+    slug = slugify(name)
+    if not slug:
+        raise Exit(
+            f"Error: cannot make a file name from '{name}'; use a name with letters.",
+            code=1,
+        )
+    if twitter is not None and parse_handle(twitter) is None:
+        raise Exit(
+            f"Error: '{twitter}' is not an X/Twitter handle (1 to 15 letters, digits or "
+            "underscores). Nothing was written.",
+            code=1,
+        )
+    if met is not None and parse_date(met) is None:
+        raise Exit(
+            f"Error: --met '{met}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY. "
+            "Nothing was written.",
+            code=1,
+        )
+    path = Path(defaults.people_dir(settings)) / f"{slug}.md"
+    if path.exists():
+        raise Exit(
+            f"Error: {path} already exists; nothing was written. Edit it, or pick "
+            "another name (the file name comes from the name).",
+            code=1,
+        )
+    lines = ["---", f"name: {_yaml_value(name)}"]
+    if twitter:
+        lines.append(f"twitter: {parse_handle(twitter)}")
+    if met:
+        lines.append(f"met: {parse_date(met).iso}")
+    if where:
+        lines.append(f"where: {_yaml_value(where.strip())}")
+    lines += [
+        "tags: []",
+        "# Set listed: true only once they agreed, and say how in consent:",
+        "listed: false",
+        "# consent: YYYY-MM-DD, by email",
+        "private:",
+        "  # keep_in_touch: 8w  # follow up every 30d, 8w or 3m (invoke people.due)",
+        "  log: []",
+        "---",
+        "",
+    ]
+    text = "\n".join(lines)
+    _, problems = check_person(path, text=text)
+    if problems:
+        raise Exit(f"Error: {problems[0]} Nothing was written.", code=1)
+    try:
+        _write_atomically(path, text, exclusive=True)
+    except FileExistsError:
+        raise Exit(
+            f"Error: {path} already exists; nothing was written.", code=1
+        ) from None
+    console.print(Text(str(path)))
+
+
+# --- people.log ----------------------------------------------------------------------
+
+
+def _round_trip(text):
+    """A ruamel YAML configured to write `text` back as it was written."""
+    rt = YAML()
+    rt.preserve_quotes = True
+    rt.width = 4096
+    _, sequence, offset = load_yaml_guess_indent(text) if text.strip() else (0, 0, None)
+    nested = re.search(r"^( +)[^\s#-][^:]*:", text, re.MULTILINE)
+    mapping = len(nested.group(1)) if nested else 2
+    if offset is None:  # no block list yet: the house style, "  log:" then "    - ..."
+        sequence, offset = mapping + 2, mapping
+    rt.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return rt
+
+
+def _append_entry(private, entry):
+    log = private.get("log")
+    flow = True
+    if isinstance(log, CommentedSeq) and len(log):
+        first = log[0]
+        flow = not isinstance(first, CommentedMap) or first.fa.flow_style()
+    else:
+        private["log"] = log = CommentedSeq()
+    if flow:
+        entry.fa.set_flow_style()
+    log.append(entry)
+
+
+def _edit_yaml(text, edit):
+    rt = _round_trip(text)
+    data = rt.load(text)
+    if data is None:
+        data = CommentedMap()
+    edit(data)
+    out = io.StringIO()
+    rt.dump(data, out)
+    return out.getvalue()
+
+
+def _split_keeping_bytes(text):
+    lines = text.splitlines(keepends=True)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return lines[0], "".join(lines[1:index]), "".join(lines[index:])
+    raise ValueError("no closing front matter line")
+
+
+@task(
+    help={
+        "slug": "The person's file name without .md, e.g. ada-example.",
+        "via": "How you were in touch: coffee, email, twitter, call, ask (a request).",
+        "note": "What happened, in a sentence.",
+        "date": "The day (YYYY-MM-DD); default today.",
+    }
+)
+def log(c, slug, via, note="", date=None):
+    """Add an entry to a person's private log, keeping the rest of the file as it was.
+
+    Goes to private/people/<slug>.yml when that overlay exists, else to the person file.
+    """
+    settings = site_settings(c)
+    day = _today(date)
+    via = via.strip().lower()
+    if not via:
+        raise Exit("Error: --via is empty; say how you were in touch.", code=1)
+    path = Path(defaults.people_dir(settings)) / f"{slug}.md"
+    if not path.is_file():
+        raise Exit(
+            f"Error: no person file {path}. Check the slug with invoke people.list, "
+            "or create it with invoke people.new.",
+            code=1,
+        )
+    entry = CommentedMap([("date", day), ("via", via)])
+    if note:
+        entry["note"] = note
+    overlay = overlay_path(defaults.private_dir(settings), slug)
+    if overlay and os.path.isfile(overlay):
+        target = Path(overlay)
+        original = target.read_text(encoding="utf-8")
+        updated = _edit_yaml(original, lambda data: _append_entry(data, entry))
+        _, problems = read_overlay(target, text=updated)
+    else:
+        target = path
+        original = path.read_text(encoding="utf-8")
+        try:
+            head, front, tail = _split_keeping_bytes(original)
+        except ValueError:
+            raise Exit(
+                f"Error: {path} has no front matter block; run invoke people.check.",
+                code=1,
+            ) from None
+
+        def add(data):
+            if not isinstance(data.get("private"), CommentedMap):
+                data["private"] = CommentedMap()
+            _append_entry(data["private"], entry)
+
+        updated = head + _edit_yaml(front, add) + tail
+        _, problems = check_person(path, defaults.private_dir(settings), text=updated)
+    if problems:
+        raise Exit(
+            f"Error: {problems[0]} Nothing was written; fix the file and retry.",
+            code=1,
+        )
+    _write_atomically(target, updated)
+    console.print(Text(f"Logged {via} on {day.isoformat()} in {target}."))
+
+
+# --- people.due ----------------------------------------------------------------------
+
+
+def pending_asks(people, today, wait_days):
+    """(person, ask entry, days waiting) for asks with nothing logged after them."""
+    out = []
+    for person in people.persons:
+        if person.log and person.log[-1].via == "ask":
+            waited = (today - person.log[-1].date).days
+            if waited >= wait_days:
+                out.append((person, person.log[-1], waited))
+    return sorted(out, key=lambda row: (-row[2], row[0].slug))
+
+
+def overdue(people, today, skip=()):
+    """(person, last contact or None, due date, days overdue), most overdue first."""
+    out = []
+    for person in people.persons:
+        if person.keep_in_touch is None or person.slug in skip:
+            continue
+        last = person.log[-1] if person.log else None
+        since = last.date if last else (person.met.first_day if person.met else None)
+        due = person.keep_in_touch.after(since) if since else today
+        late = (today - due).days
+        if late >= 0:
+            out.append((person, last, due, late))
+    return sorted(out, key=lambda row: (-row[3], row[0].slug))
+
+
+@task(
+    help={
+        "today": "Pretend today is this day (YYYY-MM-DD), to plan ahead.",
+    }
+)
+def due(c, today=None):
+    """Who is overdue for a follow-up, most overdue first, and unanswered asks."""
+    settings, people = _load(c)
+    day = _today(today)
+    asks = pending_asks(people, day, settings["PEOPLE_ASK_WAIT_DAYS"])
+    late = overdue(people, day, skip={p.slug for p, _, _ in asks})
+    if late:
+        table = Table(title=f"Overdue for a follow-up ({len(late)})")
+        for column in (
+            "Name",
+            "Slug",
+            "Last contact",
+            "Via",
+            "Every",
+            "Due",
+            "Overdue",
+        ):
+            table.add_column(column, justify="right" if column == "Overdue" else "left")
+        for person, last, due_on, days in late:
+            table.add_row(
+                Text(person.name),
+                Text(person.slug),
+                last.date.isoformat() if last else "never logged",
+                Text(last.via) if last else "",
+                str(person.keep_in_touch),
+                due_on.isoformat(),
+                f"{days} days",
+            )
+        console.print(table)
+    if asks:
+        wait = settings["PEOPLE_ASK_WAIT_DAYS"]
+        table = Table(title=f"Asked, no answer after {wait} days ({len(asks)})")
+        for column in ("Name", "Slug", "Asked on", "Waiting", "Note"):
+            table.add_column(column)
+        for person, entry, waited in asks:
+            table.add_row(
+                Text(person.name),
+                Text(person.slug),
+                entry.date.isoformat(),
+                f"{waited} days",
+                Text(entry.note),
+            )
+        console.print(table)
+    if not late and not asks:
+        console.print(f"Nobody is due on {day.isoformat()}.")
+
+
+# --- people.list and people.check ---------------------------------------------------
+
+
+@task(
+    help={
+        "tag": "Only people with this tag.",
+        "listed": "Only people listed on the site.",
+        "unlisted": "Only people not listed on the site.",
+    }
+)
+def list_(c, tag=None, listed=False, unlisted=False):
+    """List the contact log as a table."""
+    if listed and unlisted:
+        raise Exit("Error: choose --listed or --unlisted, not both.", code=1)
+    _, people = _load(c)
+    rows = [
+        p
+        for p in people.persons
+        if (tag is None or tag in p.tags)
+        and (not listed or p.listed)
+        and (not unlisted or not p.listed)
+    ]
+    table = Table(title=f"People ({len(rows)} of {len(people.persons)})")
+    for column in ("Slug", "Name", "Handle", "Met", "Listed", "Tags", "Last contact"):
+        table.add_column(column)
+    for p in rows:
+        table.add_row(
+            Text(p.slug),
+            Text(p.name),
+            Text(f"@{p.twitter}" if p.twitter else ""),
+            p.met.iso if p.met else "",
+            "yes" if p.listed else "no",
+            Text(", ".join(p.tags)),
+            p.log[-1].date.isoformat() if p.log else "",
+        )
+    console.print(table)
+
+
+@task
+def check(c):
+    """Validate every person file and overlay; print every problem, fail if any."""
+    settings = site_settings(c)
+    people = check_people(defaults.people_dir(settings), defaults.private_dir(settings))
+    for problem in people.problems:
+        console.print(Text(f"- {problem}"))
+    if people.problems:
+        raise Exit(
+            f"Error: {len(people.problems)} problem(s) in the contact log, listed "
+            "above; the build will fail until they are fixed.",
+            code=1,
+        )
+    listed = len(people.listed)
+    console.print(
+        f"The contact log is valid: {len(people.persons)} people, {listed} listed, "
+        f"{len(people.persons) - listed} unlisted."
+    )
+
+
+ns = Collection("people", new, log, due, check)
+ns.add_task(list_, name="list")

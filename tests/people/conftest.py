@@ -1,0 +1,149 @@
+"""Fixtures for the people plugin: person files, tiny real sites, the tasks as commands."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def write_person(folder, slug, front, body=""):
+    """Write <folder>/<slug>.md from front matter text (dedented) and a body."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.md"
+    front = textwrap.dedent(front).strip("\n")
+    path.write_text(f"---\n{front}\n---\n{textwrap.dedent(body)}", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def person_file(tmp_path):
+    """person_file(slug, front, body="", folder=None) -> path of a new person file."""
+
+    def make(slug, front, body="", folder=None):
+        return write_person(folder or tmp_path / "people", slug, front, body)
+
+    return make
+
+
+class TinySite:
+    """A site with our theme and the site + people plugins, in a temporary folder."""
+
+    def __init__(self, base):
+        self.base = Path(base)
+        self.content = self.base / "content"
+        self.people = self.content / "people"
+        self.private = self.base / "private" / "people"
+        self.output = self.base / "output"
+        (self.content / "posts").mkdir(parents=True, exist_ok=True)
+        self.people.mkdir(parents=True, exist_ok=True)
+
+    def person(self, slug, front, body=""):
+        return write_person(self.people, slug, front, body)
+
+    def overlay(self, slug, text):
+        self.private.mkdir(parents=True, exist_ok=True)
+        path = self.private / f"{slug}.yml"
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def post(self, slug, body, title=None):
+        path = self.content / "posts" / f"{slug}.md"
+        path.write_text(
+            f"Title: {title or slug}\nDate: 2015-01-01 10:00\nSlug: {slug}\n\n{body}\n",
+            encoding="utf-8",
+        )
+        return path
+
+    def settings(self, **override):
+        from pelican.settings import read_settings
+
+        values = {
+            "PATH": str(self.content),
+            "OUTPUT_PATH": str(self.output),
+            "CACHE_PATH": str(self.base / "cache"),
+            "THEME": str(ROOT / "theme"),
+            "PLUGIN_PATHS": [str(ROOT / "plugins")],
+            "PLUGINS": ["rapport_site", "rapport_people"],
+            "PEOPLE_PRIVATE_PATH": str(self.private),
+            "JINJA_ENVIRONMENT": {
+                "autoescape": True,
+                "trim_blocks": True,
+                "lstrip_blocks": True,
+                "extensions": [],
+            },
+            "DELETE_OUTPUT_DIRECTORY": False,
+        }
+        values.update(override)
+        # pelicanconf.py gives the theme every setting its templates use.
+        return read_settings(str(ROOT / "pelicanconf.py"), override=values)
+
+    def build(self, **override):
+        from pelican import Pelican
+
+        Pelican(self.settings(**override)).run()
+        return self
+
+    def files(self):
+        return sorted(p for p in self.output.rglob("*") if p.is_file())
+
+    def rel(self, path):
+        return path.relative_to(self.output).as_posix()
+
+    def page(self, rel):
+        return lxml.html.fromstring((self.output / rel).read_bytes())
+
+
+@pytest.fixture
+def tiny_site(tmp_path):
+    return TinySite(tmp_path / "site")
+
+
+TASKS_PY = """
+import sys
+sys.path.insert(0, {plugins!r})
+from invoke import Collection
+from rapport_people.tasks import ns as people
+
+ns = Collection()
+ns.add_collection(people, "people")
+"""
+
+
+class TaskRepo(TinySite):
+    """A site folder with a tasks.py that mounts people.* as the root tasks.py does."""
+
+    def __init__(self, base):
+        super().__init__(base)
+        (self.base / "pelicanconf.py").write_text(
+            'PATH = "content"\nPEOPLE_PRIVATE_PATH = "private/people"\n',
+            encoding="utf-8",
+        )
+        (self.base / "tasks.py").write_text(
+            TASKS_PY.format(plugins=str(ROOT / "plugins")), encoding="utf-8"
+        )
+
+    def invoke(self, *args):
+        """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess."""
+        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+        return subprocess.run(
+            [str(VENV_BIN / "invoke"), "-r", str(self.base), *args],
+            cwd=self.base.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+
+@pytest.fixture
+def task_repo(tmp_path):
+    return TaskRepo(tmp_path / "repo")
