@@ -1,0 +1,160 @@
+"""The jobs that bench/run.py times from the outside, one per process.
+
+    python bench/child.py floor ARCHIVE
+    python bench/child.py import ARCHIVE STORE
+    python bench/child.py audit SETTINGS OUTPUT
+    python bench/child.py regenerate SETTINGS OUTPUT POST PERSON
+    python bench/child.py api STORE ARCHIVE --new K
+
+Each calls the real code (Pelican, the plugins' own functions), then prints one JSON line
+with what it measured inside (seconds of the call itself, counts) for the runner. The
+runner measures wall time and peak RSS of the whole process with os.wait4.
+"""
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "plugins"), str(REPO)]
+
+
+def emit(**info) -> None:
+    print(json.dumps(info, sort_keys=True), flush=True)
+
+
+def tweet_files(archive: Path) -> list[Path]:
+    data = archive / "data"
+    parts = sorted(
+        data.glob("tweets-part*.js"), key=lambda p: int(p.stem[len("tweets-part") :])
+    )
+    return [data / "tweets.js", *parts]
+
+
+def floor(args) -> None:
+    """The floor of target 4: read each tweet file and json.loads it, keeping nothing.
+
+    One file at a time, each parse dropped before the next: the least a stdlib parser
+    needs, in time and in memory, to see every tweet of the archive."""
+    started = time.perf_counter()
+    count = 0
+    for path in tweet_files(args.archive):
+        text = path.read_text(encoding="utf-8")
+        items = json.loads(text[text.index("=") + 1 :])
+        count += len(items)
+        del items, text
+    emit(seconds=time.perf_counter() - started, tweets=count)
+
+
+def import_(args) -> None:
+    from rapport_tweets.archive import import_archive
+
+    started = time.perf_counter()
+    summary = import_archive(str(args.archive), str(args.store))
+    totals = summary.totals()
+    emit(
+        seconds=time.perf_counter() - started,
+        read=totals.read,
+        new=totals.new,
+        media=totals.media,
+        total=summary.total,
+        warnings=len(summary.warnings),
+    )
+
+
+def load_settings(path: Path, output: Path | None = None, **override):
+    from pelican.settings import read_settings
+
+    if output is not None:
+        override["OUTPUT_PATH"] = str(output)
+    return read_settings(str(path), override=override)
+
+
+def audit(args) -> None:
+    """The people plugin's privacy audit alone, on an already built output folder."""
+    from rapport_people import audit_site
+
+    settings = load_settings(args.settings, args.output)
+    started = time.perf_counter()
+    findings = audit_site(settings)
+    emit(seconds=time.perf_counter() - started, findings=len(findings))
+
+
+def regenerate(args) -> None:
+    """Pelican's autoreload path (`pelican -r`, `invoke regenerate`) with the content cache.
+
+    One Pelican instance, run() once cold, then again after editing one post and after
+    editing one person file, as pelican.autoreload does on a change. The edited files are
+    restored afterwards, byte for byte."""
+    from pelican import Pelican
+    from pelican import log as pelican_log
+
+    pelican_log.init(level=logging.WARNING, fatal="errors")
+    settings = load_settings(
+        args.settings, args.output, PLUGINS=json.loads(args.plugins)
+    )
+    pelican = Pelican(settings)
+    timings = {}
+    started = time.perf_counter()
+    pelican.run()
+    timings["cold"] = time.perf_counter() - started
+    edits = {"post": args.post, "person": args.person}
+    originals = {name: path.read_bytes() for name, path in edits.items()}
+    try:
+        for name, path in edits.items():
+            text = originals[name].decode("utf-8").rstrip("\n")
+            path.write_text(text + " Edited for the warm rebuild benchmark.\n", "utf-8")
+            stamp = time.time() + 2  # a new mtime even on coarse file systems
+            os.utime(path, (stamp, stamp))
+            started = time.perf_counter()
+            pelican.run()
+            timings[name] = time.perf_counter() - started
+    finally:
+        for name, path in edits.items():
+            path.write_bytes(originals[name])
+    emit(**timings)
+
+
+def api(args) -> None:
+    """Target 7: the tweets plugin's fetch against the recorded-response server."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from api import run_scenario
+
+    emit(**run_scenario(args.store, args.new))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="job", required=True)
+    p = sub.add_parser("floor")
+    p.add_argument("archive", type=Path)
+    p.set_defaults(func=floor)
+    p = sub.add_parser("import")
+    p.add_argument("archive", type=Path)
+    p.add_argument("store", type=Path)
+    p.set_defaults(func=import_)
+    p = sub.add_parser("audit")
+    p.add_argument("settings", type=Path)
+    p.add_argument("output", type=Path)
+    p.set_defaults(func=audit)
+    p = sub.add_parser("regenerate")
+    for name in ("settings", "output", "post", "person"):
+        p.add_argument(name, type=Path)
+    p.add_argument(
+        "--plugins", default='["rapport_site", "rapport_tweets", "rapport_people"]'
+    )
+    p.set_defaults(func=regenerate)
+    p = sub.add_parser("api")
+    p.add_argument("store", type=Path)
+    p.add_argument("--new", type=int, default=12)
+    p.set_defaults(func=api)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

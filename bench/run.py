@@ -1,0 +1,587 @@
+"""`invoke bench`: Rapport's cost at a heavy user's scale, as ratios measured in one run.
+
+Every measurement is a whole child process (Pelican on the command line, or one job of
+bench/child.py calling the plugins' own functions), timed from outside with its peak RSS
+from os.wait4. Each is repeated --runs times, interleaved round by round so that drift of
+the machine hits every measurement alike, and the median is reported. The table and the
+seven ratios of issue 5 are printed and appended to bench/RESULTS.md.
+"""
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+import generate as gen  # noqa: E402
+
+PYTHON = sys.executable
+CHILD = str(BENCH / "child.py")
+SCALE_FIELDS = tuple(f.name for f in dataclasses.fields(gen.Scale))
+QUICK = gen.Scale(posts=200, people=100, listed=60, tweets=10_000, embeds=20, core=1000)
+TARGETS = {
+    "per_page": 1.10,
+    "stored": 1.05,
+    "audit": 0.10,
+    "import_time": 2.0,
+    "import_rss": 1.5,
+    "warm": 0.6,
+    "rss": 2.0,
+}
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+@dataclass
+class Sample:
+    """One child process: wall seconds, peak RSS, exit code and what it printed."""
+
+    wall: float
+    rss_mb: float
+    rc: int
+    info: dict = field(default_factory=dict)
+    files: int | None = None
+    error: str = ""
+
+
+def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> Sample:
+    """Run `cmd` to completion; wall time and this child's own peak RSS (os.wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = rc = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    info = {}
+    for line in reversed(stdout.strip().splitlines()):
+        if line.startswith("{"):
+            try:
+                info = json.loads(line)
+            except ValueError:
+                continue
+            break
+    error = ""
+    if rc != 0:
+        tail = (stderr.strip() or stdout.strip()).splitlines()[-6:]
+        error = " | ".join(line.strip() for line in tail)[-600:] or f"exit code {rc}"
+    return Sample(
+        wall=wall, rss_mb=usage.ru_maxrss / 1024, rc=rc, info=info, error=error
+    )
+
+
+def count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            out[path.relative_to(folder).as_posix()] = hashlib.sha256(
+                path.read_bytes()
+            ).hexdigest()
+    return out
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+class Bench:
+    """One benchmark run over one generated site."""
+
+    def __init__(self, site: Path, manifest: dict, runs: int, log=console.print):
+        self.site = site
+        self.manifest = manifest
+        self.runs = runs
+        self.log = log
+        self.samples: dict[str, list[Sample]] = {}
+        self.failed: dict[str, str] = {}
+        self.notes: dict[str, str] = {}
+        self.work = site / "work"
+        self.work.mkdir(exist_ok=True)
+        self.probe = self._probe_plugins()
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _probe_plugins(self) -> dict[str, str]:
+        """'' for each plugin that imports with what the bench needs, else the error."""
+        checks = {
+            "rapport_site": "import rapport_site",
+            "rapport_people": "import rapport_people; from rapport_people import audit_site",
+            "rapport_tweets": "import rapport_tweets; from rapport_tweets.archive import "
+            "import_archive",
+            "rapport_tweets.fetch": "from rapport_tweets.fetch import fetch, Fetcher",
+        }
+        out = {}
+        for name, code in checks.items():
+            sample = run_child(
+                [PYTHON, "-c", f"import sys; sys.path.insert(0, 'plugins'); {code}"],
+                REPO,
+            )
+            out[name] = sample.error
+        return out
+
+    def plugins_ok(self, *names) -> str:
+        """'' when every named plugin is usable, else why not."""
+        for name in names:
+            if self.probe.get(name):
+                return f"{name} not usable: {self.probe[name][-200:]}"
+        return ""
+
+    def record(self, name: str, sample: Sample, detail: str = "") -> Sample:
+        self.samples.setdefault(name, []).append(sample)
+        if sample.rc != 0:
+            self.failed.setdefault(name, sample.error)
+            self.log(f"  [red]{name} failed[/]: {sample.error[-300:]}")
+        else:
+            extra = f", {sample.files} files" if sample.files is not None else ""
+            self.log(
+                f"  {name}: {sample.wall:.2f} s, {sample.rss_mb:.0f} MB{extra}"
+                + (f" {detail}" if detail else "")
+            )
+        return sample
+
+    def ok(self, name: str) -> list[Sample]:
+        return [s for s in self.samples.get(name, []) if s.rc == 0]
+
+    def med(self, name: str, attr: str = "wall", key: str | None = None):
+        samples = self.ok(name)
+        if key:
+            return median([s.info.get(key) for s in samples])
+        return median([getattr(s, attr) for s in samples])
+
+    # -- steps --------------------------------------------------------------------------
+
+    def full_plugins(self) -> list[str]:
+        """Our plugins for the full build: all three, less any that is not usable yet.
+
+        Passed explicitly (`-e PLUGINS=...`) so that the bench measures the plugins even
+        before pelicanconf.py enables them, and says which one was left out."""
+        wanted = ["rapport_site", "rapport_tweets", "rapport_people"]
+        usable = [p for p in wanted if not self.probe.get(p)]
+        if usable != wanted:
+            self.notes["full"] = "without " + ", ".join(
+                sorted(set(wanted) - set(usable))
+            )
+        return usable
+
+    def pelican(self, name: str, settings: str, variant: str) -> Sample:
+        out = self.site / "output" / variant
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(self.site / "cache" / variant, ignore_errors=True)
+        cmd = [PYTHON, "-m", "pelican", "content", "-s", settings, "-o", str(out)]
+        cmd += ["--fatal", "errors"]
+        if variant != "plain":
+            cmd += ["-e", f"PLUGINS={json.dumps(self.full_plugins())}"]
+        sample = run_child(cmd, self.site)
+        sample.files = count_files(out) if sample.rc == 0 else None
+        return self.record(name, sample)
+
+    def tweets_phase(self) -> None:
+        """Target 4: import vs the json.loads floor; leaves store-full and store-core."""
+        archive = self.site / "archive"
+        reason = self.plugins_ok("rapport_tweets")
+        for r in range(self.runs):
+            self.log(f"[bold]tweets, round {r + 1}/{self.runs}[/]")
+            order = ["floor", "import"] if r % 2 == 0 else ["import", "floor"]
+            for step in order:
+                if step == "floor":
+                    self.record(
+                        "floor", run_child([PYTHON, CHILD, "floor", str(archive)], REPO)
+                    )
+                elif reason:
+                    self.failed["import"] = reason
+                else:
+                    store = self.work / "import-store"
+                    shutil.rmtree(store, ignore_errors=True)
+                    cmd = [PYTHON, CHILD, "import", str(archive), str(store)]
+                    self.record("import", run_child(cmd, REPO))
+        if reason:
+            return
+        full = self.site / "store-full"
+        if self.ok("import"):
+            shutil.rmtree(full, ignore_errors=True)
+            shutil.move(self.work / "import-store", full)
+        core = self.site / "store-core"
+        shutil.rmtree(core, ignore_errors=True)
+        cmd = [PYTHON, CHILD, "import", str(self.site / "archive-core"), str(core)]
+        self.record("import core (setup)", run_child(cmd, REPO))
+
+    def build_phase(self) -> None:
+        """Targets 1, 2, 3, 6: plain vs full vs full from the small store; the audit."""
+        no_tweets = self.plugins_ok("rapport_tweets")
+        no_people = self.plugins_ok("rapport_people")
+        steps = ["plain", "full", "core"]
+        for r in range(self.runs):
+            self.log(f"[bold]builds, round {r + 1}/{self.runs}[/]")
+            for step in steps[r % 3 :] + steps[: r % 3]:
+                if step == "plain":
+                    self.pelican("plain", "benchconf_plain.py", "plain")
+                elif step == "full":
+                    if self.pelican("full", "benchconf.py", "full").rc == 0:
+                        self.audit()
+                elif no_tweets:
+                    self.failed["core"] = no_tweets
+                else:
+                    self.pelican("core", "benchconf_core.py", "core")
+        if no_people:
+            self.failed["audit"] = no_people
+        full, core = self.site / "output" / "full", self.site / "output" / "core"
+        if self.ok("full") and self.ok("core") and full.is_dir() and core.is_dir():
+            a, b = tree_digest(full), tree_digest(core)
+            differ = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+            self.notes["same_output"] = (
+                "byte-identical outputs"
+                if not differ
+                else f"outputs differ in {len(differ)} files, e.g. {', '.join(differ[:3])}"
+            )
+
+    def audit(self) -> None:
+        if self.plugins_ok("rapport_people"):
+            return
+        out = self.site / "output" / "full"
+        cmd = [PYTHON, CHILD, "audit", str(self.site / "benchconf.py"), str(out)]
+        sample = self.record("audit", run_child(cmd, REPO))
+        if sample.rc == 0 and sample.info.get("findings"):
+            self.notes["audit"] = f"{sample.info['findings']} findings"
+
+    def warm_phase(self) -> None:
+        """Target 5: the regenerate path with the content cache, after one edit each."""
+        reason = self.plugins_ok("rapport_people")
+        out = self.site / "output" / "warm"
+        for r in range(self.runs):
+            self.log(f"[bold]regenerate, round {r + 1}/{self.runs}[/]")
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(self.site / "cache" / "warm", ignore_errors=True)
+            content = self.site / "content"
+            cmd = [
+                PYTHON,
+                CHILD,
+                "regenerate",
+                str(self.site / "benchconf_warm.py"),
+                str(out),
+            ]
+            cmd += [str(content / self.manifest["edit_post"])]
+            cmd += [str(content / self.manifest["edit_person"])]
+            cmd += ["--plugins", json.dumps(self.full_plugins())]
+            sample = run_child(cmd, REPO)
+            if sample.rc == 0:
+                i = sample.info
+                detail = f"(cold {i['cold']:.2f} s, post {i['post']:.2f} s, person {i['person']:.2f} s)"
+            else:
+                detail = ""
+            self.record("regenerate", sample, detail)
+        if reason:
+            self.notes["regenerate"] = reason
+
+    # -- report -------------------------------------------------------------------------
+
+    def measurements(self) -> list[list[str]]:
+        labels = {
+            "floor": "json.loads floor, every tweet file",
+            "import": f"import archive ({self.manifest['counts']['tweets']:,} tweets)",
+            "import core (setup)": f"import core ({self.manifest['counts']['core_tweets']:,})",
+            "plain": "plain Pelican build (our plugins off)",
+            "full": "full build, whole store",
+            "core": "full build, store of published tweets only",
+            "audit": "privacy audit alone (in-process time)",
+            "regenerate": "regenerate: cold run in-process",
+        }
+        rows = []
+        for name, label in labels.items():
+            ok = self.ok(name)
+            if not ok:
+                why = self.failed.get(name) or self.notes.get(name) or "not run"
+                rows.append([label, "0", "-", "-", "-", "-", "-", why[:160]])
+                continue
+            if name == "audit":
+                walls = [s.info["seconds"] for s in ok]
+            elif name == "regenerate":
+                walls = [s.info["cold"] for s in ok]
+            else:
+                walls = [s.wall for s in ok]
+            files = median([s.files for s in ok])
+            wall = median(walls)
+            per = f"{1000 * wall / files:.2f}" if files else "-"
+            note = self.notes.get(name, "")
+            if name == "import":
+                note = f"in-process {self.med('import', key='seconds'):.2f} s"
+            elif name == "audit":
+                note = f"process wall {self.med('audit'):.2f} s"
+            rows.append(
+                [
+                    label,
+                    str(len(ok)),
+                    f"{wall:.2f}",
+                    f"{min(walls):.2f}-{max(walls):.2f}",
+                    f"{self.med(name, 'rss_mb'):.0f}",
+                    f"{files:.0f}" if files else "-",
+                    per,
+                    note,
+                ]
+            )
+        for key, label in (
+            ("post", "after editing one post"),
+            ("person", "after editing one person"),
+        ):
+            vals = [s.info[key] for s in self.ok("regenerate")]
+            if vals:
+                rows.append(
+                    [f"regenerate: warm run {label}", str(len(vals)), f"{median(vals):.2f}",
+                     f"{min(vals):.2f}-{max(vals):.2f}", "-", "-", "-", "content cache on"]
+                )  # fmt: skip
+        return rows
+
+    def ratios(self) -> list[list[str]]:
+        rows = []
+
+        def add(number, label, value, limit, detail="", missing=""):
+            if value is None:
+                rows.append([number, label, "n/a", f"<= {limit}", "n/a", missing[:160]])
+                return
+            verdict = "met" if value <= limit else "MISSED"
+            rows.append([number, label, f"{value:.2f}", f"<= {limit}", verdict, detail])
+
+        def why(*names):
+            for n in names:
+                if not self.ok(n):
+                    return f"{n}: " + (
+                        self.failed.get(n) or self.notes.get(n) or "not run"
+                    )
+            return ""
+
+        plain_w, full_w, core_w = self.med("plain"), self.med("full"), self.med("core")
+        plain_f, full_f = self.med("plain", "files"), self.med("full", "files")
+        value = None
+        if plain_w and full_w:
+            value = (full_w / full_f) / (plain_w / plain_f)
+        add("1", "build cost per written file, full / plain", value, TARGETS["per_page"],
+            f"{1000 * full_w / full_f:.2f} vs {1000 * plain_w / plain_f:.2f} ms/file"
+            if value else "", why("plain", "full"))  # fmt: skip
+        value = full_w / core_w if full_w and core_w else None
+        add("2", "build time, 100k stored / 1k stored tweets", value, TARGETS["stored"],
+            self.notes.get("same_output", ""), why("full", "core"))  # fmt: skip
+        audit = self.med("audit", key="seconds")
+        value = audit / full_w if audit and full_w else None
+        add("3", "privacy audit / full build time", value, TARGETS["audit"],
+            f"{audit:.2f} s of {full_w:.2f} s" if value else "", why("audit", "full"))  # fmt: skip
+        imp, flo = self.med("import"), self.med("floor")
+        value = imp / flo if imp and flo else None
+        add("4a", "archive import / json.loads floor, time", value, TARGETS["import_time"],
+            f"{imp:.2f} s vs {flo:.2f} s" if value else "", why("import", "floor"))  # fmt: skip
+        imp, flo = self.med("import", "rss_mb"), self.med("floor", "rss_mb")
+        value = imp / flo if imp and flo else None
+        add("4b", "archive import / json.loads floor, peak RSS", value, TARGETS["import_rss"],
+            f"{imp:.0f} MB vs {flo:.0f} MB" if value else "", why("import", "floor"))  # fmt: skip
+        for key, label in (("post", "one post"), ("person", "one person file")):
+            warm = self.med("regenerate", key=key)
+            value = warm / full_w if warm and full_w else None
+            add("5a" if key == "post" else "5b", f"warm rebuild after editing {label} / cold full build", value,
+                TARGETS["warm"], f"{warm:.2f} s vs {full_w:.2f} s" if value else "",
+                why("regenerate", "full"))  # fmt: skip
+        full_r, plain_r = self.med("full", "rss_mb"), self.med("plain", "rss_mb")
+        value = full_r / plain_r if full_r and plain_r else None
+        add("6", "peak RSS, full / plain build", value, TARGETS["rss"],
+            f"{full_r:.0f} MB vs {plain_r:.0f} MB" if value else "", why("full", "plain"))  # fmt: skip
+        return rows
+
+
+MEASURE_HEADERS = ["Measurement", "Runs", "Median s", "Range s", "Peak RSS MB", "Files",
+                   "ms/file", "Notes"]  # fmt: skip
+RATIO_HEADERS = ["#", "Target (issue 5)", "Measured", "Limit", "Verdict", "Detail"]
+
+
+def rich_table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for h in headers:
+        table.add_column(h, overflow="fold")
+    for row in rows:
+        style = "red" if "MISSED" in row else None
+        table.add_row(*row, style=style)
+    return table
+
+
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    def cell(text):
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def git_revision() -> str:
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--",
+                "plugins",
+                "theme",
+                "pelicanconf.py",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return rev + (" + uncommitted plugin/theme changes" if dirty else "")
+
+
+def site_name(scale: gen.Scale) -> str:
+    s = scale
+    return (
+        f"p{s.posts}-pp{s.people}-l{s.listed}-t{s.tweets}-e{s.embeds}-c{s.core}-s{s.seed}"
+        f"-ps{s.part_size}"
+    )
+
+
+def results_section(scale, runs, elapsed, measurements, ratios, extra_notes) -> str:
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    head = (
+        f"## {now} · {cpu_model()} · {os.cpu_count()} cores · Python "
+        f"{platform.python_version()}\n\n"
+        f"Scale: {scale.posts:,} posts; {scale.people:,} people, {scale.listed:,} listed; "
+        f"{scale.tweets:,} tweets ({scale.core:,} publishable); {scale.embeds:,} embeds; "
+        f"seed {scale.seed}. {runs} run(s) each, median. Whole bench: {elapsed:.0f} s. "
+        f"Revision: {git_revision()}.\n"
+    )
+    body = markdown_table(MEASURE_HEADERS, measurements) + "\n\n"
+    body += markdown_table(RATIO_HEADERS, ratios) + "\n"
+    if extra_notes:
+        body += "\n" + "\n".join(f"- {n}" for n in extra_notes) + "\n"
+    return head + "\n" + body
+
+
+RESULTS_HEADER = """# Benchmark results
+
+Appended by `invoke bench` (bench/run.py); newest last. Each section is one run: the
+machine, the scale, every measurement (whole processes, median of the runs) and the
+ratios of issue 5, measured side by side in that run.
+"""
+
+
+def append_results(path: Path, section: str) -> None:
+    old = path.read_text(encoding="utf-8") if path.exists() else RESULTS_HEADER
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(old.rstrip("\n") + "\n\n" + section, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    for name in SCALE_FIELDS:
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=None, help="runs per measurement")
+    parser.add_argument("--quick", action="store_true", help="1/10 scale, one run")
+    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument("--sites", type=Path, default=BENCH / "sites")
+    parser.add_argument(
+        "--only",
+        default="tweets,builds,regenerate,api",
+        help="phases to run, comma-separated: tweets, builds, regenerate, api",
+    )
+    return parser.parse_args(argv)
+
+
+def scale_of(args) -> gen.Scale:
+    base = QUICK if args.quick else gen.Scale()
+    values = {
+        name: getattr(args, name)
+        if getattr(args, name) is not None
+        else getattr(base, name)
+        for name in SCALE_FIELDS
+    }
+    return gen.Scale(**values).checked()
+
+
+def main(argv=None) -> dict:
+    """Run the bench; returns {"measurements": rows, "ratios": rows, "results": path}."""
+    args = parse_args(argv)
+    started = time.perf_counter()
+    scale = scale_of(args)
+    runs = args.runs or (1 if args.quick else 3)
+    site = args.sites / site_name(scale)
+    if gen.is_current(site, scale):
+        console.print(f"Site {site} is up to date.")
+    else:
+        console.print(f"Generating {site} ...")
+        t0 = time.perf_counter()
+        gen.generate(site, scale)
+        console.print(f"  generated in {time.perf_counter() - t0:.1f} s")
+    manifest = json.loads((site / "site.json").read_text(encoding="utf-8"))
+    bench = Bench(site, manifest, runs)
+    phases = set(args.only.split(","))
+    if "tweets" in phases:
+        bench.tweets_phase()
+    if "builds" in phases:
+        bench.build_phase()
+    if "regenerate" in phases:
+        bench.warm_phase()
+    api_rows = []
+    if "api" in phases:
+        import api  # bench/api.py: the recorded-response X API server
+
+        api_rows = api.measure(bench)
+    measurements = bench.measurements()
+    ratios = bench.ratios() + api_rows
+    elapsed = time.perf_counter() - started
+    notes = [
+        f"{k}: {v}"
+        for k, v in sorted(bench.notes.items())
+        if k in ("full", "same_output")
+    ]
+    console.print(rich_table("Measurements", MEASURE_HEADERS, measurements))
+    console.print(rich_table("Ratios", RATIO_HEADERS, ratios))
+    console.print(
+        f"Whole bench: {elapsed:.0f} s on {cpu_model()} ({os.cpu_count()} cores)."
+    )
+    append_results(
+        args.results, results_section(scale, runs, elapsed, measurements, ratios, notes)
+    )
+    console.print(f"Appended to {args.results}.")
+    return {"measurements": measurements, "ratios": ratios, "results": args.results}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""`invoke bench`: Rapport's cost at a heavy user's scale, as the ratios of issue 5.
+
+The lead's root tasks.py adds the tasks of `ns` at the top level.
+"""
+
+import sys
+from pathlib import Path
+
+from invoke import Collection, task
+from invoke.exceptions import Exit
+
+BENCH = Path(__file__).resolve().parent
+
+
+@task(
+    help={
+        "posts": "Posts in the synthetic site (default 2000; 200 with --quick).",
+        "people": "Person files (default 1000; 100 with --quick).",
+        "listed": "Listed people among them (default 600; 60 with --quick).",
+        "tweets": "Tweets in the X archive (default 100000; 10000 with --quick).",
+        "embeds": "Posts that embed a tweet (default 200; 20 with --quick).",
+        "runs": "Runs of each measurement; the median is reported (default 3; 1 with "
+        "--quick).",
+        "seed": "Random seed of the generator: same arguments, same site (default 1).",
+        "quick": "A tenth of the reference scale and one run, to try the harness.",
+        "results": "Append the table to this file (default bench/RESULTS.md).",
+        "only": "Phases to run, comma-separated: tweets,builds,regenerate,api (default "
+        "all).",
+    }
+)
+def bench(
+    c,
+    posts=None,
+    people=None,
+    listed=None,
+    tweets=None,
+    embeds=None,
+    runs=None,
+    seed=None,
+    quick=False,
+    results=None,
+    only=None,
+):
+    """Benchmark builds, the audit, the archive import and the API fetch (issue 5).
+
+    Generates (or reuses) a seeded synthetic site under bench/sites/, measures whole
+    processes (wall time, peak RSS; median of --runs), prints every figure and the seven
+    target ratios, and appends them to bench/RESULTS.md.
+    """
+    argv = []
+    for name, value in (
+        ("posts", posts),
+        ("people", people),
+        ("listed", listed),
+        ("tweets", tweets),
+        ("embeds", embeds),
+        ("runs", runs),
+        ("seed", seed),
+        ("results", results),
+        ("only", only),
+    ):
+        if value is not None:
+            argv += [f"--{name}", str(value)]
+    if quick:
+        argv.append("--quick")
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    import run
+
+    try:
+        run.main(argv)
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise Exit(f"Error: {exc.code}", code=1) from None
+    except OSError as exc:
+        raise Exit(
+            f"Error: the bench could not read or write a file: {exc}.", code=1
+        ) from None
+
+
+ns = Collection(bench)
