@@ -1,0 +1,27 @@
+"""Twitter for Rapport: archive import, budgeted API fetch, a committed store, cards.
+
+Modules: settings (defaults), archive (reads X archives), store (format, atomic writes,
+index), fetch (X API v2), render (tweet -> card data), api (context["tweets"]), embed
+(tweet URLs in posts), generator (highlights page), tasks (invoke tweets.*).
+"""
+
+from pelican import signals
+
+from . import settings as tweet_settings
+from .embed import embed_tweets
+from .generator import TweetsGenerator
+
+
+def apply_settings(pelican):
+    """initialized receiver: every TWEETS_* default in the settings."""
+    tweet_settings.apply_defaults(pelican.settings)
+
+
+def get_generators(pelican):
+    return TweetsGenerator
+
+
+def register():
+    signals.initialized.connect(apply_settings)
+    signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(embed_tweets)

@@ -1,0 +1,182 @@
+"""The tweets API other plugins use through the Pelican context (`context["tweets"]`).
+
+People pages ask for pinned highlights and conversations with a handle; posts get embed
+cards. Everything is read lazily from the store's index, so the cost follows what is
+published, not what is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from markupsafe import Markup
+
+from . import settings as tweet_settings
+from .render import card_of
+from .store import HIGHLIGHT_CANDIDATES, ORIGINAL, REPLY, RETWEET
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A conversation: rendered cards oldest first, and the day it started."""
+
+    cards: list
+    started: date
+
+
+class TweetsAPI:
+    """Rendered tweet cards from the store, for templates and other plugins."""
+
+    def __init__(self, reader, settings, context, template, output_path=None):
+        self.reader = reader
+        self.settings = settings
+        self.context = context
+        self.template = template
+        self.output_path = Path(output_path) if output_path else None
+        self._owner = None
+        self._copied = set()
+
+    # -- settings and owner
+
+    def _get(self, name):
+        return tweet_settings.get(self.settings, name)
+
+    @property
+    def owner(self):
+        if self._owner is None:
+            self._owner = self.reader.owner()
+        return self._owner
+
+    # -- cards
+
+    def card(self, tweet_id):
+        """The rendered card of one tweet (Markup), or None when it is not stored."""
+        record = self.reader.get(str(tweet_id))
+        if record is None:
+            return None
+        siteurl = self.settings.get("SITEURL", "")
+        media_url = self._get("TWEETS_MEDIA_URL")
+        card = card_of(
+            record,
+            self.owner,
+            self.context.get("tweet_profile_urls") or {},
+            siteurl,
+            media_url,
+            has_file=self._publish_media,
+        )
+        html = self.template.render(tweet=card, SITEURL=siteurl)
+        return Markup(html.strip())
+
+    def _publish_media(self, file_name):
+        """Copy one media file of a published tweet into the output (once)."""
+        if file_name in self._copied:
+            return True
+        source = self.reader.store.media_dir / file_name
+        if not source.is_file():
+            logger.warning(
+                "%s: media file %s of a published tweet is missing; the card shows no "
+                "image. Import the archive again to restore it.",
+                self.reader.store.media_dir,
+                file_name,
+            )
+            return False
+        if self.output_path is not None:
+            dest = self.output_path / self._get("TWEETS_MEDIA_URL") / file_name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if not dest.exists() or dest.stat().st_size != source.stat().st_size:
+                shutil.copyfile(source, dest)
+        self._copied.add(file_name)
+        return True
+
+    def highlights(self, ids):
+        """Cards for the given ids, in order; a missing id is skipped with a warning."""
+        cards = []
+        for tweet_id in ids:
+            card = self.card(tweet_id)
+            if card is None:
+                logger.warning(
+                    "tweet %s is not in the tweet store (%s); it is left out. Fetch it "
+                    "with: invoke tweets.fetch --ids %s",
+                    tweet_id,
+                    self.reader.store.root,
+                    tweet_id,
+                )
+                continue
+            cards.append(card)
+        return cards
+
+    # -- conversations
+
+    def _threads(self, handle):
+        """[(started, thread key, [ids oldest first])], newest thread first."""
+        entries = self.reader.people().get(handle.lower().lstrip("@"), ())
+        groups = defaultdict(list)
+        for root, tweet_id, day in entries:
+            groups[root].append((day, int(tweet_id)))
+        threads = []
+        for root, items in groups.items():
+            items.sort()
+            threads.append((items[0][0], root, [str(i) for _d, i in items]))
+        threads.sort(key=lambda t: (t[0], int(t[1])), reverse=True)
+        return threads
+
+    def conversations_with(self, handle, limit=None):
+        """Threads between the owner and `handle`, newest first (capped by
+        TWEETS_PER_PERSON unless `limit` is given)."""
+        if limit is None:
+            limit = self._get("TWEETS_PER_PERSON")
+        result = []
+        for started, _root, ids in self._threads(handle)[:limit]:
+            cards = [c for c in (self.card(i) for i in ids) if c is not None]
+            if cards:
+                result.append(Thread(cards=cards, started=date.fromisoformat(started)))
+        return result
+
+    def first_talked(self, handle):
+        """The day of the first stored tweet between the owner and `handle`, or None."""
+        entries = self.reader.people().get(handle.lower().lstrip("@"), ())
+        if not entries:
+            return None
+        return date.fromisoformat(min(day for _root, _id, day in entries))
+
+    # -- highlights page
+
+    def highlight_ids(self):
+        """(pinned ids, [(year, [ids])] newest year first) for the highlights page."""
+        pinned = [str(i) for i in self._get("TWEETS_PINNED")]
+        top = self._get("TWEETS_TOP_PER_YEAR")
+        if top > HIGHLIGHT_CANDIDATES:
+            logger.warning(
+                "TWEETS_TOP_PER_YEAR = %s is more than the store's index keeps per year "
+                "(%s); showing %s a year.",
+                top,
+                HIGHLIGHT_CANDIDATES,
+                HIGHLIGHT_CANDIDATES,
+            )
+        kinds = {ORIGINAL}
+        if self._get("TWEETS_INCLUDE_REPLIES"):
+            kinds.add(REPLY)
+        if self._get("TWEETS_INCLUDE_RETWEETS"):
+            kinds.add(RETWEET)
+        by_year = defaultdict(list)
+        for year, kind, score, tweet_id in self.reader.highlight_candidates():
+            if kind in kinds and tweet_id not in pinned:
+                by_year[year].append((-score, int(tweet_id)))
+        years = []
+        for year in sorted(by_year, reverse=True):
+            best = sorted(by_year[year])[:top]
+            years.append((year, [str(i) for _s, i in best]))
+        return pinned, years
+
+    def highlights_page(self):
+        """(pinned cards, [(year, cards)]) for twitter/index.html."""
+        pinned_ids, years = self.highlight_ids()
+        pinned = self.highlights(pinned_ids)
+        return pinned, [(year, self.highlights(ids)) for year, ids in years]

@@ -1,0 +1,448 @@
+"""Incremental, budgeted reads from the X API v2 (tweepy.Client) into the store.
+
+X bills per post read, so every run is capped (max_reads) and starts after the newest
+stored id (since_id): a run that finds nothing new makes one request per timeline and
+reads no posts. Errors become FetchError subclasses with one user-facing sentence; the
+task adds the store's state and the way out.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import time
+from dataclasses import dataclass, field
+
+import requests
+import tweepy
+
+from .store import Store
+
+logger = logging.getLogger(__name__)
+
+TWEET_FIELDS = [
+    "attachments",
+    "author_id",
+    "conversation_id",
+    "created_at",
+    "entities",
+    "in_reply_to_user_id",
+    "lang",
+    "public_metrics",
+    "referenced_tweets",
+]
+EXPANSIONS = ["attachments.media_keys", "author_id", "in_reply_to_user_id"]
+MEDIA_FIELDS = ["alt_text", "height", "preview_image_url", "type", "url", "width"]
+USER_FIELDS = ["name", "username"]
+OAUTH1_KEYS = (
+    "TWITTER_CONSUMER_KEY",
+    "TWITTER_CONSUMER_SECRET",
+    "TWITTER_ACCESS_TOKEN",
+    "TWITTER_ACCESS_TOKEN_SECRET",
+)
+# The API returns 5 to 100 posts a page; below 5 left in the budget we stop.
+PAGE_MIN, PAGE_MAX = 5, 100
+ARCHIVE_HINT = "Import your archive instead: invoke tweets.import PATH-TO-ARCHIVE.zip"
+
+
+class FetchError(Exception):
+    """A fetch failed; str() is one sentence for the user (never holds a token)."""
+
+
+class NoToken(FetchError):
+    pass
+
+
+class AccessDenied(FetchError):
+    pass
+
+
+class Unavailable(FetchError):
+    pass
+
+
+# --------------------------------------------------------------------------- client
+
+
+def has_token(environ):
+    return bool(environ.get("TWITTER_BEARER_TOKEN")) or all(
+        environ.get(k) for k in OAUTH1_KEYS
+    )
+
+
+def client_from_env(environ, timeout=30):
+    """(tweepy.Client, user_auth) from TWITTER_BEARER_TOKEN or the four OAuth 1.0a keys."""
+    # tweepy logs request headers (the bearer token) at DEBUG: keep its logger quieter.
+    logging.getLogger("tweepy").setLevel(logging.INFO)
+    if all(environ.get(k) for k in OAUTH1_KEYS):
+        client = tweepy.Client(
+            consumer_key=environ["TWITTER_CONSUMER_KEY"],
+            consumer_secret=environ["TWITTER_CONSUMER_SECRET"],
+            access_token=environ["TWITTER_ACCESS_TOKEN"],
+            access_token_secret=environ["TWITTER_ACCESS_TOKEN_SECRET"],
+        )
+        user_auth = True
+    elif environ.get("TWITTER_BEARER_TOKEN"):
+        client = tweepy.Client(bearer_token=environ["TWITTER_BEARER_TOKEN"])
+        user_auth = False
+    else:
+        raise NoToken(
+            "no X API token in the environment: set TWITTER_BEARER_TOKEN, or all four "
+            "of " + ", ".join(OAUTH1_KEYS) + "."
+        )
+    # tweepy sets no timeout; a hung connection must not hang the build.
+    client.session.mount("https://", _TimeoutAdapter(timeout))
+    return client, user_auth
+
+
+class _TimeoutAdapter(requests.adapters.HTTPAdapter):
+    def __init__(self, timeout):
+        super().__init__()
+        self.timeout = timeout
+
+    def send(self, request, **kwargs):
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, **kwargs)
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _display_start(text, mentions):
+    """v2 text of a reply starts with the @handles replied to; the card hides them."""
+    pos = 0
+    for m in sorted(mentions, key=lambda m: m["start"]):
+        if m["start"] != pos:
+            break
+        pos = m["end"]
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+    return pos
+
+
+def record_from_v2(tweet, users, media):
+    """A v2 tweet (dict) with its includes (users, media by key) -> a store record."""
+    text = html.unescape(tweet.get("text", ""))
+    entities = tweet.get("entities", {})
+    author = users.get(tweet.get("author_id"), {})
+    refs = {r["type"]: r["id"] for r in tweet.get("referenced_tweets", ())}
+    metrics = tweet.get("public_metrics", {})
+    reply_user = tweet.get("in_reply_to_user_id", "")
+    mentions = [
+        {
+            "start": m["start"],
+            "end": m["end"],
+            "handle": m["username"],
+            "id": m.get("id", ""),
+        }
+        for m in entities.get("mentions", ())
+    ]
+    urls, media_urls = [], {}
+    for u in entities.get("urls", ()):
+        if u.get("media_key"):
+            media_urls[u["media_key"]] = u
+            continue
+        urls.append(
+            {
+                "start": u["start"],
+                "end": u["end"],
+                "url": u["url"],
+                "expanded": u.get("expanded_url") or u["url"],
+                "display": u.get("display_url") or u["url"],
+            }
+        )
+    record = {
+        "id": str(tweet["id"]),
+        "created_at": tweet["created_at"][:19] + "Z",
+        "user_id": str(tweet.get("author_id", "")),
+        "handle": author.get("username", ""),
+        "name": author.get("name", ""),
+        "text": text,
+        "reply_to_id": refs.get("replied_to", ""),
+        "reply_to_user_id": reply_user,
+        "reply_to_handle": users.get(reply_user, {}).get("username", "")
+        if reply_user
+        else "",
+        "conversation_id": tweet.get("conversation_id", ""),
+        "quote_of": refs.get("quoted", ""),
+        "retweet": "retweeted" in refs,
+        "likes": metrics.get("like_count", 0),
+        "retweets": metrics.get("retweet_count", 0),
+        "replies": metrics.get("reply_count", 0),
+        "quotes": metrics.get("quote_count", 0),
+        "lang": tweet.get("lang", ""),
+        "mentions": mentions,
+        "hashtags": [
+            {"start": h["start"], "end": h["end"], "tag": h["tag"]}
+            for h in entities.get("hashtags", ())
+        ],
+        "urls": urls,
+    }
+    if record["reply_to_id"]:
+        start = _display_start(text, mentions)
+        if start:
+            record["display"] = [start, len(text)]
+    stored_media = []
+    for key in tweet.get("attachments", {}).get("media_keys", ()):
+        m = media.get(key)
+        if not m:
+            continue
+        entry = {
+            "type": m.get("type", "photo"),
+            "alt": m.get("alt_text", ""),
+            "remote": m.get("url") or m.get("preview_image_url", ""),
+            "width": m.get("width", 0),
+            "height": m.get("height", 0),
+        }
+        link = media_urls.get(key)
+        if link:
+            entry.update(start=link["start"], end=link["end"], url=link["url"])
+            entry["expanded"] = link.get("expanded_url", "")
+        stored_media.append(entry)
+    record["media"] = stored_media
+    return record
+
+
+def _records(response):
+    includes = response.includes or {}
+    users = {str(u.data["id"]): u.data for u in includes.get("users", ())}
+    media = {m.data["media_key"]: m.data for m in includes.get("media", ())}
+    return [record_from_v2(t.data, users, media) for t in response.data or ()]
+
+
+# --------------------------------------------------------------------------- fetcher
+
+
+@dataclass
+class FetchSummary:
+    requests: int = 0
+    reads: int = 0
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    stopped: str = ""  # why the run stopped early ("" when it read everything)
+    per_timeline: dict = field(default_factory=dict)
+
+
+class Fetcher:
+    """Calls the API through one boundary: counting, retrying, waiting, mapping errors."""
+
+    def __init__(
+        self,
+        client,
+        user_auth=False,
+        max_reads=500,
+        *,
+        retries=3,
+        backoff=2.0,
+        max_wait=900,
+        sleep=time.sleep,
+        now=time.time,
+        countdown=None,
+    ):
+        self.client = client
+        self.user_auth = user_auth
+        self.max_reads = max_reads
+        self.retries = retries
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.sleep = sleep
+        self.now = now
+        self.countdown = countdown or self._countdown
+        self.summary = FetchSummary()
+
+    @property
+    def budget(self):
+        return self.max_reads - self.summary.reads
+
+    def _countdown(self, seconds):
+        for left in range(int(seconds), 0, -1):
+            if left % 10 == 0 or left <= 5:
+                logger.warning("X API rate limit: resuming in %ss", left)
+            self.sleep(1)
+
+    def call(self, method, *args, **kwargs):
+        """One API call with bounded retries; raises a FetchError or _Stop."""
+        attempt = 0
+        while True:
+            self.summary.requests += 1
+            try:
+                return method(*args, user_auth=self.user_auth, **kwargs)
+            except tweepy.TooManyRequests as err:
+                wait = (
+                    None if err.reset_time is None else err.reset_time - self.now() + 1
+                )
+                if wait is None:
+                    raise _Stop(
+                        "the X API rate limit was hit (429, no reset time given)"
+                    ) from None
+                if wait > self.max_wait:
+                    raise _Stop(
+                        f"the X API rate limit was hit (429); it resets in {int(wait // 60)} "
+                        "minutes"
+                    ) from None
+                self.countdown(max(wait, 0))
+            except tweepy.Unauthorized:
+                raise AccessDenied(
+                    "the X API refused the token (401): it is wrong, expired or revoked."
+                ) from None
+            except tweepy.Forbidden as err:
+                if 453 in err.api_codes:
+                    raise AccessDenied(
+                        "the X API refused to read posts (403, code 453): your access "
+                        "level cannot read timelines."
+                    ) from None
+                raise AccessDenied(
+                    "the X API refused the request (403): this app or account may not "
+                    "read these posts."
+                ) from None
+            except (
+                tweepy.TwitterServerError,
+                requests.Timeout,
+                requests.ConnectionError,
+            ) as err:
+                if attempt >= self.retries:
+                    kind = (
+                        f"{err.response.status_code} errors"
+                        if isinstance(err, tweepy.TwitterServerError)
+                        else "timeouts"
+                    )
+                    raise _Stop(
+                        f"the X API kept failing ({kind}, {attempt + 1} tries)"
+                    ) from None
+                self.sleep(self.backoff * 2**attempt)
+                attempt += 1
+
+    def _wrapped(self, method):
+        @functools.wraps(method)  # Paginator looks at the method's __name__
+        def call(*args, **kwargs):
+            return self.call(method, *args, **kwargs)
+
+        return call
+
+    def timeline(self, name, method, user_id, since_id, sink):
+        """Read one timeline page by page since `since_id`, within the read budget."""
+        read_before = self.summary.reads
+        if self.budget < PAGE_MIN:
+            self.summary.stopped = (
+                self.summary.stopped or f"the read cap ({self.max_reads}) was reached"
+            )
+            return
+        kwargs = dict(
+            since_id=since_id or None,
+            max_results=max(PAGE_MIN, min(PAGE_MAX, self.budget)),
+            tweet_fields=TWEET_FIELDS,
+            expansions=EXPANSIONS,
+            media_fields=MEDIA_FIELDS,
+            user_fields=USER_FIELDS,
+        )
+        pages = iter(tweepy.Paginator(self._wrapped(method), user_id, **kwargs))
+        while True:
+            # Ask for no more than the budget allows (the iterator reuses its kwargs).
+            pages.kwargs["max_results"] = max(PAGE_MIN, min(PAGE_MAX, self.budget))
+            try:
+                response = next(pages)
+            except StopIteration:
+                break
+            records = _records(response)
+            self.summary.reads += len(records)
+            sink(records)
+            if self.budget < PAGE_MIN and (response.meta or {}).get("next_token"):
+                self.summary.stopped = f"the read cap ({self.max_reads}) was reached"
+                break
+        self.summary.per_timeline[name] = self.summary.reads - read_before
+
+    def by_ids(self, ids, sink):
+        """Read named tweets (100 a request), within the read budget."""
+        ids = list(ids)
+        while ids:
+            if self.budget <= 0:
+                self.summary.stopped = f"the read cap ({self.max_reads}) was reached"
+                return
+            chunk, ids = ids[: min(100, self.budget)], ids[min(100, self.budget) :]
+            response = self.call(
+                self.client.get_tweets,
+                chunk,
+                tweet_fields=TWEET_FIELDS,
+                expansions=EXPANSIONS,
+                media_fields=MEDIA_FIELDS,
+                user_fields=USER_FIELDS,
+            )
+            records = _records(response)
+            self.summary.reads += len(records)
+            sink(records)
+
+
+class _Stop(Exception):
+    """Stop reading, keep what was read (rate limit far away, server kept failing)."""
+
+
+def fetch(
+    store_root,
+    client,
+    user_auth=False,
+    *,
+    max_reads=500,
+    ids=None,
+    owner_handle="",
+    **fetcher_options,
+):
+    """Fetch new posts (or the named `ids`) into the store; returns a FetchSummary.
+
+    Posts read before an error are kept; then the FetchError is raised."""
+    store = Store(store_root)
+    fetcher = Fetcher(client, user_auth, max_reads, **fetcher_options)
+    summary = fetcher.summary
+    failure = None
+    with store.update() as update:
+        owner = update.owner
+
+        def sink(records):
+            for record in records:
+                outcome = update.add(record)
+                if outcome in ("new", "updated"):
+                    setattr(summary, outcome, getattr(summary, outcome) + 1)
+                elif outcome == "forgotten":
+                    summary.skipped += 1
+
+        try:
+            if ids:
+                fetcher.by_ids([i for i in ids if i not in update.forgotten], sink)
+            else:
+                if not owner.get("id"):
+                    if not owner_handle:
+                        raise FetchError(
+                            "the store does not know the owner's account yet; set "
+                            "OWNER_TWITTER in pelicanconf.py or import the archive first."
+                        )
+                    user = fetcher.call(client.get_user, username=owner_handle).data
+                    owner = {
+                        "id": str(user.id),
+                        "handle": user.username,
+                        "name": user.name,
+                    }
+                    update.set_owner(owner)
+                newest = update.meta.get("newest") or {}
+                fetcher.timeline(
+                    "timeline",
+                    client.get_users_tweets,
+                    owner["id"],
+                    newest.get("owner"),
+                    sink,
+                )
+                fetcher.timeline(
+                    "mentions",
+                    client.get_users_mentions,
+                    owner["id"],
+                    newest.get("others"),
+                    sink,
+                )
+        except _Stop as stop:
+            summary.stopped = str(stop)
+        except FetchError as err:
+            failure = err
+    if failure is not None:
+        raise failure
+    return summary

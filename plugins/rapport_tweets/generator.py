@@ -1,0 +1,66 @@
+"""The tweets Generator: puts the API in the context and writes the highlights page."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from . import settings as tweet_settings
+from .api import TweetsAPI
+from .store import Reader
+
+logger = logging.getLogger(__name__)
+
+CARD_TEMPLATE = "partials/tweet_card.html"
+
+
+class TweetsGenerator(Generator):
+    """Reads nothing up front; renders cards on demand from the store's index."""
+
+    def generate_context(self):
+        tweet_settings.apply_defaults(self.settings)
+        store = Path(self.settings["TWEETS_STORE"])
+        if not store.is_absolute():
+            store = Path(self.settings.get("PATH", ".")).parent / store
+        self.reader = Reader(store)
+        self.api = TweetsAPI(
+            self.reader,
+            self.settings,
+            self.context,
+            self.env.get_template(CARD_TEMPLATE),
+            self.output_path,
+        )
+        self.context["tweets"] = self.api
+        if not self.reader.exists():
+            logger.warning(
+                "%s: no tweet store; the site has no tweet cards. Import an archive with: "
+                "invoke tweets.import PATH-TO-ARCHIVE.zip",
+                store,
+            )
+            return
+        nav = self.context.setdefault("rapport_nav", [])
+        url = self.settings["TWEETS_HIGHLIGHTS_URL"]
+        if not any(item.get("url") == url for item in nav):
+            nav.append({"title": "Twitter", "url": url})
+            nav.sort(key=lambda item: item["title"])
+        sheets = self.context.setdefault("rapport_stylesheets", [])
+        if "tweets.css" not in sheets:
+            sheets.append("tweets.css")
+
+    def generate_output(self, writer):
+        if not self.reader.exists():
+            return
+        pinned, years = self.api.highlights_page()
+        writer.write_file(
+            self.settings["TWEETS_HIGHLIGHTS_SAVE_AS"],
+            self.get_template("twitter/index"),
+            self.context,
+            relative_urls=self.settings.get("RELATIVE_URLS", False),
+            url=self.settings["TWEETS_HIGHLIGHTS_URL"],
+            pinned=pinned,
+            years=years,
+            owner=self.api.owner,
+        )
+        self.reader.close()

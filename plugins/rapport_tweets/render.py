@@ -1,0 +1,173 @@
+"""Turn a stored tweet into what the card template shows: escaped text with links.
+
+Tweet text, names and alt text are third-party input: everything is escaped here or by
+Jinja's autoescape; only the HTML built in this module is marked safe (Markup).
+Entity offsets are code points of the unescaped text, i.e. Python str indices, so emoji,
+astral characters and `&` (stored unescaped) never shift them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup, escape
+
+X = "https://x.com"
+
+
+def safe_href(url):
+    """The URL if it is http(s), else None: a tweet must not smuggle javascript: links."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def profile_url(handle, profile_urls, siteurl=""):
+    """A person's page on this site when they are listed, else their X profile."""
+    local = (profile_urls or {}).get(handle.lower())
+    if local is not None:
+        return f"{siteurl}/{local}"
+    return f"{X}/{quote(handle)}"
+
+
+def tweet_url(record):
+    return f"{X}/{quote(record.get('handle') or 'i')}/status/{record['id']}"
+
+
+def _link(href, text, css, external=True):
+    rel = Markup(' rel="nofollow ugc noopener"') if external else Markup("")
+    return Markup('<a class="{}" href="{}"{}>{}</a>').format(css, href, rel, text)
+
+
+def _spans(record, start, end):
+    """(start, end, kind, entity) inside [start, end), sorted, without overlaps."""
+    spans = []
+    for kind in ("mentions", "hashtags", "urls", "media"):
+        for entity in record.get(kind, ()):
+            s, e = entity.get("start"), entity.get("end")
+            if s is None or e is None or s < start or e > end or s >= e:
+                continue
+            spans.append((s, e, kind, entity))
+    spans.sort(key=lambda span: (span[0], span[1]))
+    result, last = [], start
+    for span in spans:
+        if span[0] >= last:
+            result.append(span)
+            last = span[1]
+    return result
+
+
+def _plain(text):
+    return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
+
+
+def render_text(record, profile_urls=None, siteurl=""):
+    """The tweet's visible text as HTML (Markup), entities resolved to links."""
+    text = record.get("text", "")
+    start, end = record.get("display") or (0, len(text))
+    start, end = max(0, start), min(len(text), end)
+    parts, pos = [], start
+    for s, e, kind, entity in _spans(record, start, end):
+        parts.append(_plain(text[pos:s]))
+        shown = text[s:e]
+        if kind == "mentions":
+            local = (profile_urls or {}).get(entity["handle"].lower()) is not None
+            href = profile_url(entity["handle"], profile_urls, siteurl)
+            parts.append(
+                _link(href, shown, "u-category h-card mention", external=not local)
+            )
+        elif kind == "hashtags":
+            parts.append(_link(f"{X}/hashtag/{quote(entity['tag'])}", shown, "hashtag"))
+        elif kind == "urls":
+            href = safe_href(entity.get("expanded", ""))
+            shown = entity.get("display") or shown
+            parts.append(_link(href, shown, "link") if href else escape(shown))
+        # media: the t.co link of an attached photo or video is shown as the media itself
+        pos = e
+    parts.append(_plain(text[pos:end]))
+    return Markup("").join(parts).strip()
+
+
+@dataclass
+class Card:
+    """What the tweet_card.html partial shows."""
+
+    id: str
+    url: str
+    author_name: str
+    author_handle: str
+    author_url: str
+    text: Markup
+    published: str  # ISO 8601, UTC
+    date: date
+    reply_to_handle: str = ""
+    reply_to_url: str = ""
+    retweet: bool = False
+    likes: int = 0
+    retweets: int = 0
+    photos: list = field(default_factory=list)
+    videos: list = field(default_factory=list)
+    links: list = field(
+        default_factory=list
+    )  # media only on x.com (fetched via the API)
+    files: list = field(default_factory=list)  # store media files this card shows
+
+
+def card_of(
+    record,
+    owner,
+    profile_urls=None,
+    siteurl="",
+    media_url="twitter/media/",
+    has_file=lambda name: True,
+):
+    """A Card for a stored record; `owner` is the store's {"id", "handle", "name"}.
+
+    `has_file(name)` says whether a stored media file can be published (the build
+    copies it); media without one become a link to x.com."""
+    handle = record.get("handle") or owner.get("handle", "")
+    is_owner = handle.lower() == (owner.get("handle") or "").lower()
+    name = record.get("name") or (owner.get("name") if is_owner else "") or handle
+    created = record["created_at"]
+    reply_handle = record.get("reply_to_handle", "")
+    if reply_handle.lower() == handle.lower():
+        reply_handle = ""  # a thread by one author: no "replying to" line
+    card = Card(
+        id=record["id"],
+        url=tweet_url({"id": record["id"], "handle": handle}),
+        author_name=name,
+        author_handle=handle,
+        author_url=profile_url(handle, profile_urls, siteurl),
+        text=render_text(record, profile_urls, siteurl),
+        published=created,
+        date=date.fromisoformat(created[:10]),
+        reply_to_handle=reply_handle,
+        reply_to_url=profile_url(reply_handle, profile_urls, siteurl)
+        if reply_handle
+        else "",
+        retweet=bool(record.get("retweet")),
+        likes=record.get("likes", 0),
+        retweets=record.get("retweets", 0),
+    )
+    for m in record.get("media", ()):
+        href = safe_href(m.get("expanded", "")) or card.url
+        if m.get("file") and has_file(m["file"]):
+            image = {
+                "src": f"{siteurl}/{media_url}{quote(m['file'])}",
+                "alt": m.get("alt", ""),
+                "width": m.get("width") or None,
+                "height": m.get("height") or None,
+            }
+            card.files.append(m["file"])
+            if m.get("type") == "photo":
+                card.photos.append(image)
+            else:
+                card.videos.append({**image, "href": href})
+        else:
+            kind = "video" if m.get("type") in ("video", "animated_gif") else "photo"
+            card.links.append({"kind": kind, "href": href, "alt": m.get("alt", "")})
+    return card

@@ -1,0 +1,37 @@
+"""Every setting of the tweets plugin, with its default. pelicanconf.py may override any."""
+
+DEFAULTS = {
+    # Where the committed tweet store lives (pelicanconf sets <root>/data/tweets).
+    "TWEETS_STORE": "data/tweets",
+    # `invoke build` runs an incremental API fetch first (needs a token in the env).
+    "TWEETS_FETCH_ON_BUILD": False,
+    # The X API bills per post read: one fetch reads at most this many posts.
+    "TWEETS_MAX_READS": 500,
+    # A tweet URL in a post whose tweet is not in the store fails the build.
+    "TWEETS_STRICT": False,
+    # Tweet ids shown first on the highlights page.
+    "TWEETS_PINNED": [],
+    # Highlights page: the owner's N most engaging tweets of each year.
+    "TWEETS_TOP_PER_YEAR": 5,
+    # Person pages: at most this many conversation threads per person.
+    "TWEETS_PER_PERSON": 20,
+    # Highlights leave out replies to others and retweets unless asked.
+    "TWEETS_INCLUDE_REPLIES": False,
+    "TWEETS_INCLUDE_RETWEETS": False,
+    "TWEETS_HIGHLIGHTS_URL": "twitter/",
+    "TWEETS_HIGHLIGHTS_SAVE_AS": "twitter/index.html",
+    # Photos of published tweets are copied here (relative to OUTPUT_PATH / SITEURL).
+    "TWEETS_MEDIA_URL": "twitter/media/",
+}
+
+
+def get(settings, name):
+    """The value of setting `name`: pelicanconf's if set, else the default."""
+    return settings.get(name, DEFAULTS[name])
+
+
+def apply_defaults(settings):
+    """Fill in every TWEETS_* default that the settings do not set."""
+    for name, value in DEFAULTS.items():
+        settings.setdefault(name, value)
+    return settings

@@ -1,0 +1,716 @@
+"""The tweet store: its on-disk format, atomic writes, merging, and fast lookups.
+
+Layout of a store folder (see README.md there for the why)::
+
+    meta.json              owner and the newest ids, for incremental fetches
+    forgotten.txt          ids hidden for good (`invoke tweets.forget`), one a line
+    tweets/<year>.jsonl    one tweet a line, sorted by id, fixed key order, id first
+    media/<id>-<file>      photos of stored tweets
+    index/shards.tsv       per shard: line count, smallest and largest id, byte size
+    index/highlights.tsv   per year and kind, the owner's most engaging tweets
+    index/people.tsv       per handle, the tweets between the owner and that person
+
+The index files are derived: import, fetch and forget rewrite them, so that a build
+reads only the tweets it publishes (binary search in the memory-mapped shards).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import json
+import mmap
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = 1
+# Top-level fields in the order they are written; `id` first so that a line's id can
+# be read without parsing the line (binary search in shards).
+FIELDS = (
+    "id",
+    "created_at",
+    "user_id",
+    "handle",
+    "name",
+    "text",
+    "display",
+    "reply_to_id",
+    "reply_to_user_id",
+    "reply_to_handle",
+    "conversation_id",
+    "quote_of",
+    "retweet",
+    "likes",
+    "retweets",
+    "replies",
+    "quotes",
+    "lang",
+    "mentions",
+    "hashtags",
+    "urls",
+    "media",
+)
+_FIELD_SET = frozenset(FIELDS)
+_ID_PREFIX = b'{"id":"'
+# The highlights index keeps this many candidates per year and kind; more than any
+# sensible TWEETS_TOP_PER_YEAR, and a larger setting falls back to a full scan.
+HIGHLIGHT_CANDIDATES = 50
+# Kinds of owner tweets in the highlights index.
+ORIGINAL, REPLY, RETWEET = "original", "reply", "retweet"
+
+
+class StoreError(Exception):
+    """The store is unreadable, inconsistent or busy; the message says how to fix it."""
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _empty(value):
+    return value is None or value is False or value == 0 or value in ("", [], {})
+
+
+def _canonical(value):
+    # Inside entities and media a 0 is meaningful (an offset); only absent values go.
+    if isinstance(value, dict):
+        return {
+            k: _canonical(value[k]) for k in sorted(value) if value[k] not in (None, "")
+        }
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def encode(record):
+    """One store line (no newline) for a tweet record: deterministic, fixed key order."""
+    unknown = set(record) - _FIELD_SET
+    if unknown:
+        raise ValueError(f"unknown tweet fields: {sorted(unknown)}")
+    if not str(record.get("id", "")).isdigit():
+        raise ValueError(f"tweet record without a numeric id: {record!r:.80}")
+    ordered = {
+        name: _canonical(record[name])
+        for name in FIELDS
+        if name in record and not _empty(record[name])
+    }
+    return json.dumps(ordered, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(line, path, lineno):
+    """The record of a store line; a clear StoreError naming the file and line if bad."""
+    try:
+        record = json.loads(line)
+    except ValueError as err:
+        raise StoreError(
+            f"{path}, line {lineno}: not valid JSON ({err}). Fix or delete that line "
+            "(git diff shows what changed), then run `invoke tweets.reindex`."
+        ) from None
+    if not isinstance(record, dict) or not str(record.get("id", "")).isdigit():
+        raise StoreError(
+            f"{path}, line {lineno}: not a tweet record (no numeric 'id'). Fix or "
+            "delete that line, then run `invoke tweets.reindex`."
+        )
+    return record
+
+
+def line_id(line):
+    """The id of a store line, read from its fixed prefix (no JSON parsing)."""
+    if line.startswith('{"id":"'):
+        end = line.find('"', 7)
+        if end > 7:
+            return line[7:end]
+    return None
+
+
+def merge(old, new):
+    """`old` updated with the non-empty fields of `new` (an archive and an API copy)."""
+    merged = dict(old)
+    for name, value in new.items():
+        if _empty(value):
+            continue
+        if name == "media" and _has_files(old.get("media")) and not _has_files(value):
+            continue  # the API knows no local file; keep the archive's photos
+        merged[name] = value
+    return merged
+
+
+def _has_files(media):
+    return bool(media) and any(m.get("file") for m in media)
+
+
+def year_of(record):
+    return record["created_at"][:4]
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def write_atomic(path, text):
+    """Write `text` to `path` via a temp file, fsync and os.replace."""
+    _replace_all(_prepare(Path(path), text))
+
+
+def _prepare(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return [(tmp, path)]
+
+
+def _replace_all(pairs):
+    for tmp, path in pairs:
+        os.replace(tmp, path)
+
+
+def _discard(pairs):
+    for tmp, _path in pairs:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the derived index needs to know about one tweet (small: kept for 100k)."""
+
+    id: int
+    date: str
+    by_owner: bool
+    kind: str
+    score: int
+    reply_to: int | None
+    handles: tuple  # lower-case handles this tweet links the owner with
+
+
+def facts_of(record, owner):
+    """The index facts of a record, given the owner ({"id", "handle"} or {})."""
+    owner_handle = (owner.get("handle") or "").lower()
+    handle = (record.get("handle") or "").lower()
+    by_owner = bool(owner) and (
+        record.get("user_id") == owner.get("id") or (handle and handle == owner_handle)
+    )
+    reply_handle = (record.get("reply_to_handle") or "").lower()
+    if record.get("retweet"):
+        kind = RETWEET
+    elif record.get("reply_to_id") and reply_handle != owner_handle:
+        kind = REPLY
+    else:
+        kind = ORIGINAL
+    mentioned = {m["handle"].lower() for m in record.get("mentions", ())}
+    if reply_handle:
+        mentioned.add(reply_handle)
+    if record.get("retweet") or not owner_handle:
+        handles = ()
+    elif by_owner:
+        handles = tuple(sorted(mentioned - {owner_handle}))
+    elif owner_handle in mentioned and handle:
+        handles = (handle,)
+    else:
+        handles = ()
+    reply_to = record.get("reply_to_id")
+    return Facts(
+        id=int(record["id"]),
+        date=record["created_at"][:10],
+        by_owner=by_owner,
+        kind=kind,
+        score=int(record.get("likes", 0)) + int(record.get("retweets", 0)),
+        reply_to=int(reply_to) if reply_to else None,
+        handles=handles,
+    )
+
+
+def _thread_roots(facts):
+    """id -> thread key: the oldest stored ancestor, or the missing tweet it answers."""
+    parent = {f.id: f.reply_to for f in facts}
+    roots = {}
+    for start in parent:
+        chain, node = [], start
+        while node in parent and node not in roots and len(chain) < 10_000:
+            chain.append(node)
+            up = parent[node]
+            if up is None:
+                break
+            node = up
+        root = roots.get(node, node)
+        for n in chain:
+            roots[n] = root
+    return roots
+
+
+def build_index(facts, shard_rows, owner):
+    """The text of the three index files, from the facts of every stored tweet."""
+    shards = "".join(
+        f"{name}\t{count}\t{lo}\t{hi}\t{size}\n"
+        for name, count, lo, hi, size in sorted(shard_rows)
+    )
+    by_group = defaultdict(list)
+    for f in facts:
+        if f.by_owner:
+            by_group[(f.date[:4], f.kind)].append((f.score, f.id))
+    rows = []
+    for (year, kind), scored in sorted(by_group.items()):
+        best = heapq.nlargest(HIGHLIGHT_CANDIDATES, scored, key=lambda s: (s[0], -s[1]))
+        rows.extend(f"{year}\t{kind}\t{score}\t{tid}\n" for score, tid in best)
+    people_facts = [f for f in facts if f.handles]
+    roots = _thread_roots(facts) if people_facts else {}
+    people = sorted(
+        (handle, roots.get(f.id, f.id), f.id, f.date)
+        for f in people_facts
+        for handle in f.handles
+    )
+    people_text = "".join(f"{h}\t{r}\t{i}\t{d}\n" for h, r, i, d in people)
+    owner_ids = [f.id for f in facts if f.by_owner]
+    other_ids = [f.id for f in facts if not f.by_owner]
+    newest = {
+        "owner": str(max(owner_ids)) if owner_ids else None,
+        "others": str(max(other_ids)) if other_ids else None,
+    }
+    return {
+        "shards": shards,
+        "highlights": "".join(rows),
+        "people": people_text,
+    }, newest
+
+
+# --------------------------------------------------------------------------- store
+
+
+@dataclass
+class UpdateSummary:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    forgotten: int = 0
+    removed: int = 0
+    new_ids: list = field(default_factory=list)
+
+
+class Store:
+    """A tweet store folder: reading, locking, merging and atomic updates."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.tweets_dir = self.root / "tweets"
+        self.media_dir = self.root / "media"
+        self.index_dir = self.root / "index"
+        self.meta_path = self.root / "meta.json"
+        self.forgotten_path = self.root / "forgotten.txt"
+        self.lock_path = self.root / ".lock"
+
+    # -- small files
+
+    def meta(self):
+        """meta.json as a dict ({} for a new store)."""
+        if not self.meta_path.exists():
+            return {}
+        try:
+            return json.loads(self.meta_path.read_text(encoding="utf-8"))
+        except ValueError as err:
+            raise StoreError(
+                f"{self.meta_path}: not valid JSON ({err}); restore it with git."
+            ) from None
+
+    def owner(self):
+        return self.meta().get("owner") or {}
+
+    def forgotten(self):
+        """The set of forgotten ids (forgotten.txt; '#' starts a comment)."""
+        if not self.forgotten_path.exists():
+            return set()
+        ids = set()
+        text = self.forgotten_path.read_text(encoding="utf-8")
+        for lineno, raw in enumerate(text.splitlines(), 1):
+            value = raw.split("#", 1)[0].strip()
+            if not value:
+                continue
+            if not value.isdigit():
+                raise StoreError(
+                    f"{self.forgotten_path}, line {lineno}: {value!r} is not a tweet "
+                    "id; each line holds one numeric id."
+                )
+            ids.add(value)
+        return ids
+
+    def shard_paths(self):
+        if not self.tweets_dir.is_dir():
+            return []
+        return sorted(self.tweets_dir.glob("*.jsonl"))
+
+    # -- reading everything (stats, reindex, updates)
+
+    def iter_lines(self, path):
+        """(lineno, id, line) for each line of one shard, checking the sort order."""
+        previous = -1
+        with open(path, encoding="utf-8") as fh:
+            for lineno, raw in enumerate(fh, 1):
+                line = raw.rstrip("\n")
+                if not line:
+                    continue
+                tid = line_id(line)
+                if tid is None or not tid.isdigit():
+                    decode(line, path, lineno)  # raises with the JSON error if any
+                    raise StoreError(
+                        f"{path}, line {lineno}: the line must start with "
+                        '\'{"id":"<digits>"\'. Fix it, then run `invoke tweets.reindex`.'
+                    )
+                if int(tid) <= previous:
+                    raise StoreError(
+                        f"{path}, line {lineno}: ids must be sorted and unique; "
+                        f"{tid} comes after a larger or equal id. Run "
+                        "`invoke tweets.reindex` to sort the store."
+                    )
+                previous = int(tid)
+                yield lineno, tid, line
+
+    def iter_records(self):
+        """Every stored record, shard by shard, oldest first."""
+        for path in self.shard_paths():
+            for lineno, _tid, line in self.iter_lines(path):
+                yield decode(line, path, lineno)
+
+    # -- locking and updates
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold the store's lock file for the duration of an update."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = self.lock_path.read_text(encoding="utf-8").strip() or "unknown"
+            raise StoreError(
+                f"another import or fetch is running on {self.root} (lock file "
+                f"{self.lock_path}, pid {holder}); wait for it to finish, or delete the "
+                "lock file if no import is running."
+            ) from None
+        try:
+            os.write(fd, f"{os.getpid()}\n".encode())
+            os.close(fd)
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(self.lock_path)
+
+    @contextlib.contextmanager
+    def update(self):
+        """Lock the store and yield an Update; its changes are written on success."""
+        with self.lock():
+            update = Update(self)
+            yield update
+            update.commit()
+
+    def reindex(self):
+        """Rewrite the derived index (and resort shards) from the stored lines."""
+        with self.update() as update:
+            update.touch_all()
+
+
+class Update:
+    """Pending changes to a store: add records, forget ids, set the owner."""
+
+    def __init__(self, store):
+        self.store = store
+        self.meta = store.meta()
+        self.forgotten = store.forgotten()
+        self.summary = UpdateSummary()
+        self._lines = {}  # id -> line, for every stored tweet
+        self._facts = {}  # id -> Facts, for records parsed or added in this update
+        self._dirty = set()  # shard names to rewrite
+        self._year = {}  # id -> shard name
+        self._forgotten_changed = False
+        self._all_dirty = False
+        self._where = {}  # id -> (file, line number) of lines read from disk
+        for path in store.shard_paths():
+            for lineno, tid, line in store.iter_lines(path):
+                self._lines[tid] = line
+                self._year[tid] = path.stem
+                self._where[tid] = (path, lineno)
+
+    @property
+    def owner(self):
+        return self.meta.get("owner") or {}
+
+    def set_owner(self, owner):
+        """Record the archive's owner ({"id", "handle", "name"})."""
+        clean = {k: v for k, v in owner.items() if v}
+        if clean and clean != self.owner:
+            self.meta["owner"] = {**self.owner, **clean}
+            self._all_dirty = True
+            self._facts.clear()  # facts depend on who the owner is: recompute them
+
+    def touch_all(self):
+        self._all_dirty = True
+        self._dirty.update(self._year.values())
+
+    def __contains__(self, tweet_id):
+        return tweet_id in self._lines
+
+    def get(self, tweet_id):
+        line = self._lines.get(tweet_id)
+        return None if line is None else json.loads(line)
+
+    def add(self, record):
+        """Merge one record; returns "new", "updated", "unchanged" or "forgotten"."""
+        tid = record["id"]
+        if tid in self.forgotten:
+            self.summary.forgotten += 1
+            return "forgotten"
+        old_line = self._lines.get(tid)
+        if old_line is not None:
+            record = merge(json.loads(old_line), record)
+        line = encode(record)
+        if line == old_line:
+            self.summary.unchanged += 1
+            return "unchanged"
+        shard = year_of(record)
+        old_shard = self._year.get(tid)
+        if old_shard and old_shard != shard:
+            self._dirty.add(old_shard)
+        self._lines[tid] = line
+        self._year[tid] = shard
+        self._dirty.add(shard)
+        self._facts[tid] = facts_of(record, self.owner)
+        if old_line is None:
+            self.summary.new += 1
+            self.summary.new_ids.append(tid)
+            return "new"
+        self.summary.updated += 1
+        return "updated"
+
+    def forget(self, tweet_id):
+        """Hide a tweet for good: drop it and remember its id."""
+        if tweet_id not in self.forgotten:
+            self.forgotten.add(tweet_id)
+            self._forgotten_changed = True
+        if tweet_id in self._lines:
+            self._dirty.add(self._year.pop(tweet_id))
+            del self._lines[tweet_id]
+            self._facts.pop(tweet_id, None)
+            self.summary.removed += 1
+
+    def commit(self):
+        """Write changed shards, the index and meta: temp files first, then replace."""
+        changed = self._dirty or self._all_dirty or self._forgotten_changed
+        if not changed and self.meta == self.store.meta():
+            return
+        by_shard = defaultdict(list)
+        for tid, shard in self._year.items():
+            by_shard[shard].append(tid)
+        pending = []
+        try:
+            shard_rows, facts = [], []
+            owner = self.owner
+            for shard, ids in sorted(by_shard.items()):
+                ids.sort(key=int)
+                text = "".join(self._lines[i] + "\n" for i in ids)
+                path = self.store.tweets_dir / f"{shard}.jsonl"
+                if shard in self._dirty or not path.exists():
+                    pending += _prepare(path, text)
+                size = len(text.encode("utf-8"))
+                shard_rows.append((f"{shard}.jsonl", len(ids), ids[0], ids[-1], size))
+                for tid in ids:
+                    fact = self._facts.get(tid)
+                    if fact is None:
+                        record = decode(
+                            self._lines[tid], *self._where.get(tid, (path, "?"))
+                        )
+                        fact = facts_of(record, owner)
+                    facts.append(fact)
+            index, newest = build_index(facts, shard_rows, owner)
+            for name, text in index.items():
+                pending += _prepare(self.store.index_dir / f"{name}.tsv", text)
+            meta = {"format": FORMAT, "owner": owner, "newest": newest}
+            meta_text = json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False)
+            pending += _prepare(self.store.meta_path, meta_text + "\n")
+            if self._forgotten_changed or self.forgotten:
+                body = "".join(f"{i}\n" for i in sorted(self.forgotten, key=int))
+                header = (
+                    "# Tweets hidden for good (invoke tweets.forget). One id a line.\n"
+                )
+                pending += _prepare(self.store.forgotten_path, header + body)
+        except BaseException:
+            _discard(pending)
+            raise
+        _replace_all(pending)
+        for shard in self._dirty - set(by_shard):
+            with contextlib.suppress(FileNotFoundError):
+                (self.store.tweets_dir / f"{shard}.jsonl").unlink()
+        self.meta = meta
+
+
+# --------------------------------------------------------------------------- reader
+
+
+class Reader:
+    """Read-only, lazy access for the build: index files and lookups by id."""
+
+    def __init__(self, root):
+        self.store = Store(root)
+        self._shards = None
+        self._maps = {}
+        self._records = {}
+        self._people = None
+        self._fallback = None
+
+    def close(self):
+        for mm, fh in self._maps.values():
+            mm.close()
+            fh.close()
+        self._maps.clear()
+
+    def exists(self):
+        return bool(self.store.shard_paths())
+
+    def owner(self):
+        return self.store.owner()
+
+    def _index_text(self, name):
+        return (self.store.index_dir / f"{name}.tsv").read_text(encoding="utf-8")
+
+    def _index_fresh(self):
+        """The shard table, or None when the index is missing or out of date."""
+        path = self.store.index_dir / "shards.tsv"
+        if not path.exists():
+            return None
+        rows = []
+        for raw in self._index_text("shards").splitlines():
+            name, count, lo, hi, size = raw.split("\t")
+            rows.append((name, int(count), int(lo), int(hi), int(size)))
+        on_disk = {p.name: p.stat().st_size for p in self.store.shard_paths()}
+        if on_disk != {r[0]: r[4] for r in rows}:
+            return None
+        return rows
+
+    def _ensure(self):
+        if self._shards is not None:
+            return
+        rows = self._index_fresh()
+        if rows is None and self.exists():
+            import logging
+
+            logging.getLogger(__name__).warning(
+                "%s: the tweet index is missing or out of date (a shard was edited by "
+                "hand?); reading the whole store. Run `invoke tweets.reindex` to fix.",
+                self.store.root,
+            )
+            self._fallback = _InMemoryIndex(self.store)
+            rows = self._fallback.shard_rows
+        self._shards = rows or []
+
+    def get(self, tweet_id):
+        """The stored record of `tweet_id` (str or int), or None."""
+        tid = str(tweet_id)
+        if tid in self._records:
+            return self._records[tid]
+        self._ensure()
+        record = None
+        if self._fallback is not None:
+            record = self._fallback.records.get(tid)
+        else:
+            key = int(tid)
+            for name, _count, lo, hi, _size in self._shards:
+                if lo <= key <= hi:
+                    record = self._search(name, key)
+                    if record is not None:
+                        break
+        self._records[tid] = record
+        return record
+
+    def _search(self, name, key):
+        if name not in self._maps:
+            fh = open(self.store.tweets_dir / name, "rb")  # noqa: SIM115 (kept open)
+            self._maps[name] = (mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ), fh)
+        mm = self._maps[name][0]
+        lo, hi = 0, len(mm)
+        # Invariant: the line holding `key`, if any, starts in [lo, hi).
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = mm.rfind(b"\n", 0, mid) + 1
+            end = mm.find(b"\n", start)
+            end = len(mm) if end < 0 else end
+            id_end = mm.find(b'"', start + 7, end)
+            if not mm[start : start + 7] == _ID_PREFIX or id_end < 0:
+                raise StoreError(
+                    f"{self.store.tweets_dir / name}: a line near byte {start} does not "
+                    'start with \'{"id":"\'. Run `invoke tweets.reindex`.'
+                )
+            found = int(mm[start + 7 : id_end])
+            if found == key:
+                line = mm[start:end].decode("utf-8")
+                lineno = mm[:start].count(b"\n") + 1
+                return decode(line, self.store.tweets_dir / name, lineno)
+            if found < key:
+                lo = end + 1
+            else:
+                hi = start
+        return None
+
+    def highlight_candidates(self):
+        """[(year, kind, score, id)] from the highlights index."""
+        self._ensure()
+        if self._fallback is not None:
+            text = self._fallback.index["highlights"]
+        elif self._shards:
+            text = self._index_text("highlights")
+        else:
+            return []
+        rows = []
+        for raw in text.splitlines():
+            year, kind, score, tid = raw.split("\t")
+            rows.append((year, kind, int(score), tid))
+        return rows
+
+    def people(self):
+        """{handle: [(thread key, id, date)]} from the people index."""
+        if self._people is not None:
+            return self._people
+        self._ensure()
+        if self._fallback is not None:
+            text = self._fallback.index["people"]
+        elif self._shards:
+            text = self._index_text("people")
+        else:
+            text = ""
+        people = defaultdict(list)
+        for raw in text.splitlines():
+            handle, root, tid, date = raw.split("\t")
+            people[handle].append((root, tid, date))
+        self._people = dict(people)
+        return self._people
+
+    def iter_records(self):
+        return self.store.iter_records()
+
+
+class _InMemoryIndex:
+    """The index rebuilt in memory, when the one on disk is stale (slow, warned)."""
+
+    def __init__(self, store):
+        owner = store.owner()
+        self.records, facts, self.shard_rows = {}, [], []
+        for path in store.shard_paths():
+            ids = []
+            for lineno, tid, line in store.iter_lines(path):
+                record = decode(line, path, lineno)
+                self.records[tid] = record
+                facts.append(facts_of(record, owner))
+                ids.append(tid)
+            if ids:
+                size = path.stat().st_size
+                self.shard_rows.append(
+                    (path.name, len(ids), int(ids[0]), int(ids[-1]), size)
+                )
+        self.index, _newest = build_index(facts, self.shard_rows, owner)

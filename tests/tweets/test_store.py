@@ -1,0 +1,178 @@
+"""The store: format, determinism, atomic writes, corruption, locking, merging, lookups."""
+
+import json
+import logging
+import os
+
+import pytest
+from conftest import snapshot
+
+from rapport_tweets import store as store_mod
+from rapport_tweets.archive import import_archive
+from rapport_tweets.store import Reader, Store, StoreError, decode, encode
+
+
+def test_lines_are_deterministic_with_id_first():
+    record = {
+        "text": "hé & <b>",
+        "id": "5",
+        "created_at": "2020-01-01T00:00:00Z",
+        "likes": 0,
+        "mentions": [{"start": 0, "handle": "x", "end": 2}],
+    }
+    line = encode(record)
+    assert line.startswith('{"id":"5",')
+    assert line == encode(dict(reversed(list(record.items()))))
+    assert '"likes"' not in line  # empty values are left out
+    assert '"start":0' in line  # but an offset of 0 stays
+    assert decode(line, "f", 1)["text"] == "hé & <b>"
+
+
+def test_shards_by_year_sorted_by_id(sample_store):
+    store = Store(sample_store)
+    names = [p.name for p in store.shard_paths()]
+    assert names == [
+        "2012.jsonl",
+        "2013.jsonl",
+        "2014.jsonl",
+        "2015.jsonl",
+        "2016.jsonl",
+    ]
+    for path in store.shard_paths():
+        ids = [int(json.loads(line)["id"]) for line in path.read_text().splitlines()]
+        assert ids == sorted(ids)
+        assert all(
+            json.loads(line)["created_at"].startswith(path.stem)
+            for line in path.read_text().splitlines()
+        )
+
+
+def test_reader_finds_every_tweet_by_binary_search(sample_store):
+    everything = list(Store(sample_store).iter_records())
+    reader = Reader(sample_store)
+    for record in everything:
+        assert reader.get(record["id"]) == record
+    assert reader.get("1000000000000000001") is None
+    assert reader.get("1000000000000000100") is None
+    reader.close()
+
+
+def test_failure_mid_write_leaves_the_old_store_byte_identical(
+    sample_store, fixtures, tmp_path, monkeypatch
+):
+    before = snapshot(sample_store)
+    real_prepare = store_mod._prepare
+    calls = []
+
+    def failing_prepare(path, text):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real_prepare(path, text)
+
+    monkeypatch.setattr(store_mod, "_prepare", failing_prepare)
+    tweet = fixtures.archive_tweet(fixtures.tid(999), "2016-12-31 10:00:00", "new one")
+    archive = fixtures.write_archive(tmp_path / "a", [tweet])
+    with pytest.raises(OSError, match="disk full"):
+        import_archive(archive, sample_store)
+    assert len(calls) == 3
+    assert snapshot(sample_store) == before  # no temp files left either
+
+
+def test_corrupt_line_names_file_and_line(sample_store):
+    shard = sample_store / "tweets" / "2013.jsonl"
+    lines = shard.read_text().splitlines()
+    lines[2] = lines[2][:-5]
+    shard.write_text("\n".join(lines) + "\n")
+    with pytest.raises(StoreError, match=r"2013\.jsonl, line 3: not valid JSON"):
+        list(Store(sample_store).iter_records())
+    with pytest.raises(StoreError, match=r"2013\.jsonl, line 3"):
+        Store(sample_store).reindex()
+
+
+def test_unsorted_lines_are_an_error(sample_store):
+    shard = sample_store / "tweets" / "2012.jsonl"
+    lines = shard.read_text().splitlines()
+    shard.write_text("\n".join([lines[1], lines[0], *lines[2:]]) + "\n")
+    with pytest.raises(StoreError, match=r"2012\.jsonl, line 2: ids must be sorted"):
+        list(Store(sample_store).iter_records())
+
+
+def test_second_import_meets_the_lock(sample_store):
+    store = Store(sample_store)
+    busy = pytest.raises(StoreError, match="another import or fetch is running")
+    with store.lock(), busy:
+        Store(sample_store).lock().__enter__()
+    assert not store.lock_path.exists()
+
+
+def test_forget_survives_a_later_import(sample_store, fixtures, tmp_path):
+    victim = str(fixtures.tid(14))
+    with Store(sample_store).update() as update:
+        update.forget(victim)
+    assert Reader(sample_store).get(victim) is None
+    assert victim in (sample_store / "forgotten.txt").read_text()
+    summary = import_archive(fixtures.write_sample(tmp_path / "s"), sample_store)
+    assert summary.totals().skipped == 1 and summary.totals().new == 0
+    assert Reader(sample_store).get(victim) is None
+
+
+def test_archive_and_api_copies_merge_without_duplicates(sample_store):
+    store = Store(sample_store)
+    tweet_id = "1000000000000000301"
+    before = Reader(sample_store).get(tweet_id)
+    api_copy = {
+        "id": tweet_id,
+        "created_at": before["created_at"],
+        "user_id": before["user_id"],
+        "handle": "samsample",
+        "text": before["text"],
+        "likes": 95,
+        "media": [{"type": "photo", "remote": "https://pbs.twimg.com/x.jpg"}],
+    }
+    with store.update() as update:
+        assert update.add(api_copy) == "updated"
+    after = Reader(sample_store).get(tweet_id)
+    assert after["likes"] == 95 and after["hashtags"] == before["hashtags"]
+    all_ids = [r["id"] for r in store.iter_records()]
+    assert len(all_ids) == len(set(all_ids))
+
+
+def test_api_media_does_not_replace_archive_photos(sample_store):
+    store = Store(sample_store)
+    tweet_id = "1000000000000000102"
+    record = Reader(sample_store).get(tweet_id)
+    with store.update() as update:
+        update.add(
+            {
+                **record,
+                "media": [{"type": "photo", "remote": "https://pbs.twimg.com/y.jpg"}],
+            }
+        )
+    assert (
+        Reader(sample_store)
+        .get(tweet_id)["media"][0]["file"]
+        .endswith("SampleWhiteboard.png")
+    )
+
+
+def test_hand_edited_store_falls_back_with_a_warning(sample_store, caplog):
+    shard = sample_store / "tweets" / "2016.jsonl"
+    shard.write_text(shard.read_text().replace("Four years", "Four whole years"))
+    reader = Reader(sample_store)
+    with caplog.at_level(logging.WARNING):
+        record = reader.get("1000000000000000301")
+    assert record["text"].startswith("Four whole years")
+    assert "invoke tweets.reindex" in caplog.text
+    Store(sample_store).reindex()
+    caplog.clear()
+    assert (
+        Reader(sample_store).get("1000000000000000301")["text"].startswith("Four whole")
+    )
+    assert "out of date" not in caplog.text
+
+
+def test_temp_files_never_stay_behind(sample_store):
+    Store(sample_store).reindex()
+    assert not [p for p in sample_store.rglob("*") if p.name.endswith(".tmp")]
+    assert not os.path.exists(sample_store / ".lock")
