@@ -1,0 +1,274 @@
+"""People pages in a real Pelican build: what is written, what never is."""
+
+import datetime as dt
+import json
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ADA = """
+    name: Ada Example
+    twitter: adaexample
+    website: https://ada.example
+    met: 2013-04-16
+    where: Coffee after a Manchester meetup
+    tags: [law, marketing]
+    rel: [met, colleague]
+    highlights: [101, 102]
+    listed: true
+    consent: 2013-04-20, by email
+"""
+BEN = """
+    name: Ben Placeholder
+    twitter: benplaceholder
+    met: 2014-11
+    listed: true
+    consent: 2014-11-20, by DM
+"""
+DEV = """
+    name: Dev Fictional
+    twitter: devfictional
+    met: 2012
+"""
+
+
+@pytest.fixture
+def site(tiny_site):
+    tiny_site.person("ada-example", ADA, "Ada writes about **law**.\n")
+    tiny_site.person("ben-placeholder", BEN, "Ben researches.\n")
+    tiny_site.person("dev-fictional", DEV, "Dev builds booking tools.\n")
+    tiny_site.post("hello", "Hello world.")
+    return tiny_site
+
+
+def jsonld(tree):
+    scripts = tree.xpath('//script[@type="application/ld+json"]')
+    assert len(scripts) == 1
+    return json.loads(scripts[0].text)
+
+
+def test_directory_and_pages_for_listed_people_only(site):
+    site.build()
+    people = sorted(
+        site.rel(p) for p in site.files() if site.rel(p).startswith("people/")
+    )
+    assert people == [
+        "people/ada-example/index.html",
+        "people/ben-placeholder/index.html",
+        "people/index.html",
+    ]
+
+
+def test_directory_groups_by_year_newest_first(site):
+    site.build()
+    tree = site.page("people/index.html")
+    years = [h.text_content() for h in tree.xpath('//section[@class="people-year"]/h2')]
+    assert years == ["2014", "2013"]
+    names = [
+        a.text_content() for a in tree.xpath('//li[contains(@class,"p-knows")]//a')
+    ]
+    assert names == ["Ben Placeholder", "Ada Example"]
+    assert tree.xpath('string(//*[@class="people-count"])').strip() == "2 people."
+    owner = tree.xpath('//section[contains(@class,"h-card")]')[0]
+    assert owner.xpath('string(.//a[contains(@class,"p-name")])') == "Sam Sample"
+    assert (
+        len(
+            owner.xpath(
+                './/*[contains(@class,"p-knows") and contains(@class,"h-card")]'
+            )
+        )
+        == 2
+    )
+    data = jsonld(tree)
+    assert [p["name"] for p in data["knows"]] == ["Ada Example", "Ben Placeholder"]
+
+
+def test_person_page_hcard_xfn_jsonld_og_canonical(site):
+    site.build()
+    tree = site.page("people/ada-example/index.html")
+    card = tree.xpath('//article[contains(@class,"h-card")]')[0]
+    assert card.xpath('string(.//*[contains(@class,"p-name")])') == "Ada Example"
+    links = {
+        a.get("href"): a.get("rel")
+        for a in card.xpath('.//a[contains(@class,"u-url")]')
+    }
+    assert links == {
+        "https://ada.example": "met colleague",
+        "https://x.com/adaexample": "met colleague",
+    }
+    assert (
+        tree.xpath('string(//link[@rel="canonical"]/@href)') == "/people/ada-example/"
+    )
+    assert tree.xpath('string(//meta[@property="og:type"]/@content)') == "profile"
+    assert (
+        tree.xpath('string(//meta[@property="og:url"]/@content)')
+        == "/people/ada-example/"
+    )
+    data = jsonld(tree)
+    assert data["@type"] == "Person" and data["name"] == "Ada Example"
+    assert card.xpath("string(.//time/@datetime)") == "2013-04-16"
+    blurb = card.xpath('.//div[contains(@class,"person-blurb")]')[0]
+    assert blurb.xpath("string(.//strong)") == "law"
+    # No tweets plugin in this build: no tweets section.
+    assert not tree.xpath('//*[contains(@class,"person-tweets")]')
+
+
+def test_navigation_and_stylesheet_on_every_page(site):
+    site.build()
+    for rel in ("index.html", "people/index.html", "people/ada-example/index.html"):
+        tree = site.page(rel)
+        nav = [a.get("href") for a in tree.xpath("//nav//a")]
+        assert "/people/" in nav, rel
+        sheets = tree.xpath('//link[@rel="stylesheet"]/@href')
+        assert "/theme/css/people.css" in sheets, rel
+    assert (site.output / "theme/css/people.css").is_file()
+
+
+def test_unlisted_person_appears_nowhere(site):
+    site.build()
+    for path in site.files():
+        if path.suffix in (".html", ".xml", ".txt", ".json"):
+            text = path.read_text(encoding="utf-8")
+            assert "Dev Fictional" not in text, site.rel(path)
+            assert "dev-fictional" not in text, site.rel(path)
+            assert "Dev builds" not in text, site.rel(path)
+
+
+def test_people_files_are_never_articles_whatever_article_paths_says(site):
+    site.build(ARTICLE_PATHS=[""], PAGE_PATHS=["pages"], STATIC_PATHS=[""])
+    rels = [site.rel(p) for p in site.files()]
+    assert not [r for r in rels if r.endswith(".md")]
+    assert [r for r in rels if r.endswith("/index.html") and "hello" in r]
+    assert not [r for r in rels if "dev-fictional" in r]
+
+
+def test_withdrawal_removes_the_page_left_by_an_earlier_build(site):
+    site.build()
+    assert (site.output / "people/ben-placeholder/index.html").is_file()
+    ben = site.people / "ben-placeholder.md"
+    ben.write_text(ben.read_text().replace("listed: true", "listed: false"))
+    (site.people / "ada-example.md").unlink()
+    site.build()
+    assert not (site.output / "people/ben-placeholder").exists()
+    assert not (site.output / "people/ada-example").exists()
+    tree = site.page("people/index.html")
+    assert tree.xpath('string(//*[@class="people-count"])').strip() == "0 people."
+    for path in site.files():
+        if path.suffix == ".html":
+            assert "Ben Placeholder" not in path.read_text(encoding="utf-8")
+
+
+HOSTILE = {
+    "name": '<script>alert("n")</script></script>',
+    "where": '"><img src=x onerror=alert(1)>',
+}
+
+
+def test_hostile_input_is_escaped(tiny_site):
+    tiny_site.person(
+        "eve",
+        f"""
+        name: '{HOSTILE["name"]}'
+        website: https://eve.example/?a=1&b=2
+        where: '{HOSTILE["where"]}'
+        tags: ["<b>bold</b>"]
+        listed: true
+        consent: yes, in writing
+        """,
+        '<script>alert(2)</script>\n\n<a href="javascript:alert(3)">x</a> hi\n',
+    )
+    tiny_site.build()
+    for rel in ("people/eve/index.html", "people/index.html"):
+        tree = tiny_site.page(rel)
+        scripts = tree.xpath("//script")
+        assert [s.get("type") for s in scripts] == ["application/ld+json"]
+        assert not tree.xpath("//img")
+        assert not [e for e in tree.iter() if any(a.startswith("on") for a in e.attrib)]
+        assert not tree.xpath('//a[starts-with(@href, "javascript:")]')
+    tree = tiny_site.page("people/eve/index.html")
+    assert tree.xpath('string(//h1[contains(@class,"p-name")])') == HOSTILE["name"]
+    assert tree.xpath('string(//*[@class="person-where"])') == HOSTILE["where"]
+    assert jsonld(tree)["name"] == HOSTILE["name"]
+    assert tree.xpath('string(//a[contains(@class,"u-url")]/@href)') == (
+        "https://eve.example/?a=1&b=2"
+    )
+
+
+class Thread:
+    def __init__(self, started, cards):
+        self.started, self.cards = started, cards
+
+
+class FakeTweets:
+    """The tweets plugin's contract, as the people generator uses it."""
+
+    def __init__(self):
+        self.asked = []
+
+    def highlights(self, ids):
+        self.asked.append(("highlights", tuple(ids)))
+        from markupsafe import Markup
+
+        return [
+            Markup(f'<blockquote class="tweet-card">pinned {i}</blockquote>')
+            for i in ids
+        ]
+
+    def conversations_with(self, handle, limit=None):
+        from markupsafe import Markup
+
+        self.asked.append(("conversations", handle, limit))
+        return [
+            Thread(
+                dt.date(2013, 4, 2),
+                [Markup('<blockquote class="tweet-card">hi</blockquote>')],
+            )
+        ]
+
+    def first_talked(self, handle):
+        return dt.date(2013, 4, 1)
+
+
+def test_tweets_slot_shows_highlights_and_conversations(site):
+    tweets = FakeTweets()
+    # Pelican's context starts as a copy of the settings, so this is context["tweets"].
+    site.build(tweets=tweets)
+    tree = site.page("people/ada-example/index.html")
+    pinned = tree.xpath('//*[contains(@class,"person-highlights")]//blockquote')
+    assert [b.text_content() for b in pinned] == ["pinned 101", "pinned 102"]
+    threads = tree.xpath('//*[contains(concat(" ", @class, " "), " person-thread ")]')
+    assert len(threads) == 1
+    assert threads[0].xpath("string(.//time/@datetime)") == "2013-04-02"
+    assert ("highlights", ("101", "102")) in tweets.asked
+    assert ("conversations", "adaexample", 20) in tweets.asked
+    assert not [a for a in tweets.asked if "devfictional" in a]
+
+
+def test_tweet_profile_urls_map_listed_handles_only(site):
+    from pelican import Pelican
+
+    from rapport_people.generator import PeopleGenerator
+
+    settings = site.settings()
+    pelican = Pelican(settings)
+    context = dict(pelican.settings)
+    PeopleGenerator(
+        context=context,
+        settings=pelican.settings,
+        path=pelican.path,
+        theme=pelican.theme,
+        output_path=pelican.output_path,
+    )
+    assert context["tweet_profile_urls"] == {
+        "adaexample": "people/ada-example/",
+        "benplaceholder": "people/ben-placeholder/",
+    }
+
+
+def test_invalid_person_fails_the_build_with_the_message(site):
+    from rapport_people import PeopleInvalid
+
+    site.person("zed", "name: Zed\nlisted: true")
+    with pytest.raises(PeopleInvalid, match=r"zed\.md, field 'consent': is required"):
+        site.build()
