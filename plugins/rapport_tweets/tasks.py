@@ -28,8 +28,8 @@ from .archive import ArchiveError, import_archive
 from .store import Reader, Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 ARCHIVE_WAY_OUT = (
     "Import your archive instead: invoke tweets.import ~/Downloads/twitter-archive.zip"
 )
@@ -241,7 +241,7 @@ def _scrub(text, environ):
     return text
 
 
-def fetch_before_build(settings=None, environ=None):
+def fetch_before_build(settings=None, environ=None, **fetch_options):
     """For `invoke build`: when TWEETS_FETCH_ON_BUILD is on and a token is present, run an
     incremental fetch. Any failure is a warning; the build goes on from the store.
     Returns True when a fetch ran and succeeded."""
@@ -271,6 +271,7 @@ def fetch_before_build(settings=None, environ=None):
             user_auth,
             max_reads=settings["TWEETS_MAX_READS"],
             owner_handle=settings.get("OWNER_TWITTER", ""),
+            **fetch_options,
         )
     except Exception as err:  # a build never fails because of the network
         err_console.print(
@@ -279,7 +280,9 @@ def fetch_before_build(settings=None, environ=None):
         )
         return False
     console.print(
-        f"Tweets: {summary.requests} request(s), {summary.reads} post(s) read, {summary.new} new."
+        f"Tweets: {summary.requests} request(s), {summary.reads} post(s) read, "
+        f"{summary.new} new."
+        + (f" Stopped early: {summary.stopped}." if summary.stopped else "")
     )
     return True
 

@@ -1,0 +1,67 @@
+"""The invoke tasks, called the way invoke calls them."""
+
+import inspect
+
+import pytest
+from invoke import Context
+from invoke.exceptions import Exit
+
+from rapport_tweets import tasks
+from rapport_tweets.store import Reader
+
+
+def test_collection_has_every_task_with_help():
+    assert set(tasks.ns.task_names) == {"import", "fetch", "forget", "stats", "reindex"}
+    for name in tasks.ns.task_names:
+        task = tasks.ns[name]
+        assert task.__doc__
+        params = [p for p in inspect.signature(task.body).parameters if p != "c"]
+        assert params and all(p in task.help for p in params), name
+
+
+def test_import_prints_a_summary_per_file(fixtures, tmp_path, capsys):
+    archive = fixtures.write_archive(
+        tmp_path / "a.zip", fixtures.sample_tweets(), parts=2, as_zip=True
+    )
+    tasks.import_(Context(), str(archive), store=str(tmp_path / "store"))
+    out = " ".join(capsys.readouterr().out.split())
+    assert "data/tweets.js" in out and "data/tweets-part1.js" in out
+    assert "The store holds 21 tweets up to 2016-05-04." in out
+
+
+def test_import_error_is_one_clear_sentence(tmp_path):
+    with pytest.raises(Exit) as raised:
+        tasks.import_(
+            Context(), str(tmp_path / "nowhere.zip"), store=str(tmp_path / "store")
+        )
+    assert raised.value.code == 1
+    assert "no such file or folder" in raised.value.message
+    assert "The store was not changed." in raised.value.message
+
+
+def test_forget_and_stats(sample_store, capsys):
+    tasks.forget(
+        Context(), "1000000000000000014, 1000000000000000013", store=str(sample_store)
+    )
+    assert Reader(sample_store).get("1000000000000000014") is None
+    tasks.stats(Context(), store=str(sample_store))
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Forgotten ids: 2" in out and "28 tweets" in out
+    with pytest.raises(Exit, match="not a tweet id"):
+        tasks.forget(Context(), "abc", store=str(sample_store))
+
+
+def test_reindex_reports_a_corrupt_line(sample_store):
+    shard = sample_store / "tweets" / "2014.jsonl"
+    shard.write_text(shard.read_text() + "{oops\n")
+    with pytest.raises(Exit, match=r"2014\.jsonl, line \d+"):
+        tasks.reindex(Context(), store=str(sample_store))
+
+
+def test_committed_sample_store_is_what_the_fixtures_give(sample_store_template):
+    from conftest import ROOT, snapshot
+
+    committed = {
+        k: v for k, v in snapshot(ROOT / "data" / "tweets").items() if k != ".gitignore"
+    }
+    assert committed == snapshot(sample_store_template)
