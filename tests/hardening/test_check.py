@@ -5,7 +5,7 @@ quiet, so a finding is attributed to the right check."""
 import re
 
 import pytest
-from conftest import PUBLISH_SETTINGS, SITEURL, needs_java, run_invoke
+from hardening_support import PUBLISH_SETTINGS, SITEURL, needs_java, run_invoke
 
 pytestmark = pytest.mark.slow
 
@@ -367,7 +367,7 @@ def test_empty_title_counts_as_missing(broken_site):
 
 
 def _unlisted_person():
-    from conftest import published_settings
+    from hardening_support import published_settings
 
     from rapport_people.model import load_people
     from rapport_people.settings import people_dir, resolve

@@ -1,0 +1,53 @@
+"""Security headers for static hosts that read a `_headers` file (Netlify, Cloudflare Pages).
+
+GitHub Pages cannot set headers; there the meta CSP of theme/templates/base.html does the
+main job. The header CSP is that same policy plus what a meta tag cannot carry
+(frame-ancestors), so the two never disagree; tests/hardening compares them.
+"""
+
+import logging
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# Must equal the content of the CSP <meta> in theme/templates/base.html.
+META_CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+# Directives that browsers ignore in a meta CSP, so only the header can carry them.
+HEADER_ONLY_CSP = "frame-ancestors 'none'"
+HEADERS = {
+    "Content-Security-Policy": f"{META_CSP}; {HEADER_ONLY_CSP}",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+        "magnetometer=(), microphone=(), payment=(), usb=()"
+    ),
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# Where the file goes, relative to OUTPUT_PATH; "" or None writes none.
+SECURITY_HEADERS_SAVE_AS = "_headers"
+
+
+def headers_text():
+    """The `_headers` file: every header for every path of the site."""
+    lines = [
+        "# Security headers for Netlify and Cloudflare Pages (written by Rapport).",
+        "/*",
+    ]
+    lines += [f"  {name}: {value}" for name, value in HEADERS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_headers(pelican):
+    """signals.finalized receiver: write OUTPUT_PATH/_headers."""
+    save_as = pelican.settings.get("SECURITY_HEADERS_SAVE_AS", SECURITY_HEADERS_SAVE_AS)
+    if not save_as:
+        return
+    path = Path(pelican.output_path) / save_as
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(headers_text(), encoding="utf-8", newline="\n")
+    logger.info("Wrote security headers to %s", path)
