@@ -119,7 +119,7 @@ MARKDOWN = {
 # Our plugins (see plugins/). A plugin that fails to load fails the build: the tasks
 # and CI run Pelican with `--fatal errors`.
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["rapport_site"]  # rapport_tweets, rapport_people: wired in as they land
+PLUGINS = ["rapport_site", "rapport_tweets", "rapport_people"]
 
 # People (plugins/rapport_people/settings.py has every default).
 PEOPLE_PRIVATE_PATH = str(ROOT / "private" / "people")
