@@ -7,6 +7,7 @@ output/ or content/, so the suite is safe under pytest-xdist.
 
 import datetime
 import json
+import locale
 import os
 import subprocess
 import sys
@@ -262,6 +263,7 @@ def build_in_subprocess(settings_file, overrides, env=None, cwd=ROOT):
         env=full_env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=300,
         check=False,
     )
@@ -321,6 +323,15 @@ def repo_root():
     return ROOT
 
 
+@pytest.fixture(autouse=True)
+def _restore_locale():
+    """Pelican sets the process locale from LOCALE (ours is "C", i.e. ASCII text I/O);
+    put it back so that one test's build does not change how the next reads files."""
+    saved = locale.setlocale(locale.LC_ALL)
+    yield
+    locale.setlocale(locale.LC_ALL, saved)
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory):
     """The sample site (content/, pelicanconf.py, every plugin in PLUGINS) built once."""
@@ -328,9 +339,13 @@ def sample_site(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("sample-site")
     out, cache = tmp / "output", tmp / "cache"
-    seconds, warnings = build(
-        SETTINGS, {"OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
-    )
+    saved = locale.setlocale(locale.LC_ALL)
+    try:
+        seconds, warnings = build(
+            SETTINGS, {"OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
+        )
+    finally:
+        locale.setlocale(locale.LC_ALL, saved)
     return BuiltSite(out, "", seconds, warnings)
 
 

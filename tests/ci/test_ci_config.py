@@ -51,6 +51,7 @@ def actionlint(*paths):
         cwd=ROOT,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
         check=False,
     )

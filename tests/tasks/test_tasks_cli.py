@@ -37,6 +37,7 @@ def run(args, cwd=ROOT, env=None, timeout=300):
         env=full_env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=timeout,
         check=False,
     )

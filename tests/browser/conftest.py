@@ -1,0 +1,187 @@
+"""Headless Chromium (Debian's, never a downloaded one) on the sample site, served locally.
+
+`visit(path, name)` loads one page and returns what a reviewer wants to know about it:
+console errors, every request and whether it left the local server, failed loads, and
+axe-core's violations in the light and the dark colour scheme. Screenshots at phone and
+desktop widths go to tests/artifacts/screenshots/ (git-ignored).
+"""
+
+import functools
+import http.server
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from unittest import mock
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 900},
+}
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+
+
+def load_axe():
+    """axe-playwright-python's Axe, whatever the process locale.
+
+    The package reads its axe.min.js (UTF-8) at import time in the locale's encoding,
+    which fails once a Pelican build has set LOCALE "C" in this process.
+    """
+    original = Path.read_text
+
+    def read_utf8(self, encoding=None, errors=None):
+        return original(self, encoding=encoding or "utf-8", errors=errors)
+
+    with mock.patch.object(Path, "read_text", read_utf8):
+        from axe_playwright_python.sync_playwright import Axe
+    return Axe()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"Chromium is not installed at {CHROMIUM}: install Debian's `chromium` "
+            "package (apt-get install chromium) to run the browser tests"
+        )
+    if not shutil.which(str(CHROMIUM)):
+        pytest.skip(f"{CHROMIUM} is not executable")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed (requirements-dev.txt)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def served_site(sample_site):
+    """The sample site (SITEURL "") on http://127.0.0.1:<free port>."""
+    handler = functools.partial(_QuietHandler, directory=str(sample_site.output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass
+class Visit:
+    """What one page did in the browser."""
+
+    url: str
+    requests: list = field(default_factory=list)
+    console_errors: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    violations: dict = field(default_factory=dict)  # mode -> [axe violation]
+    backgrounds: dict = field(default_factory=dict)  # mode -> body background colour
+    screenshots: list = field(default_factory=list)
+
+    def foreign_requests(self, origin):
+        return [
+            url
+            for url in self.requests
+            if not url.startswith(origin + "/")
+            and url != origin
+            and urlsplit(url).scheme not in ("data", "blob", "about")
+        ]
+
+    def axe_report(self):
+        lines = []
+        for mode, violations in self.violations.items():
+            for v in violations:
+                lines.append(
+                    f"[{mode}] {v['id']} ({v.get('impact')}): {v['help']} <{v['helpUrl']}>"
+                )
+                for node in v["nodes"]:
+                    lines.append(f"    at {', '.join(map(str, node['target']))}")
+                    summary = (node.get("failureSummary") or "").replace("\n", " ")
+                    lines.append(f"       {summary}")
+                    lines.append(f"       {node.get('html', '')[:160]}")
+        return "\n".join(lines)
+
+
+# (colour scheme, viewport) pairs each page is checked in; screenshots in the light ones.
+MODES = (("light", "desktop"), ("light", "phone"), ("dark", "desktop"))
+AXE_RUN = "axe.run(document, {resultTypes: ['violations']})"
+
+
+@pytest.fixture(scope="session")
+def axe():
+    return load_axe()
+
+
+@pytest.fixture(scope="session")
+def visit(chromium, served_site, axe):
+    """visit(path, name=None, modes=MODES) -> Visit; a name writes screenshots."""
+    # One context for the session: a static site keeps no state worth isolating, and
+    # injecting axe-core as an init script (CDP, so the page's CSP does not apply) once
+    # is far cheaper than evaluating its 500 kB on every check.
+    context = chromium.new_context(service_workers="block")
+    context.add_init_script(script=axe.axe_script)
+    page = context.new_page()
+    current = {}
+
+    def record(kind, text):
+        if current:
+            getattr(current["visit"], kind).append(text)
+
+    page.on("request", lambda r: record("requests", r.url))
+    page.on("console", lambda m: m.type == "error" and record("console_errors", m.text))
+    page.on("pageerror", lambda e: record("console_errors", str(e)))
+    page.on("requestfailed", lambda r: record("failed", f"{r.url}: {r.failure}"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and record("failed", f"{r.url}: HTTP {r.status}"),
+    )
+
+    def run(path, name=None, modes=MODES):
+        result = Visit(served_site + path)
+        current["visit"] = result
+        page.emulate_media(color_scheme="light")
+        page.set_viewport_size(VIEWPORTS["desktop"])
+        response = page.goto(result.url, wait_until="load")
+        if response is None or response.status != 200:
+            result.failed.append(f"{result.url}: {response and response.status}")
+        for scheme, viewport in modes:
+            mode = f"{scheme} {viewport}"
+            page.emulate_media(color_scheme=scheme)
+            page.set_viewport_size(VIEWPORTS[viewport])
+            result.backgrounds[mode] = page.evaluate(
+                "getComputedStyle(document.body).backgroundColor"
+            )
+            if name and scheme == "light":
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                shot = SCREENSHOTS / f"{name}-{viewport}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                result.screenshots.append(shot)
+            result.violations[mode] = page.evaluate(AXE_RUN)["violations"]
+        current.clear()
+        return result
+
+    yield run
+    context.close()
