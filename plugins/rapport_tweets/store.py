@@ -70,33 +70,36 @@ class StoreError(Exception):
 
 
 def _empty(value):
-    return value is None or value is False or value == 0 or value in ("", [], {})
+    return not value  # None, False, 0, "", [] and {} are left out of a line
 
 
-def _canonical(value):
-    # Inside entities and media a 0 is meaningful (an offset); only absent values go.
-    if isinstance(value, dict):
-        return {
-            k: _canonical(value[k]) for k in sorted(value) if value[k] not in (None, "")
-        }
-    if isinstance(value, list):
-        return [_canonical(v) for v in value]
-    return value
+def _entry(entity):
+    # Entities and media are flat dicts; inside them a 0 is meaningful (an offset).
+    return {
+        k: entity[k]
+        for k in sorted(entity)
+        if entity[k] is not None and entity[k] != ""
+    }
 
 
 def encode(record):
     """One store line (no newline) for a tweet record: deterministic, fixed key order."""
-    unknown = set(record) - _FIELD_SET
+    unknown = record.keys() - _FIELD_SET
     if unknown:
         raise ValueError(f"unknown tweet fields: {sorted(unknown)}")
     if not str(record.get("id", "")).isdigit():
         raise ValueError(f"tweet record without a numeric id: {record!r:.80}")
-    ordered = {
-        name: _canonical(record[name])
-        for name in FIELDS
-        if name in record and not _empty(record[name])
-    }
-    return json.dumps(ordered, ensure_ascii=False, separators=(",", ":"))
+    ordered = {}
+    for name in FIELDS:
+        value = record.get(name)
+        if value:
+            if type(value) is list and type(value[0]) is dict:
+                value = [_entry(entity) for entity in value]
+            ordered[name] = value
+    return _ENCODER.encode(ordered)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def decode(line, path, lineno):
@@ -650,8 +653,11 @@ class Reader:
             found = int(mm[start + 7 : id_end])
             if found == key:
                 line = mm[start:end].decode("utf-8")
-                lineno = mm[:start].count(b"\n") + 1
-                return decode(line, self.store.tweets_dir / name, lineno)
+                try:
+                    return json.loads(line)
+                except ValueError:  # count lines only to name the broken one
+                    lineno = mm[:start].count(b"\n") + 1
+                    return decode(line, self.store.tweets_dir / name, lineno)
             if found < key:
                 lo = end + 1
             else:
