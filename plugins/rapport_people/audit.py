@@ -3,9 +3,9 @@
 It runs after every build (signals.finalized) and is reusable on its own (`audit_site`)
 by a site check. It collects every string under `private:` (everyone's) and every
 identifying string of unlisted people, in the forms a page could carry them (raw,
-HTML-escaped, JSON-escaped), lower-cased, into one Aho-Corasick automaton, and searches
-each written text file once. A hit names the file, the person's slug and the field,
-never the value.
+HTML-escaped, JSON-escaped), with ASCII letters lower-cased, into one Aho-Corasick
+automaton, and searches every distinct line of the written text files once. A hit
+names the file, the person's slug and the field, never the value.
 
 Not searched, by design:
 - tags, rel and dates (met, log dates), log `via` and `keep_in_touch`: vocabulary that
@@ -15,6 +15,7 @@ Not searched, by design:
   declared coincidences in PEOPLE_AUDIT_ALLOW.
 """
 
+import gc
 import html
 import json
 import logging
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 # Private keys whose values are vocabulary, not identifying text.
 _VOCABULARY = {("keep_in_touch",), ("log", "date"), ("log", "via")}
 _TAG = re.compile(r"<[^>]*>")
+_SPECIAL = re.compile(r"[&<>\"'\\/\x00-\x1f\x7f]")
 _JSON_HTML_SAFE = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"}
 )
@@ -94,40 +96,65 @@ def _field_name(prefix, keypath):
     return out
 
 
+_markdown = markdown.Markdown(extensions=["markdown.extensions.extra"])
+
+
 def _body_segments(body):
     """The lines of an unlisted person's blurb, as written and as rendered text."""
-    rendered = markdown.markdown(body, extensions=["markdown.extensions.extra"])
+    _markdown.reset()
+    rendered = _markdown.convert(body)
     text = html.unescape(_TAG.sub("\n", rendered))
     return [*body.splitlines(), *text.splitlines()]
 
 
+# Warm rebuilds run in one process and model.py hands back the same Person objects for
+# unchanged files: keep each person's secrets, and the automaton, until they change.
+_secrets_cache = {}
+_automaton_cache = {}
+
+
 def collect_secrets(people):
     """Every (slug, field, text) the audit looks for, from a model.People."""
-    out = []
+    out, live = [], {}
     for person in people.persons:
-        for keypath, text in _leaves(person.private):
-            out.append((person.slug, _field_name("private", keypath), text))
-        if person.consent:
-            out.append((person.slug, "consent", person.consent))
-        if person.listed:
-            continue
-        out.append((person.slug, "name", person.name))
-        if person.website:
-            out.append((person.slug, "website", person.website))
-            bare = re.sub(r"^https?://(www\.)?", "", person.website).rstrip("/")
-            out.append((person.slug, "website", bare))
-        if person.where:
-            out.append((person.slug, "where", person.where))
-        for segment in _body_segments(person.body):
-            out.append((person.slug, "body", segment))
+        cached = _secrets_cache.get(id(person))
+        if cached is None or cached[0] is not person:
+            cached = (person, _secrets_of(person))
+        live[id(person)] = cached
+        out += cached[1]
+    _secrets_cache.clear()
+    _secrets_cache.update(live)
     for slug, private in people.orphan_overlays.items():
         for keypath, text in _leaves(private):
             out.append((slug, _field_name("private", keypath), text))
     return out
 
 
+def _secrets_of(person):
+    out = [
+        (person.slug, _field_name("private", keypath), text)
+        for keypath, text in _leaves(person.private)
+    ]
+    if person.consent:
+        out.append((person.slug, "consent", person.consent))
+    if person.listed:
+        return out
+    out.append((person.slug, "name", person.name))
+    if person.website:
+        out.append((person.slug, "website", person.website))
+        bare = re.sub(r"^https?://(www\.)?", "", person.website).rstrip("/")
+        out.append((person.slug, "website", bare))
+    if person.where:
+        out.append((person.slug, "where", person.where))
+    for segment in _body_segments(person.body):
+        out.append((person.slug, "body", segment))
+    return out
+
+
 def _forms(text):
     """The ways a page can spell `text`: raw, HTML-escaped, JSON-escaped."""
+    if text.isascii() and not _SPECIAL.search(text):
+        return {text}  # every escaping leaves it as it is
     dumped = json.dumps(text, ensure_ascii=False)[1:-1]
     return {
         text,
@@ -142,17 +169,26 @@ def _forms(text):
 
 def build_automaton(secrets, min_length=4, allow=()):
     """An Aho-Corasick automaton of every form of every secret, lower-cased."""
+    key = (tuple(secrets), min_length, tuple(tuple(pair) for pair in allow))
+    if key not in _automaton_cache:
+        _automaton_cache.clear()
+        _automaton_cache[key] = _build_automaton(secrets, min_length, allow)
+    return _automaton_cache[key]
+
+
+def _build_automaton(secrets, min_length, allow):
     allowed = {tuple(pair) for pair in allow}
     owners = {}
     for slug, field, text in secrets:
         if (slug, field) in allowed or (slug, field.split(".")[0]) in allowed:
             continue
-        for line in {text, *text.splitlines()}:
-            line = " ".join(line.split())
-            if len(line) < min_length:
+        lines = {text, *text.splitlines()}
+        lines |= {" ".join(line.split()) for line in lines}
+        for line in lines:
+            if "\n" in line or "\r" in line or len(line.strip()) < min_length:
                 continue
-            for form in _forms(line):
-                owners.setdefault(form.lower(), set()).add((slug, field))
+            for form in _forms(line.strip()):
+                owners.setdefault(_fold(form), set()).add((slug, field))
     if not owners:
         return None
     automaton = ahocorasick.Automaton()
@@ -172,14 +208,35 @@ def written_files(output_path, extensions):
                 yield os.path.join(folder, name)
 
 
+def _fold(text):
+    """Lower-case ASCII letters only, as bytes.lower() does to a written file."""
+    return text.encode("utf-8").lower().decode("utf-8")
+
+
+def _read_folded(path):
+    with open(path, "rb") as handle:
+        return handle.read().lower()
+
+
 def scan(output_path, automaton, extensions=defaults.PEOPLE_AUDIT_EXTENSIONS):
-    """Search every written text file once; return the sorted findings."""
-    findings = set()
+    """Search every written text file; return the sorted findings."""
     if automaton is None or not os.path.isdir(output_path):
         return []
-    for path in written_files(output_path, extensions):
-        with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8", errors="replace").lower()
+    paths = list(written_files(output_path, extensions))
+    # Most lines of a site repeat from page to page and feed to feed (header, footer,
+    # a post's text on its page, index, tag pages and feeds): search each distinct
+    # line once. No secret holds a newline (build_automaton splits them), so this
+    # finds whatever a file-by-file search would.
+    lines = set()
+    for path in paths:
+        lines.update(_read_folded(path).split(b"\n"))
+    haystack = b"\n".join(lines).decode("utf-8", errors="replace")
+    if next(automaton.iter(haystack), None) is None:
+        return []
+    # Something leaked: search file by file to say where.
+    findings = set()
+    for path in paths:
+        text = _read_folded(path).decode("utf-8", errors="replace")
         relative = os.path.relpath(path, output_path).replace(os.sep, "/")
         for _end, sources in automaton.iter(text):
             for slug, field in sources:
@@ -216,7 +273,15 @@ def audit_build(pelican):
         logger.warning("The privacy audit is off (PEOPLE_AUDIT = False)")
         return
     started = time.perf_counter()
-    findings = audit_site({**settings, "OUTPUT_PATH": pelican.output_path})
+    # The audit allocates many small objects at the end of a build whose heap is
+    # large; generational GC passes over that heap would double its time.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        findings = audit_site({**settings, "OUTPUT_PATH": pelican.output_path})
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     logger.info("Privacy audit of %s took %.3f s", pelican.output_path,
                 time.perf_counter() - started)  # fmt: skip
     if findings:

@@ -14,6 +14,7 @@ from rapport_people.audit import (
     audit_site,
     build_automaton,
     collect_secrets,
+    scan,
 )
 from rapport_people.model import load_people
 
@@ -214,3 +215,24 @@ def test_short_strings_are_not_searched():
     assert [value for _, value in automaton.iter("abc long enough")] == [
         (("x", "name"),)
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "found"),
+    [
+        ("<p>first line of the note</p>", True),
+        ("<p>SECOND LINE, SHOUTED</p>", True),
+        ("<p>Zoë Ärger-Straße</p>", True),
+        ("<p>first line\nof the note</p>", False),  # wrapped text is another string
+        ("<p>nothing here</p>", False),
+    ],
+)
+def test_scan_finds_each_line_of_a_secret_in_any_ascii_case(tmp_path, written, found):
+    secrets = [("zoe", "private.notes", "first line of the note\nsecond line, shouted"),
+               ("zoe", "name", "Zoë Ärger-Straße")]  # fmt: skip
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text(written, encoding="utf-8")
+    (tmp_path / "b.html").write_text("<p>an innocent page</p>", encoding="utf-8")
+    findings = scan(tmp_path, build_automaton(secrets))
+    assert bool(findings) is found
+    assert all(f.path == "a/index.html" for f in findings)
