@@ -10,9 +10,8 @@ import shutil
 import pytest
 from hardening_support import (
     PUBLISH_SETTINGS,
-    SITEURL,
     Site,
-    environ,
+    build_site,
     published_settings,
 )
 
@@ -20,14 +19,11 @@ from hardening_support import (
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory):
     """The sample site built with publishconf.py (SITEURL=https://sam.example/blog)."""
-    from rapport_site.build import build
-
     output = tmp_path_factory.mktemp("published") / "output"
-    with environ(SITEURL=SITEURL):
-        build(
-            PUBLISH_SETTINGS,
-            {"OUTPUT_PATH": str(output), "CACHE_PATH": str(output) + "-cache"},
-        )
+    build_site(
+        PUBLISH_SETTINGS,
+        {"OUTPUT_PATH": str(output), "CACHE_PATH": str(output) + "-cache"},
+    )
     return Site(output, published_settings(output))
 
 

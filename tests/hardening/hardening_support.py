@@ -1,6 +1,7 @@
 """Helpers shared by the hardening tests (a module of its own: every conftest.py of the
 suite is importable as `conftest`, so tests import from here instead)."""
 
+import locale
 import os
 import subprocess
 import sys
@@ -24,6 +25,24 @@ needs_java = pytest.mark.skipif(
     (java_major() or 0) < 17,
     reason="the Nu HTML validator needs Java 17+ (apt-get install default-jre-headless)",
 )
+
+
+@contextmanager
+def kept_locale():
+    """Pelican sets the process locale from LOCALE ("C": ASCII file I/O); put it back."""
+    saved = locale.setlocale(locale.LC_ALL)
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_ALL, saved)
+
+
+def build_site(settings_file, overrides, siteurl=SITEURL):
+    """Build in this process with SITEURL set, leaving the locale as it was."""
+    from rapport_site.build import build
+
+    with environ(SITEURL=siteurl), kept_locale():
+        return build(settings_file, overrides)
 
 
 @contextmanager

@@ -64,9 +64,7 @@ def test_setting_turns_the_file_off(tmp_path):
 
 def test_a_build_writes_the_headers_file(published_site, tmp_path):
     """Through Pelican's finalized signal, as plugin.register() wires it."""
-    from hardening_support import PUBLISH_SETTINGS, SITEURL, environ
-
-    from rapport_site.build import build
+    from hardening_support import PUBLISH_SETTINGS, build_site
 
     wired = any(
         receiver is headers.write_headers
@@ -75,8 +73,7 @@ def test_a_build_writes_the_headers_file(published_site, tmp_path):
     if not wired:
         signals.finalized.connect(headers.write_headers)
     try:
-        with environ(SITEURL=SITEURL):
-            build(PUBLISH_SETTINGS, {"OUTPUT_PATH": str(tmp_path / "out")})
+        build_site(PUBLISH_SETTINGS, {"OUTPUT_PATH": str(tmp_path / "out")})
     finally:
         if not wired:
             signals.finalized.disconnect(headers.write_headers)
