@@ -55,6 +55,10 @@ class PeopleGenerator(Generator):
         if item not in nav:
             nav.append(item)
             nav.sort(key=lambda entry: entry["title"].lower())
+        # The theme's sitemap.html lists context["rapport_sitemap"]: listed people only.
+        sitemap = self.context.setdefault("rapport_sitemap", [])
+        sitemap.append({"url": self.setting("PEOPLE_INDEX_URL")})
+        sitemap.extend({"url": person.url} for person in self.public)
         sheets = self.context.setdefault("rapport_stylesheets", [])
         if "people.css" not in sheets:
             sheets.append("people.css")

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+import lxml.etree
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -123,6 +124,16 @@ def test_navigation_and_stylesheet_on_every_page(site):
         sheets = tree.xpath('//link[@rel="stylesheet"]/@href')
         assert "/theme/css/people.css" in sheets, rel
     assert (site.output / "theme/css/people.css").is_file()
+
+
+def test_listed_people_are_in_the_sitemap(site):
+    site.build()
+    tree = lxml.etree.parse(str(site.output / "sitemap.xml"))
+    locs = [
+        e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    people = [loc for loc in locs if loc.startswith("/people/")]
+    assert people == ["/people/", "/people/ada-example/", "/people/ben-placeholder/"]
 
 
 def test_unlisted_person_appears_nowhere(site):
