@@ -13,6 +13,7 @@ sys.path.insert(0, str(ARCHIVES))
 
 import build  # noqa: E402  (tests/fixtures/archives/build.py)
 import make_sample_store  # noqa: E402
+from tweets_support import snapshot  # noqa: E402,F401
 
 
 @pytest.fixture
@@ -45,13 +46,3 @@ def card_template():
         autoescape=True,
     )
     return env.get_template("partials/tweet_card.html")
-
-
-def snapshot(folder):
-    """{relative path: bytes} of every file under `folder`."""
-    folder = Path(folder)
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }

@@ -4,7 +4,7 @@ import json
 import zipfile
 
 import pytest
-from conftest import snapshot
+from tweets_support import snapshot
 
 from rapport_tweets.archive import ArchiveError, import_archive, parse_created_at
 from rapport_tweets.store import Reader

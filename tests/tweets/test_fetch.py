@@ -161,7 +161,7 @@ def test_429_without_reset_header_stops(sample_store):
 def test_auth_errors_are_one_sentence_and_change_nothing(
     sample_store, status, body, sentence
 ):
-    from conftest import snapshot
+    from tweets_support import snapshot
 
     before = snapshot(sample_store)
     responses.get(TIMELINE, status=status, json=body)

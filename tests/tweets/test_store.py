@@ -5,7 +5,7 @@ import logging
 import os
 
 import pytest
-from conftest import snapshot
+from tweets_support import snapshot
 
 from rapport_tweets import store as store_mod
 from rapport_tweets.archive import import_archive

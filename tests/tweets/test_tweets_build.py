@@ -117,7 +117,7 @@ def test_strict_makes_a_missing_tweet_an_error(tmp_path, sample_store):
 
 @pytest.mark.slow
 def test_build_is_reproducible(tmp_path, sample_store):
-    from conftest import snapshot
+    from tweets_support import snapshot
 
     first = snapshot(build(tmp_path / "a", sample_store))
     second = snapshot(build(tmp_path / "b", sample_store))

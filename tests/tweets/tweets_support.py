@@ -1,0 +1,13 @@
+"""Helpers shared by the tweets tests (imported by name: conftest is not a module)."""
+
+from pathlib import Path
+
+
+def snapshot(folder):
+    """{relative path: bytes} of every file under `folder`."""
+    folder = Path(folder)
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
