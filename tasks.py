@@ -49,13 +49,13 @@ def _build(settings_file, output=None, overrides=None, quiet=False):
     return out
 
 
-def _maybe_fetch_tweets(settings_file, settings):
+def _maybe_fetch_tweets(settings_file, overrides):
     """TWEETS_FETCH_ON_BUILD: top up the tweet store first; any failure is only a warning."""
-    try:
-        hook = importlib.import_module("rapport_tweets.hooks")
-    except ModuleNotFoundError:
-        return
-    hook.fetch_before_build(settings_file, settings)
+    from pelican.settings import read_settings
+
+    from rapport_tweets.tasks import fetch_before_build
+
+    fetch_before_build(read_settings(str(settings_file), override=overrides))
 
 
 @task(help={"output": "Folder to clean (default: the OUTPUT_PATH of pelicanconf.py)."})
