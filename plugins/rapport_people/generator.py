@@ -106,10 +106,13 @@ class PeopleGenerator(Generator):
         threads, first_talked = [], None
         if person.twitter:
             limit = self.setting("PEOPLE_CONVERSATIONS_LIMIT")
-            threads = [
-                {"started": t.started, "cards": list(t.cards)}
-                for t in tweets.conversations_with(person.twitter, limit=limit)
-            ]
+            pinned = set(person.highlights)
+            for thread in tweets.conversations_with(person.twitter, limit=limit):
+                # A pinned tweet is shown once, under Pinned: the same card twice would
+                # repeat its id attribute and its text on one page.
+                cards = [c for c in thread.cards if _card_tweet_id(c) not in pinned]
+                if cards:
+                    threads.append({"started": thread.started, "cards": cards})
             first_talked = tweets.first_talked(person.twitter)
         return {
             "tweets_enabled": True,
@@ -163,6 +166,15 @@ class PeopleGenerator(Generator):
             except OSError:
                 return
             folder = os.path.dirname(folder)
+
+
+_CARD_ID = re.compile(r'^\s*<[a-z]+\b[^>]*\bid="tweet-(\d+)"')
+
+
+def _card_tweet_id(card):
+    """The tweet id of a rendered card (its root element's id="tweet-<id>"), or None."""
+    match = _CARD_ID.match(str(card))
+    return match.group(1) if match else None
 
 
 def group_by_year(people):

@@ -18,8 +18,9 @@ PEOPLE_INDEX_URL = "people/"
 PEOPLE_INDEX_SAVE_AS = "people/index.html"
 PEOPLE_NAV_TITLE = "People"
 
-# Conversations shown on a person's page (None: all of them).
-PEOPLE_CONVERSATIONS_LIMIT = 20
+# Conversations shown on a person's page (None: as many as the tweets plugin shows,
+# its TWEETS_PER_PERSON).
+PEOPLE_CONVERSATIONS_LIMIT = None
 # Length of the one-line summary of a blurb, in characters.
 PEOPLE_SUMMARY_LENGTH = 160
 

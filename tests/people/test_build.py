@@ -222,7 +222,9 @@ class FakeTweets:
         from markupsafe import Markup
 
         return [
-            Markup(f'<blockquote class="tweet-card">pinned {i}</blockquote>')
+            Markup(
+                f'<blockquote class="tweet-card" id="tweet-{i}">pinned {i}</blockquote>'
+            )
             for i in ids
         ]
 
@@ -233,8 +235,24 @@ class FakeTweets:
         return [
             Thread(
                 dt.date(2013, 4, 2),
-                [Markup('<blockquote class="tweet-card">hi</blockquote>')],
-            )
+                [
+                    Markup(
+                        '<blockquote class="tweet-card" id="tweet-7">hi</blockquote>'
+                    ),
+                    # the pinned tweet 101 is part of the thread: shown once, pinned
+                    Markup(
+                        '<blockquote class="tweet-card" id="tweet-101">p</blockquote>'
+                    ),
+                ],
+            ),
+            Thread(
+                dt.date(2013, 4, 1),
+                [
+                    Markup(
+                        '<blockquote class="tweet-card" id="tweet-102">p</blockquote>'
+                    )
+                ],
+            ),
         ]
 
     def first_talked(self, handle):
@@ -251,8 +269,11 @@ def test_tweets_slot_shows_highlights_and_conversations(site):
     threads = tree.xpath('//*[contains(concat(" ", @class, " "), " person-thread ")]')
     assert len(threads) == 1
     assert threads[0].xpath("string(.//time/@datetime)") == "2013-04-02"
+    assert [b.get("id") for b in threads[0].xpath(".//blockquote")] == ["tweet-7"]
+    ids = [e.get("id") for e in tree.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
     assert ("highlights", ("101", "102")) in tweets.asked
-    assert ("conversations", "adaexample", 20) in tweets.asked
+    assert ("conversations", "adaexample", None) in tweets.asked
     assert not [a for a in tweets.asked if "devfictional" in a]
 
 
