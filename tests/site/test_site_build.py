@@ -11,6 +11,8 @@ from rapport_site.build import BuildFailed, build
 pytestmark = pytest.mark.slow
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
+# A project site under a path, as GitHub Pages serves one; a domain no content links to.
+SITEURL = "https://rapport-test.example.net/blog"
 HOSTILE_TAG = "<b>x</b>"
 
 
@@ -169,11 +171,11 @@ def published_site(tmp_path_factory, repo_root, subprocess_build, open_site):
     result, report = subprocess_build(
         repo_root / "publishconf.py",
         {"OUTPUT_PATH": str(tmp / "output"), "CACHE_PATH": str(tmp / "cache")},
-        env={"SITEURL": "https://example.org", "PUBLISH_TARGET": None},
+        env={"SITEURL": SITEURL, "PUBLISH_TARGET": None},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert report["records"] == [], report["records"]
-    return open_site(tmp / "output", "https://example.org")
+    return open_site(tmp / "output", SITEURL)
 
 
 def test_publishing_writes_no_draft(published_site, sample_content):
@@ -206,10 +208,8 @@ def test_published_pages_use_absolute_urls(published_site):
                 )
     assert not relative, "\n".join(relative[:20])
     index = published_site.tree(published_site.output / "index.html")
-    assert index.xpath("//link[@rel='canonical']/@href") == ["https://example.org/"]
-    assert index.xpath("//meta[@property='og:url']/@content") == [
-        "https://example.org/"
-    ]
+    assert index.xpath("//link[@rel='canonical']/@href") == [SITEURL + "/"]
+    assert index.xpath("//meta[@property='og:url']/@content") == [SITEURL + "/"]
 
 
 def test_published_links_resolve_within_the_site(published_site):
@@ -229,17 +229,16 @@ def test_published_feeds_sitemap_and_robots_name_the_real_domain(published_site)
     for feed in (published_site.output / "feeds").rglob("*.xml"):
         root = lxml.etree.parse(str(feed)).getroot()
         for link in root.iter(f"{atom}link"):
-            assert link.get("href").startswith("https://example.org/"), feed.name
+            assert link.get("href").startswith(SITEURL + "/"), feed.name
         for entry_id in root.iter(f"{atom}id"):
-            assert "example.org" in entry_id.text and "None" not in entry_id.text
+            assert "rapport-test.example.net" in entry_id.text, feed.name
+            assert "None" not in entry_id.text, feed.name
     locs = published_site.sitemap_locs()
-    assert locs and all(loc.startswith("https://example.org/") for loc in locs)
+    assert locs and all(loc.startswith(SITEURL + "/") for loc in locs)
     for loc in locs:
         assert published_site.file_for(loc).is_file(), loc
-    assert (
-        "Sitemap: https://example.org/sitemap.xml"
-        in published_site.text("robots.txt").splitlines()
-    )
+    robots = published_site.text("robots.txt").splitlines()
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots
 
 
 def test_publishing_without_siteurl_says_what_to_set(
