@@ -1,5 +1,6 @@
 """The jobs that bench/run.py times from the outside, one per process.
 
+    python bench/child.py build PELICAN-ARGS...
     python bench/child.py floor ARCHIVE
     python bench/child.py import ARCHIVE STORE
     python bench/child.py audit SETTINGS OUTPUT
@@ -74,6 +75,31 @@ def load_settings(path: Path, output: Path | None = None, **override):
     return read_settings(str(path), override=override)
 
 
+class _AuditTimer(logging.Handler):
+    """Keeps the people plugin's own timing of its audit ("Privacy audit of X took N s")."""
+
+    def __init__(self):
+        super().__init__(level=logging.INFO)
+        self.seconds = None
+
+    def emit(self, record):
+        if str(record.msg).startswith("Privacy audit of") and record.args:
+            self.seconds = float(record.args[-1])
+
+
+def build(args) -> None:
+    """`python -m pelican ARGS`, plus the audit's time as the people plugin logs it."""
+    import pelican
+
+    timer = _AuditTimer()
+    audit_logger = logging.getLogger("rapport_people.audit")
+    audit_logger.setLevel(logging.INFO)
+    audit_logger.addHandler(timer)
+    started = time.perf_counter()
+    pelican.main(args.pelican_args)
+    emit(seconds=time.perf_counter() - started, audit=timer.seconds)
+
+
 def audit(args) -> None:
     """The people plugin's privacy audit alone, on an already built output folder."""
     from rapport_people import audit_site
@@ -94,9 +120,10 @@ def regenerate(args) -> None:
     from pelican import log as pelican_log
 
     pelican_log.init(level=logging.WARNING, fatal="errors")
-    settings = load_settings(
-        args.settings, args.output, PLUGINS=json.loads(args.plugins)
-    )
+    override = {"PLUGINS": json.loads(args.plugins)}
+    if args.cache:
+        override["CACHE_PATH"] = str(args.cache)
+    settings = load_settings(args.settings, args.output, **override)
     pelican = Pelican(settings)
     timings = {}
     started = time.perf_counter()
@@ -137,6 +164,9 @@ def main(argv=None) -> None:
     p.add_argument("archive", type=Path)
     p.add_argument("store", type=Path)
     p.set_defaults(func=import_)
+    p = sub.add_parser("build")
+    p.add_argument("pelican_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=build)
     p = sub.add_parser("audit")
     p.add_argument("settings", type=Path)
     p.add_argument("output", type=Path)
@@ -147,6 +177,7 @@ def main(argv=None) -> None:
     p.add_argument(
         "--plugins", default='["rapport_site", "rapport_tweets", "rapport_people"]'
     )
+    p.add_argument("--cache", type=Path, help="CACHE_PATH (default: the settings')")
     p.set_defaults(func=regenerate)
     p = sub.add_parser("api")
     p.add_argument("store", type=Path)
