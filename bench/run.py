@@ -55,6 +55,7 @@ class Sample:
     wall: float
     rss_mb: float
     rc: int
+    cpu: float = 0.0
     info: dict = field(default_factory=dict)
     files: int | None = None
     error: str = ""
@@ -85,7 +86,12 @@ def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> Sample:
         tail = (stderr.strip() or stdout.strip()).splitlines()[-6:]
         error = " | ".join(line.strip() for line in tail)[-600:] or f"exit code {rc}"
     return Sample(
-        wall=wall, rss_mb=usage.ru_maxrss / 1024, rc=rc, info=info, error=error
+        wall=wall,
+        rss_mb=usage.ru_maxrss / 1024,
+        cpu=usage.ru_utime + usage.ru_stime,
+        rc=rc,
+        info=info,
+        error=error,
     )
 
 
@@ -121,6 +127,7 @@ class Bench:
         self.notes: dict[str, str] = {}
         self.work = site / "work"
         self.work.mkdir(exist_ok=True)
+        self.round = 0
         self.probe = self._probe_plugins()
 
     # -- plumbing -----------------------------------------------------------------------
@@ -246,6 +253,8 @@ class Bench:
             cmd += [str(content / self.manifest["edit_person"])]
             cmd += ["--plugins", "[]" if plain else json.dumps(self.full_plugins())]
             cmd += ["--cache", str(site / "cache" / variant)]
+            # Alternate which edit comes first, round by round.
+            cmd += ["--order", "post,person" if self.round % 2 == 0 else "person,post"]
             return cmd, REPO
         raise ValueError(f"unknown step {step!r}")
 
@@ -310,6 +319,7 @@ class Bench:
             return f"(cold {i['cold']:.2f} s, post {i['post']:.2f} s, person {i['person']:.2f} s)"
 
         for r in range(self.runs):
+            self.round = r
             self.log(f"[bold]regenerate, round {r + 1}/{self.runs}[/]")
             self.measure("regenerate", detail)
         if context:
@@ -331,69 +341,76 @@ class Bench:
     # -- report -------------------------------------------------------------------------
 
     def measurements(self) -> list[list[str]]:
-        labels = {
-            "floor": "json.loads floor, every tweet file",
-            "import": f"import archive ({self.manifest['counts']['tweets']:,} tweets)",
-            "import core (setup)": f"import core ({self.manifest['counts']['core_tweets']:,})",
-            "plain": "plain Pelican build (our plugins off)",
-            "full": "full build, whole store",
-            "core": "full build, store of published tweets only",
-            "regenerate": "regenerate: cold run in-process",
-            "regenerate plain (context)": "plain Pelican regenerate: cold run in-process",
-        }
+        """One row per measurement: wall (median, range), CPU, peak RSS, files written."""
+        tweets, core = (
+            self.manifest["counts"]["tweets"],
+            self.manifest["counts"]["core_tweets"],
+        )
         rows = []
-        for name, label in labels.items():
-            ok = self.ok(name)
-            if not ok:
-                why = self.failed.get(name) or self.notes.get(name) or "not run"
-                rows.append([label, "0", "-", "-", "-", "-", "-", why[:160]])
-                continue
-            if name.startswith("regenerate"):
-                walls = [s.info["cold"] for s in ok]
-            else:
-                walls = [s.wall for s in ok]
-            files = median([s.files for s in ok])
-            wall = median(walls)
-            per = f"{1000 * wall / files:.2f}" if files else "-"
-            note = self.notes.get(name, "")
-            if name == "import":
-                note = f"in-process {self.med('import', key='seconds'):.2f} s"
-            rows.append(
-                [
-                    label,
-                    str(len(ok)),
-                    f"{wall:.2f}",
-                    f"{min(walls):.2f}-{max(walls):.2f}",
-                    f"{self.med(name, 'rss_mb'):.0f}",
-                    f"{files:.0f}" if files else "-",
-                    per,
-                    note,
-                ]
-            )
-        audits = [s.info.get("audit") for s in self.ok("full")]
-        audits = [a for a in audits if a is not None]
-        if audits:
-            rows.append(
-                ["privacy audit, inside the full build", str(len(audits)),
-                 f"{median(audits):.2f}", f"{min(audits):.2f}-{max(audits):.2f}", "-", "-",
-                 "-", "the people plugin's own timer (its log line)"]
-            )  # fmt: skip
-        else:
+
+        def row(label, samples, wall, cpu=None, rss=True, note=""):
+            walls = [wall(s) for s in samples]
+            if not walls:
+                return
+            files = median([s.files for s in samples]) if rss else None
+            w = median(walls)
+            rows.append([
+                label, str(len(walls)), f"{w:.2f}", f"{min(walls):.2f}-{max(walls):.2f}",
+                f"{median([cpu(s) for s in samples]):.2f}" if cpu else "-",
+                f"{median([s.rss_mb for s in samples]):.0f}" if rss else "-",
+                f"{files:.0f}" if files else "-",
+                f"{1000 * w / files:.2f}" if files else "-", note,
+            ])  # fmt: skip
+
+        def missing(label, *names):
+            for name in names:
+                if not self.ok(name):
+                    why = self.failed.get(name) or self.notes.get(name) or "not run"
+                    rows.append([label, "0", "-", "-", "-", "-", "-", "-", why[:160]])
+                    return True
+            return False
+
+        def process(s):
+            return s.wall
+
+        def process_cpu(s):
+            return s.cpu
+
+        for name, label in (
+            ("floor", "json.loads floor, every tweet file"),
+            ("import", f"import archive ({tweets:,} tweets)"),
+            ("import core (setup)", f"import core ({core:,} tweets; setup)"),
+            ("plain", "plain Pelican build (our plugins off)"),
+            ("full", "full build, whole store"),
+            ("core", f"full build, store of the {core:,} published tweets only"),
+        ):
+            if not missing(label, name):
+                note = self.notes.get(name, "")
+                if name == "import":
+                    note = f"in-process {self.med('import', key='seconds'):.2f} s"
+                row(label, self.ok(name), process, process_cpu, note=note)
+        label = "privacy audit, inside the full build"
+        audited = [s for s in self.ok("full") if s.info.get("audit") is not None]
+        if audited:
+            row(label, audited, lambda s: s.info["audit"], rss=False,
+                note="the people plugin's own timer (its log line)")  # fmt: skip
+        elif not missing(label, "full"):
             why = self.failed.get("audit") or "no audit timing in the full build's log"
-            rows.append(["privacy audit, inside the full build", "0", "-", "-", "-", "-",
-                         "-", why[:160]])  # fmt: skip
+            rows.append([label, "0", "-", "-", "-", "-", "-", "-", why[:160]])
         for step, who in (
             ("regenerate", ""),
             ("regenerate plain (context)", "plain Pelican "),
         ):
-            for key, label in (("post", "one post"), ("person", "one person file")):
-                vals = [s.info[key] for s in self.ok(step)]
-                if vals:
-                    rows.append(
-                        [f"{who}regenerate: warm run after editing {label}", str(len(vals)),
-                         f"{median(vals):.2f}", f"{min(vals):.2f}-{max(vals):.2f}", "-", "-",
-                         "-", "content cache on"]
-                    )  # fmt: skip
+            if missing(f"{who}regenerate (content cache on)", step):
+                continue
+            for key, what in (
+                ("cold", "cold run"),
+                ("post", "warm run after editing one post"),
+                ("person", "warm run after editing one person file"),
+            ):
+                row(f"{who}regenerate: {what}", self.ok(step), lambda s, k=key: s.info[k],
+                    lambda s, k=key: s.info[f"{k}_cpu"], rss=key == "cold",
+                    note="in-process, content cache on")  # fmt: skip
         return rows
 
     def ratios(self) -> list[list[str]]:
@@ -419,12 +436,21 @@ class Bench:
         value = None
         if plain_w and full_w:
             value = (full_w / full_f) / (plain_w / plain_f)
+        detail = ""
+        if value:
+            cpu = (self.med("full", "cpu") / full_f) / (
+                self.med("plain", "cpu") / plain_f
+            )
+            detail = (f"{1000 * full_w / full_f:.2f} vs {1000 * plain_w / plain_f:.2f} ms/file;"
+                      f" CPU time ratio {cpu:.2f}")  # fmt: skip
         add("1", "build cost per written file, full / plain", value, TARGETS["per_page"],
-            f"{1000 * full_w / full_f:.2f} vs {1000 * plain_w / plain_f:.2f} ms/file"
-            if value else "", why("plain", "full"))  # fmt: skip
+            detail, why("plain", "full"))  # fmt: skip
         value = full_w / core_w if full_w and core_w else None
+        detail = self.notes.get("same_output", "")
+        if value:
+            detail += f"; CPU time ratio {self.med('full', 'cpu') / self.med('core', 'cpu'):.2f}"
         add("2", "build time, 100k stored / 1k stored tweets", value, TARGETS["stored"],
-            self.notes.get("same_output", ""), why("full", "core"))  # fmt: skip
+            detail, why("full", "core"))  # fmt: skip
         audit = self.med("full", key="audit")
         value = audit / full_w if audit and full_w else None
         add("3", "privacy audit / full build time", value, TARGETS["audit"],
@@ -440,7 +466,10 @@ class Bench:
         for key, label in (("post", "one post"), ("person", "one person file")):
             warm = self.med("regenerate", key=key)
             value = warm / full_w if warm and full_w else None
-            detail = f"{warm:.2f} s vs {full_w:.2f} s" if value else ""
+            detail = ""
+            if value:
+                cpu = self.med("regenerate", key=f"{key}_cpu") / self.med("full", "cpu")
+                detail = f"{warm:.2f} s vs {full_w:.2f} s; CPU time ratio {cpu:.2f}"
             context = self.med("regenerate plain (context)", key=key)
             if value and context and plain_w:
                 detail += f"; plain Pelican alone: {context / plain_w:.2f}"
@@ -453,8 +482,8 @@ class Bench:
         return rows
 
 
-MEASURE_HEADERS = ["Measurement", "Runs", "Median s", "Range s", "Peak RSS MB", "Files",
-                   "ms/file", "Notes"]  # fmt: skip
+MEASURE_HEADERS = ["Measurement", "Runs", "Wall s (median)", "Range s", "CPU s", "Peak RSS MB",
+                   "Files", "ms/file", "Notes"]  # fmt: skip
 RATIO_HEADERS = ["#", "Target (issue 5)", "Measured", "Limit", "Verdict", "Detail"]
 
 
