@@ -32,12 +32,6 @@ def _explain(report):
 
 
 @needs_java
-@pytest.mark.xfail(
-    strict=True,
-    reason="duplicate id=tweet-<id> on person pages: a pinned highlight is rendered "
-    "again inside its conversation (rapport_people/generator.py tweets_for + "
-    "rapport_tweets/api.py conversations_with): owners must fix",
-)
 def test_published_sample_site_passes_every_check(published_site):
     report = published_site.run(skip=())
     assert report.findings == [], _explain(report)
