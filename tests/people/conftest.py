@@ -91,6 +91,32 @@ class TinySite:
         Pelican(self.settings(**override)).run()
         return self
 
+    def render_people(self, **context):
+        """Run only the people generator (no other plugin's receivers) with `context`.
+
+        Signals stay connected for the life of a test process, so a full build here
+        may also run another plugin's generator that an earlier test registered.
+        """
+        from pelican import Pelican
+        from pelican.writers import Writer
+
+        from rapport_people.generator import PeopleGenerator
+
+        pelican = Pelican(self.settings())
+        shared = {**pelican.settings, **context}
+        generator = PeopleGenerator(
+            context=shared,
+            settings=pelican.settings,
+            path=pelican.path,
+            theme=pelican.theme,
+            output_path=pelican.output_path,
+        )
+        generator.generate_context()
+        generator.generate_output(
+            Writer(pelican.output_path, settings=pelican.settings)
+        )
+        return shared
+
     def files(self):
         return sorted(p for p in self.output.rglob("*") if p.is_file())
 

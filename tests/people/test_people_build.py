@@ -92,7 +92,7 @@ def test_person_page_hcard_xfn_jsonld_og_canonical(site):
     assert card.xpath('string(.//*[contains(@class,"p-name")])') == "Ada Example"
     links = {
         a.get("href"): a.get("rel")
-        for a in card.xpath('.//a[contains(@class,"u-url")]')
+        for a in card.xpath('.//ul[@class="person-links"]//a[contains(@class,"u-url")]')
     }
     assert links == {
         "https://ada.example": "met colleague",
@@ -111,8 +111,6 @@ def test_person_page_hcard_xfn_jsonld_og_canonical(site):
     assert card.xpath("string(.//time/@datetime)") == "2013-04-16"
     blurb = card.xpath('.//div[contains(@class,"person-blurb")]')[0]
     assert blurb.xpath("string(.//strong)") == "law"
-    # No tweets plugin in this build: no tweets section.
-    assert not tree.xpath('//*[contains(@class,"person-tweets")]')
 
 
 def test_navigation_and_stylesheet_on_every_page(site):
@@ -259,10 +257,16 @@ class FakeTweets:
         return dt.date(2013, 4, 1)
 
 
+def test_no_tweets_section_without_the_tweets_plugin(site):
+    context = site.render_people()
+    assert "tweets" not in context
+    tree = site.page("people/ada-example/index.html")
+    assert not tree.xpath('//*[contains(@class,"person-tweets")]')
+
+
 def test_tweets_slot_shows_highlights_and_conversations(site):
     tweets = FakeTweets()
-    # Pelican's context starts as a copy of the settings, so this is context["tweets"].
-    site.build(tweets=tweets)
+    site.render_people(tweets=tweets)
     tree = site.page("people/ada-example/index.html")
     pinned = tree.xpath('//*[contains(@class,"person-highlights")]//blockquote')
     assert [b.text_content() for b in pinned] == ["pinned 101", "pinned 102"]
@@ -278,20 +282,7 @@ def test_tweets_slot_shows_highlights_and_conversations(site):
 
 
 def test_tweet_profile_urls_map_listed_handles_only(site):
-    from pelican import Pelican
-
-    from rapport_people.generator import PeopleGenerator
-
-    settings = site.settings()
-    pelican = Pelican(settings)
-    context = dict(pelican.settings)
-    PeopleGenerator(
-        context=context,
-        settings=pelican.settings,
-        path=pelican.path,
-        theme=pelican.theme,
-        output_path=pelican.output_path,
-    )
+    context = site.render_people()
     assert context["tweet_profile_urls"] == {
         "adaexample": "people/ada-example/",
         "benplaceholder": "people/ben-placeholder/",
