@@ -323,30 +323,35 @@ def repo_root():
     return ROOT
 
 
+# The locale the test process started with (C.UTF-8 or the user's).
+STARTING_LOCALE = locale.setlocale(locale.LC_ALL)
+
+
 @pytest.fixture(autouse=True)
-def _restore_locale():
-    """Pelican sets the process locale from LOCALE (ours is "C", i.e. ASCII text I/O);
-    put it back so that one test's build does not change how the next reads files."""
-    saved = locale.setlocale(locale.LC_ALL)
+def _starting_locale():
+    """Pelican sets the process locale from LOCALE (ours is "C": ASCII text I/O). A build
+    in a session fixture or an earlier test must not change how this test reads files:
+    every test starts, and ends, in the locale the process started with."""
+    locale.setlocale(locale.LC_ALL, STARTING_LOCALE)
     yield
-    locale.setlocale(locale.LC_ALL, saved)
+    locale.setlocale(locale.LC_ALL, STARTING_LOCALE)
 
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory):
-    """The sample site (content/, pelicanconf.py, every plugin in PLUGINS) built once."""
-    from rapport_site.build import build
+    """The sample site (content/, pelicanconf.py, every plugin in PLUGINS) built once.
 
+    Built in a subprocess: Pelican's signals are process-wide, so an in-process build
+    would leave every plugin's receivers connected for later tests of this worker that
+    build with other PLUGINS.
+    """
     tmp = tmp_path_factory.mktemp("sample-site")
     out, cache = tmp / "output", tmp / "cache"
-    saved = locale.setlocale(locale.LC_ALL)
-    try:
-        seconds, warnings = build(
-            SETTINGS, {"OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
-        )
-    finally:
-        locale.setlocale(locale.LC_ALL, saved)
-    return BuiltSite(out, "", seconds, warnings)
+    result, report = build_in_subprocess(
+        SETTINGS, {"OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return BuiltSite(out, "", report["seconds"], report["warnings"])
 
 
 def _write_post(folder, name, header, body="Some text.\n"):

@@ -28,7 +28,9 @@ def tiny_overrides(content, tmp_path):
 
 
 @pytest.fixture
-def hostile_site(tiny_content, tmp_path, write_post, repo_root, open_site):
+def hostile_site(
+    tiny_content, tmp_path, write_post, repo_root, open_site, subprocess_build
+):
     write_post(
         tiny_content / "posts",
         "hostile.md",
@@ -39,7 +41,12 @@ def hostile_site(tiny_content, tmp_path, write_post, repo_root, open_site):
             "Summary": "A post with a hostile title.",
         },
     )
-    build(repo_root / "pelicanconf.py", tiny_overrides(tiny_content, tmp_path))
+    # Every plugin of pelicanconf.py takes part; in a subprocess, so that their signal
+    # receivers do not stay connected in this test process.
+    result, _ = subprocess_build(
+        repo_root / "pelicanconf.py", tiny_overrides(tiny_content, tmp_path)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
     return open_site(tmp_path / "output")
 
 
@@ -89,6 +96,7 @@ def test_a_hostile_title_stays_text_in_the_feed(hostile_site):
 def test_the_site_plugin_refuses_autoescape_off(tiny_content, tmp_path, repo_root):
     overrides = tiny_overrides(tiny_content, tmp_path)
     overrides["JINJA_ENVIRONMENT"] = {"autoescape": False}
+    overrides["PLUGINS"] = ["rapport_site"]  # in-process: load no other plugin
     with pytest.raises(BuildFailed) as failure:
         build(repo_root / "pelicanconf.py", overrides)
     message = str(failure.value)
