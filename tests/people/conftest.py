@@ -158,13 +158,25 @@ class TaskRepo(TinySite):
 
     def invoke(self, *args):
         """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess."""
-        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+        # Plain, wide, UTF-8 output whatever the test process's locale or colour
+        # settings are (Pelican sets LC_ALL to "C" in-process builds).
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")
+        }
+        env |= {
+            "COLUMNS": "200",
+            "NO_COLOR": "1",
+            "TERM": "dumb",
+            "PYTHONIOENCODING": "utf-8",
+        }
         return subprocess.run(
             [str(VENV_BIN / "invoke"), "-r", str(self.base), *args],
             cwd=self.base.parent,
             env=env,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
             timeout=120,
             check=False,
         )
