@@ -1,6 +1,8 @@
 """Pages in headless Chromium: no console error, no request off the local server, no axe
 violation (light and dark, phone and desktop); screenshots for review."""
 
+import subprocess
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -141,3 +143,15 @@ def test_the_checks_see_a_foreign_request_and_a_violation(chromium, served_site,
     context.close()
     assert "http://192.0.2.1/x.png" in seen
     assert "image-alt" in {v["id"] for v in violations}
+
+
+def test_the_browser_is_debians_chromium(chromium):
+    """Never a downloaded browser: the one driven is /usr/bin/chromium."""
+    version = subprocess.run(
+        ["/usr/bin/chromium", "--version"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+    assert chromium.version and chromium.version in version
