@@ -26,7 +26,8 @@ CACHE_PATH = str(ROOT / "cache")
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
-LOCALE = ("C",)
+# C.UTF-8: English dates without switching the process to ASCII.
+LOCALE = ("C.UTF-8", "C")
 
 # Content layout: posts in content/posts, pages in content/pages, people (own plugin)
 # in content/people, which Pelican's readers must leave alone.
@@ -81,9 +82,10 @@ PAGINATION_PATTERNS = (
 )
 SUMMARY_MAX_LENGTH = 50
 
-# Feeds: Atom for everything, per category and per tag. Atom wants absolute links, so
-# local feeds point at the local server; publishconf.py sets the real domain. Pages link
-# to feeds through SITEURL, never FEED_DOMAIN.
+# Feeds: Atom for everything, per category and per tag. Pelican builds entry links from
+# SITEURL, so local feeds (SITEURL "") are for a look only; publishconf.py sets SITEURL and
+# FEED_DOMAIN to the real domain. FEED_DOMAIN here only names the local server in the
+# feeds' self links. Pages link to feeds through SITEURL, never FEED_DOMAIN.
 FEED_DOMAIN = "http://127.0.0.1:8000"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"

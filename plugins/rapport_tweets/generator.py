@@ -45,6 +45,9 @@ class TweetsGenerator(Generator):
         if not any(item.get("url") == url for item in nav):
             nav.append({"title": "Twitter", "url": url})
             nav.sort(key=lambda item: item["title"])
+        sitemap = self.context.setdefault("rapport_sitemap", [])
+        if not any(entry.get("url") == url for entry in sitemap):
+            sitemap.append({"url": url})
         sheets = self.context.setdefault("rapport_stylesheets", [])
         if "tweets.css" not in sheets:
             sheets.append("tweets.css")

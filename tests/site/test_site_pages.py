@@ -151,7 +151,7 @@ def test_robots_txt_points_at_the_sitemap(sample_site):
 
 # Written but deliberately not linked: the 404 page is served for missing URLs, and a
 # one-author blog has no use for a link to the list of authors.
-UNLINKED = {"404.html", "authors/index.html"}
+UNLINKED = {"404.html"}
 
 
 def test_every_page_is_reachable_from_the_home_page(sample_site):
@@ -238,11 +238,6 @@ def test_people_pages_are_in_the_sitemap(sample_site):
         assert "/" + sample_site.rel(page).removesuffix("index.html") in locs
 
 
-@pytest.mark.xfail(
-    reason="known gap: the tweets plugin does not add twitter/ to "
-    "context['rapport_sitemap'] (the theme's sitemap.html lists it) yet",
-    strict=False,
-)
 def test_twitter_highlights_page_is_in_the_sitemap(sample_site):
     _require(sample_site, "twitter/index.html", "the tweet highlights page")
     assert "/twitter/" in sample_site.sitemap_locs()
