@@ -194,6 +194,7 @@ def _v2(n, author="100000001"):
         "author_id": author,
         "created_at": "2017-01-01T10:00:00.000Z",
         "public_metrics": {"like_count": n},
+        "edit_history_tweet_ids": [str(2000000000000000000 + n)],
     }
 
 

@@ -43,6 +43,13 @@ def _folder_archive(root, tweets_js):
     return folder
 
 
+def _import_one(tmp_path, tweet):
+    """Import an archive holding one wrapped tweet into a new store."""
+    body = "window.YTD.tweets.part0 = " + json.dumps([{"tweet": tweet}])
+    archive = _folder_archive(tmp_path, body.encode())
+    return _import_or_clean_error(archive, tmp_path / "store")
+
+
 def _assert_store_renders(store_root):
     """Every stored record renders to a card with safe, escaped text."""
     store = Store(store_root)
@@ -125,10 +132,7 @@ def test_item_with_a_non_numeric_id_is_skipped(tmp_path, bad_id):
         "created_at": "Sat Feb 18 12:33:11 +0000 2023",
         "full_text": "x",
     }
-    body = "window.YTD.tweets.part0 = " + json.dumps([{"tweet": tweet}])
-    summary = _import_or_clean_error(
-        _folder_archive(tmp_path, body.encode()), tmp_path / "store"
-    )
+    summary = _import_one(tmp_path, tweet)
     assert summary is not None and summary.totals().skipped == 1
 
 
@@ -142,8 +146,7 @@ def test_item_with_a_non_numeric_id_is_skipped(tmp_path, bad_id):
 @pytest.mark.parametrize("created_at", IMPOSSIBLE_DATES)
 def test_impossible_created_at_is_refused_at_import(tmp_path, created_at):
     tweet = {"id_str": "5", "created_at": created_at, "full_text": "x"}
-    body = "window.YTD.tweets.part0 = " + json.dumps([{"tweet": tweet}])
-    _import_or_clean_error(_folder_archive(tmp_path, body.encode()), tmp_path / "store")
+    _import_one(tmp_path, tweet)
 
 
 @pytest.mark.xfail(
@@ -160,8 +163,7 @@ def test_short_display_text_range_is_skipped(tmp_path, value):
         "full_text": "x",
         "display_text_range": value or [0],
     }
-    body = "window.YTD.tweets.part0 = " + json.dumps([{"tweet": tweet}])
-    _import_or_clean_error(_folder_archive(tmp_path, body.encode()), tmp_path / "store")
+    _import_one(tmp_path, tweet)
 
 
 WRAPPERS = [

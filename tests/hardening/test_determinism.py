@@ -1,0 +1,51 @@
+"""Two builds of the sample site in fresh interpreters, with a different PYTHONHASHSEED and
+time zone, give byte-identical output; and nothing in it comes from the build's clock."""
+
+import datetime
+
+import pytest
+from fuzz_support import snapshot
+from hardening_support import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory, subprocess_build):
+    tmp = tmp_path_factory.mktemp("determinism")
+    outputs = []
+    for seed, zone in (("1", "UTC"), ("4242", "Pacific/Kiritimati")):
+        output = tmp / f"output-{seed}"
+        result, _report = subprocess_build(
+            ROOT / "pelicanconf.py",
+            {"OUTPUT_PATH": str(output), "CACHE_PATH": str(tmp / f"cache-{seed}")},
+            env={"PYTHONHASHSEED": seed, "TZ": zone},
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        outputs.append(output)
+    return outputs
+
+
+def test_builds_are_byte_identical_across_hash_seeds_and_time_zones(two_builds):
+    first, second = (snapshot(output) for output in two_builds)
+    assert len(first) > 20
+    assert sorted(first) == sorted(second)
+    differing = [name for name in first if first[name] != second[name]]
+    assert differing == []
+
+
+def test_no_file_carries_the_build_day(two_builds):
+    today = datetime.date.today()
+    stamps = {
+        today.isoformat(),
+        today.strftime("%Y/%m/%d"),
+        f"{today.day} {today:%B %Y}",
+        f"{today:%a, %d %b %Y}",  # RSS dates
+    }
+    hits = [
+        (name, stamp)
+        for name, data in snapshot(two_builds[0]).items()
+        for stamp in stamps
+        if stamp.encode() in data
+    ]
+    assert hits == []
