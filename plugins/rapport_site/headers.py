@@ -10,7 +10,7 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-# Must equal the content of the CSP <meta> in theme/templates/base.html.
+# The default of CONTENT_SECURITY_POLICY, which base.html puts in a <meta> tag.
 META_CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'"
@@ -32,13 +32,14 @@ HEADERS = {
 SECURITY_HEADERS_SAVE_AS = "_headers"
 
 
-def headers_text():
+def headers_text(csp=META_CSP):
     """The `_headers` file: every header for every path of the site."""
+    headers = {**HEADERS, "Content-Security-Policy": f"{csp}; {HEADER_ONLY_CSP}"}
     lines = [
         "# Security headers for Netlify and Cloudflare Pages (written by Rapport).",
         "/*",
     ]
-    lines += [f"  {name}: {value}" for name, value in HEADERS.items()]
+    lines += [f"  {name}: {value}" for name, value in headers.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -49,5 +50,6 @@ def write_headers(pelican):
         return
     path = Path(pelican.output_path) / save_as
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(headers_text(), encoding="utf-8", newline="\n")
+    csp = pelican.settings.get("CONTENT_SECURITY_POLICY", META_CSP)
+    path.write_text(headers_text(csp), encoding="utf-8", newline="\n")
     logger.info("Wrote security headers to %s", path)

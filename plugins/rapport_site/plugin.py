@@ -4,6 +4,8 @@ import logging
 
 from pelican import signals
 
+from .headers import META_CSP, write_headers
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,5 +24,12 @@ def check_autoescape(pelican):
         )
 
 
+def default_settings(pelican):
+    """One Content-Security-Policy for the pages' meta tag and the `_headers` file."""
+    pelican.settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
+
+
 def register():
     signals.initialized.connect(check_autoescape)
+    signals.initialized.connect(default_settings)
+    signals.finalized.connect(write_headers)

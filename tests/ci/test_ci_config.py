@@ -138,7 +138,11 @@ def test_ci_run_is_an_executable_script_that_runs_the_readme_test_command():
         if line.strip() and not line.strip().startswith("#")
     ]
     assert "set -euo pipefail" in commands
-    assert commands[-1] == readme_test_command() == "python3 bootstrap.py test"
+    assert readme_test_command() == "python3 bootstrap.py test"
+    assert readme_test_command() in commands
+    # After the tests, CI audits a published build of the sample site.
+    later = commands[commands.index(readme_test_command()) + 1 :]
+    assert any("invoke check" in line for line in later), later
 
 
 def test_ci_run_installs_chromium_when_missing():

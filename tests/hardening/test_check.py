@@ -49,11 +49,6 @@ def test_published_sample_site_passes_without_the_validator(published_site):
     assert html5.skipped
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="local build: the draft meetups-on-your-own links /tag/meetups/, a tag only "
-    "drafts use, whose page is never written (theme/templates/article.html): lead must fix",
-)
 def test_local_sample_site_passes(sample_site):
     from pelican.settings import read_settings
 
@@ -327,8 +322,7 @@ def test_invalid_html(broken_site):
     broken_site.replace(POST, MAIN, "<p><div>block in a paragraph</p>\n" + MAIN)
     found = findings_of(broken_site.run(skip=()), "html5")
     line = broken_site.line_of(POST, "block in a paragraph")
-    # Only the seeded page: other pages may carry known validator findings (see the
-    # xfail above), but none of them is in this post.
+    # The seeded line of this post must be among the findings.
     assert {f.line for f in found if f.file == POST} >= {line}, _explain_list(found)
 
 
