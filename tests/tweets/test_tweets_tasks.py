@@ -1,13 +1,17 @@
 """The invoke tasks, called the way invoke calls them."""
 
 import inspect
+from pathlib import Path
 
 import pytest
 from invoke import Context
 from invoke.exceptions import Exit
+from tweets_support import snapshot
 
 from rapport_tweets import tasks
 from rapport_tweets.store import Reader
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_collection_has_every_task_with_help():
@@ -59,8 +63,6 @@ def test_reindex_reports_a_corrupt_line(sample_store):
 
 
 def test_committed_sample_store_is_what_the_fixtures_give(sample_store_template):
-    from conftest import ROOT, snapshot
-
     docs = {".gitignore", "README.md"}
     committed = {
         k: v for k, v in snapshot(ROOT / "data" / "tweets").items() if k not in docs
