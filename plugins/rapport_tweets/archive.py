@@ -420,9 +420,22 @@ def media_v1(tweet_id, items, media_names, copy):
     return out
 
 
+class BadItem(ValueError):
+    """One archive item cannot be stored; the import skips it with a counted warning."""
+
+
+def tweet_id_of(tweet):
+    """The tweet's id as canonical digits; BadItem if it is not a number."""
+    tid = str(tweet["id_str"] if "id_str" in tweet else tweet["id"])
+    # isdigit() alone accepts other scripts' digits ("١٢٣"), which no id holds.
+    if not (tid.isascii() and tid.isdigit() and len(tid) <= 20):
+        raise BadItem(f"its id {tid[:40]!r} is not a tweet id (digits, at most 20)")
+    return str(int(tid))  # "007" and "7" are one tweet
+
+
 def record_from_tweet(tweet, owner, media_names, copy):
     """One archive tweet (unwrapped) -> a store record."""
-    tid = str(tweet["id_str"] if "id_str" in tweet else tweet["id"])
+    tid = tweet_id_of(tweet)
     text = html.unescape(tweet.get("full_text") or tweet.get("text") or "")
     mentions, hashtags, urls, media = entities_v1(
         text, tweet.get("entities", {}), tweet.get("extended_entities", {})
@@ -635,10 +648,13 @@ def import_archive(path, store_root, progress=None):
                         _tweet_of(item), owner, media_names, copy
                     )
                 except (KeyError, TypeError, ValueError, AttributeError) as err:
-                    stats.skipped += 1
-                    summary.warnings.append(
-                        f"{name}: item {stats.read} skipped: unknown tweet shape ({err!r})"
+                    why = (
+                        err
+                        if isinstance(err, BadItem)
+                        else f"unknown tweet shape ({err!r})"
                     )
+                    stats.skipped += 1
+                    summary.warnings.append(f"{name}: item {stats.read} skipped: {why}")
                     continue
                 if notes:
                     apply_note(record, notes)

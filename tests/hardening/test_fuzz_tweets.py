@@ -119,12 +119,6 @@ def test_any_tweet_shaped_items(items):
         _import_or_clean_error(_folder_archive(tmp, body.encode()), tmp / "store")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="archive.py import_archive: an item whose id_str is not digits raises "
-    "ValueError from store.encode (outside the per-item try): owner must fix",
-)
 @pytest.mark.parametrize("bad_id", ["", "abc", "-1"])
 def test_item_with_a_non_numeric_id_is_skipped(tmp_path, bad_id):
     tweet = {

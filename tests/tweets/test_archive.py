@@ -271,3 +271,29 @@ def test_zip_with_an_enclosing_folder(fixtures, tmp_path):
             if path.is_file():
                 zf.write(path, "twitter-2024/" + path.relative_to(folder).as_posix())
     assert import_archive(zipped, tmp_path / "store").totals().new == 4
+
+
+def _one_item_archive(fx, root, tweet):
+    """An archive whose tweets.js holds the sample's first tweet changed by ``tweet``."""
+    item = {**fx.archive_tweet(fx.tid(1), "2019-01-02 03:04:05", "hello"), **tweet}
+    archive = fx.write_archive(root, [], manifest=False)
+    body = "window.YTD.tweets.part0 = " + json.dumps([{"tweet": item}])
+    (archive / "data" / "tweets.js").write_text(body)
+    return archive
+
+
+@pytest.mark.parametrize("bad_id", ["", "abc", "-1", "1e5", "12 34", "١٢٣", "9" * 40])
+def test_item_whose_id_is_not_a_number_is_a_counted_warning(fixtures, tmp_path, bad_id):
+    archive = _one_item_archive(fixtures, tmp_path / "a", {"id_str": bad_id})
+    summary = import_archive(archive, tmp_path / "store")
+    assert summary.totals().skipped == 1 and summary.totals().new == 0
+    assert summary.warnings == [
+        f"data/tweets.js: item 1 skipped: its id {bad_id[:40]!r} is not a tweet id "
+        "(digits, at most 20)"
+    ]
+
+
+def test_id_with_leading_zeros_is_stored_canonical(fixtures, tmp_path):
+    archive = _one_item_archive(fixtures, tmp_path / "a", {"id_str": "0042"})
+    import_archive(archive, tmp_path / "store")
+    assert Reader(tmp_path / "store").get("42")["id"] == "42"
