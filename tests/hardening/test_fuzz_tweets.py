@@ -130,13 +130,6 @@ def test_item_with_a_non_numeric_id_is_skipped(tmp_path, bad_id):
     assert summary is not None and summary.totals().skipped == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="archive.py parse_created_at: the fast path stores impossible dates "
-    "('Sat Feb 31 ...' -> 2023-02-31), and render.card_of raises ValueError at build "
-    "time: owner must fix",
-)
 @pytest.mark.parametrize("created_at", IMPOSSIBLE_DATES)
 def test_impossible_created_at_is_refused_at_import(tmp_path, created_at):
     tweet = {"id_str": "5", "created_at": created_at, "full_text": "x"}

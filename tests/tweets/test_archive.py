@@ -6,7 +6,12 @@ import zipfile
 import pytest
 from tweets_support import snapshot
 
-from rapport_tweets.archive import ArchiveError, import_archive, parse_created_at
+from rapport_tweets.archive import (
+    ArchiveError,
+    BadItem,
+    import_archive,
+    parse_created_at,
+)
 from rapport_tweets.store import Reader
 
 
@@ -196,6 +201,43 @@ def test_checked_in_sample_archive_is_what_the_builder_writes(fixtures, tmp_path
 def test_created_at_formats():
     assert parse_created_at("Sat Feb 18 12:33:11 +0000 2023") == "2023-02-18T12:33:11Z"
     assert parse_created_at("Sat Feb 18 13:33:11 +0100 2023") == "2023-02-18T12:33:11Z"
+    assert parse_created_at("2023-02-18T12:33:11.000Z") == "2023-02-18T12:33:11Z"
+    # No offset means UTC, whatever the importing machine's time zone.
+    assert parse_created_at("2023-02-18T12:33:11") == "2023-02-18T12:33:11Z"
+    assert parse_created_at("Mon Jan 01 00:00:00 +0000 999") == "0999-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Sat Feb 31 12:33:11 +0000 2023",
+        "Sat Feb 00 12:33:11 +0000 2023",
+        "Sat Feb 18 12:33:11 +0000 -1",
+        "Sat Feb 18 12:33:11 +0000 0",
+        "Sat Feb 18 25:00:00 +0000 2023",
+        "Sat Feb 18 12:33 +0000 2023",
+        "Sat Feb ١٨ 12:33:11 +0000 2023",
+        "0001-01-01T00:00:00+01:00",
+        "yesterday",
+        "",
+        7,
+        None,
+    ],
+)
+def test_impossible_created_at_is_a_bad_item(value):
+    with pytest.raises(BadItem, match="is not a real date"):
+        parse_created_at(value)
+
+
+def test_item_with_an_impossible_date_is_a_counted_warning(fixtures, tmp_path):
+    tweet = {"created_at": "Sat Feb 31 12:33:11 +0000 2023"}
+    archive = _one_item_archive(fixtures, tmp_path / "a", tweet)
+    summary = import_archive(archive, tmp_path / "store")
+    assert summary.totals().skipped == 1 and summary.totals().new == 0
+    assert summary.warnings == [
+        "data/tweets.js: item 1 skipped: its created_at 'Sat Feb 31 12:33:11 +0000 "
+        "2023' is not a real date"
+    ]
 
 
 # --------------------------------------------------------------------------- errors
