@@ -481,6 +481,8 @@ def record_from_tweet(tweet, owner, media_names, copy):
     }
     rng = tweet.get("display_text_range")
     if rng:
+        if not isinstance(rng, list) or len(rng) < 2:
+            raise BadItem(f"its display_text_range {rng!r:.40} is not [start, end]")
         s, e = _int(rng[0]), _int(rng[1])
         if (s, e) != (0, len(text)):
             record["display"] = [s, e]

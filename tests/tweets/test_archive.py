@@ -339,3 +339,13 @@ def test_id_with_leading_zeros_is_stored_canonical(fixtures, tmp_path):
     archive = _one_item_archive(fixtures, tmp_path / "a", {"id_str": "0042"})
     import_archive(archive, tmp_path / "store")
     assert Reader(tmp_path / "store").get("42")["id"] == "42"
+
+
+@pytest.mark.parametrize("value", [[0], ["3"], "0 5", {"0": 5}])
+def test_item_with_a_short_display_text_range_is_a_counted_warning(
+    fixtures, tmp_path, value
+):
+    archive = _one_item_archive(fixtures, tmp_path / "a", {"display_text_range": value})
+    summary = import_archive(archive, tmp_path / "store")
+    assert summary.totals().skipped == 1 and summary.totals().new == 0
+    assert "is not [start, end]" in summary.warnings[0]
