@@ -18,6 +18,9 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 PUBLIC_FIELDS = (
     "name",
@@ -169,15 +172,79 @@ class Person:
     overlay: str | None = None
 
 
-# YAML without implicit timestamps: dates stay text so that we validate them ourselves
-# (PyYAML would turn 2013-13-01 into a ValueError with no line number).
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Every node is a level; a log note (private.log[0].note) is at level 5. Far deeper
+# than any person file needs, shallow enough that composing and walking the nodes
+# stays far from Python's recursion limit.
+MAX_YAML_DEPTH = 64
+
+
+class _Refused(yaml.YAMLError):
+    """YAML we will not compose; load_yaml turns it into a PersonFileError."""
+
+    def __init__(self, mark, problem, fix):
+        self.mark, self.problem, self.fix = mark, problem, fix
+        super().__init__(f"{problem} {fix}")
+
+
+class _StrictComposer(Composer):
+    """Composes nodes from parser events, refusing anchors, aliases and deep nesting.
+
+    An alias shares a node, so a self-referential alias (`&a [*a]`) recurses without
+    end and nine aliases of nine aliases ("billion laughs") expand to 9**n values.
+    Person files have no use for them: refusing the first anchor or alias event, before
+    anything is built, makes both fail at once.
+    """
+
+    def compose_document(self):
+        self._depth = 0
+        return super().compose_document()
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                event.start_mark,
+                "person files cannot use YAML anchors or aliases (&name / *name);",
+                "write the value out (quote text that starts with & or *).",
+            )
+        if self._depth >= MAX_YAML_DEPTH:
+            raise _Refused(
+                event.start_mark,
+                f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep.",
+                "Check the indentation: a person file needs only a few levels.",
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+# libyaml's parser when PyYAML has it, with our composer on top of its events (its own
+# composer, CParser.get_single_node, is C code that cannot be overridden).
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - a PyYAML built without libyaml
+
+    class _BaseLoader(_StrictComposer, yaml.SafeLoader):
+        pass
+
+else:
+
+    class _BaseLoader(_StrictComposer, CParser, SafeConstructor, Resolver):
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            _StrictComposer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
 
 
 class _Loader(_BaseLoader):
+    # No implicit timestamps: dates stay text so that we validate them ourselves
+    # (PyYAML would turn 2013-13-01 into a ValueError with no line number).
     yaml_implicit_resolvers: ClassVar[dict] = {
         first: [(tag, rx) for tag, rx in resolvers if not tag.endswith(":timestamp")]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+        for first, resolvers in Resolver.yaml_implicit_resolvers.items()
     }
 
 
@@ -203,6 +270,11 @@ def load_yaml(path, text, line_offset):
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        line = exc.mark.line + line_offset if exc.mark else None
+        return None, {}, [PersonFileError(path, exc.problem, exc.fix, line=line)]
+    except RecursionError:
+        return None, {}, [_too_deep(path)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + line_offset if mark else None
@@ -231,8 +303,20 @@ def load_yaml(path, text, line_offset):
         loader.dispose()
     lines, problems = {}, []
     if node is not None:
-        _walk_nodes(path, node, line_offset, (), lines, problems)
+        try:
+            _walk_nodes(path, node, line_offset, (), lines, problems)
+        except RecursionError:
+            return None, {}, [_too_deep(path)]
     return data, lines, problems
+
+
+def _too_deep(path):
+    # The composer's depth limit should come first; this is the backstop.
+    return PersonFileError(
+        path,
+        "the YAML is nested too deeply to read.",
+        "Check the indentation: a person file needs only a few levels.",
+    )
 
 
 def _walk_nodes(path, node, offset, keypath, lines, problems):

@@ -247,6 +247,14 @@ def _split_keeping_bytes(text):
     raise ValueError("no closing front matter line")
 
 
+def _refuse(problems):
+    if problems:
+        raise Exit(
+            f"Error: {problems[0]} Nothing was written; fix the file and retry.",
+            code=1,
+        )
+
+
 @task(
     help={
         "slug": "The person's file name without .md, e.g. ada-example.",
@@ -275,12 +283,16 @@ def log(c, slug, via, note="", date=None):
     entry = CommentedMap([("date", day), ("via", via)])
     if note:
         entry["note"] = note
-    overlay = overlay_path(defaults.private_dir(settings), slug)
+    private_dir = defaults.private_dir(settings)
+    overlay = overlay_path(private_dir, slug)
+    # Validate the file as it is before ruamel reads it: our parser refuses YAML
+    # aliases and deep nesting with a clear error, where ruamel would expand them.
     if overlay and os.path.isfile(overlay):
         target = Path(overlay)
         original = target.read_text(encoding="utf-8")
+        _refuse(read_overlay(target, text=original)[1])
         updated = _edit_yaml(original, lambda data: _append_entry(data, entry))
-        _, problems = read_overlay(target, text=updated)
+        _refuse(read_overlay(target, text=updated)[1])
     else:
         target = path
         original = path.read_text(encoding="utf-8")
@@ -291,6 +303,7 @@ def log(c, slug, via, note="", date=None):
                 f"Error: {path} has no front matter block; run invoke people.check.",
                 code=1,
             ) from None
+        _refuse(check_person(path, private_dir, text=original)[1])
 
         def add(data):
             if not isinstance(data.get("private"), CommentedMap):
@@ -298,12 +311,7 @@ def log(c, slug, via, note="", date=None):
             _append_entry(data["private"], entry)
 
         updated = head + _edit_yaml(front, add) + tail
-        _, problems = check_person(path, defaults.private_dir(settings), text=updated)
-    if problems:
-        raise Exit(
-            f"Error: {problems[0]} Nothing was written; fix the file and retry.",
-            code=1,
-        )
+        _refuse(check_person(path, private_dir, text=updated)[1])
     _write_atomically(target, updated)
     console.print(Text(f"Logged {via} on {day.isoformat()} in {target}."))
 

@@ -56,13 +56,6 @@ def test_any_text(text):
     _check(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="model.py load_yaml/_walk_nodes: a self-referential YAML alias or a "
-    "mapping nested ~1,000 deep recurses without bound (RecursionError) instead of "
-    "a PersonFileError: owner must fix",
-)
 @pytest.mark.parametrize(
     "text",
     [

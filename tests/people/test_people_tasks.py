@@ -130,6 +130,48 @@ def test_log_to_a_file_without_a_log(task_repo):
     assert [e.via for e in read_person(task_repo.people / "bo-demo.md").log] == ["ask"]
 
 
+ALIAS_ERROR = (
+    "person files cannot use YAML anchors or aliases (&name / *name); write the value "
+    "out (quote text that starts with & or *). Nothing was written; fix the file and "
+    "retry."
+)
+
+
+def test_log_refuses_a_person_file_with_an_alias_before_ruamel_reads_it(task_repo):
+    # ruamel would load and write back the self-referential list; our parser refuses it.
+    path = task_repo.person("ada-example", "name: Ada\nprivate:\n  log: &l [*l]")
+    before = path.read_bytes()
+    result = task_repo.invoke("people.log", "ada-example", "--via", "coffee")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: {path}, line 4: {ALIAS_ERROR}"
+    assert path.read_bytes() == before
+
+
+def test_log_refuses_deep_nesting_that_would_crash_ruamel(task_repo):
+    deep = "[" * 1500 + "]" * 1500
+    path = task_repo.person("ada-example", f"name: Ada\nprivate:\n  other: {deep}")
+    before = path.read_bytes()
+    result = task_repo.invoke("people.log", "ada-example", "--via", "coffee")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: {path}, line 4: the YAML is nested more than 64 levels deep. Check "
+        "the indentation: a person file needs only a few levels. Nothing was written; "
+        "fix the file and retry."
+    )
+    assert path.read_bytes() == before
+
+
+def test_log_refuses_an_overlay_with_an_alias(task_repo):
+    path = task_repo.person("ada-example", "name: Ada")
+    overlay = task_repo.overlay("ada-example", "notes: &n x\nlog: [*n]\n")
+    before = overlay.read_bytes()
+    result = task_repo.invoke("people.log", "ada-example", "--via", "coffee")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: {overlay}, line 1: {ALIAS_ERROR}"
+    assert overlay.read_bytes() == before
+    assert path.read_text() == "---\nname: Ada\n---\n"
+
+
 def test_log_unknown_slug(task_repo):
     task_repo.people.mkdir(exist_ok=True)
     result = task_repo.invoke("people.log", "nobody", "--via", "coffee")
