@@ -6,7 +6,6 @@ livereload, publish, gh-pages) behave as Pelican users expect; `post.new`, `peop
 """
 
 import datetime
-import importlib
 import os
 import shlex
 import shutil
@@ -261,18 +260,12 @@ ns = Collection(
 )
 
 # Each plugin ships its own task collection; the site audit and the bench have theirs.
-_COLLECTIONS = (
-    ("people", "rapport_people.tasks", ROOT / "plugins/rapport_people/tasks.py"),
-    ("tweets", "rapport_tweets.tasks", ROOT / "plugins/rapport_tweets/tasks.py"),
-    (None, "rapport_site.tasks", ROOT / "plugins/rapport_site/tasks.py"),
-    (None, "bench.tasks", ROOT / "bench/tasks.py"),
-)
-for _name, _module, _path in _COLLECTIONS:
-    if not _path.exists():
-        continue
-    _sub = importlib.import_module(_module).ns
-    if _name:
-        ns.add_collection(_sub, name=_name)
-    else:  # top-level tasks such as `check` and `bench`
-        for _task in _sub.tasks.values():
-            ns.add_task(_task)
+from bench.tasks import ns as bench_tasks  # noqa: E402
+from rapport_people.tasks import ns as people_tasks  # noqa: E402
+from rapport_site.tasks import ns as site_tasks  # noqa: E402
+from rapport_tweets.tasks import ns as tweets_tasks  # noqa: E402
+
+ns.add_collection(people_tasks, name="people")
+ns.add_collection(tweets_tasks, name="tweets")
+for _task in (*site_tasks.tasks.values(), *bench_tasks.tasks.values()):
+    ns.add_task(_task)  # top level: `invoke check`, `invoke bench`
