@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -57,6 +58,49 @@ class _Folder:
         shutil.copyfile(self.path / name, dest)
 
 
+# What zipfile raises for damaged or unusual zips: BadZipFile (bad headers, CRC),
+# zlib.error (damaged deflate data), EOFError (cut short), NotImplementedError (a
+# compression method it lacks: Deflate64, which Windows' built-in zip writes for large
+# files), RuntimeError (an encrypted member) and OSError.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+)
+_CHUNK = 1 << 20
+
+
+def _zip_advice(err):
+    """What to do about a zip that zipfile cannot read."""
+    if isinstance(err, NotImplementedError):
+        return (
+            "it uses a compression method Python cannot read (such as Deflate64, "
+            "which Windows uses for large zips). Extract the zip and pass the folder."
+        )
+    if isinstance(err, RuntimeError):
+        return "it is encrypted. Extract it with its password and pass the folder."
+    return (
+        "the zip may be truncated or damaged. Download the archive again, or pass "
+        "its extracted folder."
+    )
+
+
+def _copy_stream(src, out, unreadable):
+    """Copy file object `src` to `out`; a read error becomes `unreadable(err)`, a write
+    error (the store's disk) stays an OSError."""
+    while True:
+        try:
+            chunk = src.read(_CHUNK)
+        except _ZIP_ERRORS as err:
+            raise unreadable(err) from None
+        if not chunk:
+            return
+        out.write(chunk)
+
+
 class _Zip:
     """An archive zip as downloaded from X."""
 
@@ -65,20 +109,26 @@ class _Zip:
         try:
             self.zip = zipfile.ZipFile(path)
             self.infos = {i.filename: i for i in self.zip.infolist() if not i.is_dir()}
-        except (zipfile.BadZipFile, OSError, EOFError) as err:
+        except (*_ZIP_ERRORS, ValueError) as err:
             raise ArchiveError(
-                f"{path}: not a readable zip ({err}); the download may be truncated. "
-                "Download the archive again, or pass its extracted folder."
+                f"{path}: not a readable zip ({err}); {_zip_advice(err)}"
             ) from None
         self.names = set(self.infos)
+
+    def _unreadable(self, name, err):
+        return ArchiveError(
+            f"{self.label}: {name} cannot be read ({err}); {_zip_advice(err)}"
+        )
 
     def read_text(self, name):
         try:
             return self.zip.read(name).decode("utf-8-sig")
-        except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError) as err:
+        except _ZIP_ERRORS as err:
+            raise self._unreadable(name, err) from None
+        except UnicodeDecodeError as err:
             raise ArchiveError(
-                f"{self.label}: {name} cannot be read ({err}); the zip may be "
-                "truncated or damaged. Download the archive again."
+                f"{self.label}: {name} cannot be read ({err}); it is not UTF-8 text. "
+                "Download the archive again."
             ) from None
 
     def size(self, name):
@@ -86,12 +136,11 @@ class _Zip:
 
     def copy(self, name, dest):
         try:
-            with self.zip.open(name) as src, open(dest, "wb") as out:
-                shutil.copyfileobj(src, out)
-        except (zipfile.BadZipFile, OSError, EOFError) as err:
-            raise ArchiveError(
-                f"{self.label}: {name} cannot be read ({err})."
-            ) from None
+            src = self.zip.open(name)
+        except _ZIP_ERRORS as err:
+            raise self._unreadable(name, err) from None
+        with src, open(dest, "wb") as out:
+            _copy_stream(src, out, lambda err: self._unreadable(name, err))
 
 
 def _open_source(path):

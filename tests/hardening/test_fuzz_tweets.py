@@ -5,7 +5,6 @@ StoreError) with a message; never a traceback from deep inside, never HTML that 
 run script, never input that reaches a page unescaped.
 """
 
-import contextlib
 import io
 import json
 import struct
@@ -205,9 +204,7 @@ def test_corrupted_zip_bytes(position, garbage):
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "damaged.zip"
         archive.write_bytes(bytes(data))
-        # Known bug: test_unreadable_zip_member_is_an_archive_error
-        with contextlib.suppress(*ZIP_ESCAPES):
-            _import_or_clean_error(archive, Path(tmp) / "store", media_may_change=True)
+        _import_or_clean_error(archive, Path(tmp) / "store", media_may_change=True)
 
 
 def _stored_zip_with_bad_photo(dest):
@@ -273,13 +270,6 @@ DAMAGED_ZIPS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ZIP_ESCAPES,
-    reason="archive.py _Zip catches BadZipFile, OSError, EOFError but not zlib.error "
-    "(damaged data), NotImplementedError (Deflate64, unknown zip version) or "
-    "RuntimeError (encrypted), which escape as tracebacks: owner must fix",
-)
 @pytest.mark.parametrize("damage", sorted(DAMAGED_ZIPS))
 def test_unreadable_zip_member_is_an_archive_error(tmp_path, damage):
     archive = tmp_path / "damaged.zip"

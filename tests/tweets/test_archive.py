@@ -1,6 +1,7 @@
 """Archive import: every layout, entity offsets, notes, media, errors."""
 
 import json
+import struct
 import zipfile
 
 import pytest
@@ -349,3 +350,56 @@ def test_item_with_a_short_display_text_range_is_a_counted_warning(
     summary = import_archive(archive, tmp_path / "store")
     assert summary.totals().skipped == 1 and summary.totals().new == 0
     assert "is not [start, end]" in summary.warnings[0]
+
+
+def _patch_central_entry(zip_path, member, offset, value):
+    """Overwrite a 2-byte field of ``member``'s central directory entry in the zip."""
+    data = bytearray(zip_path.read_bytes())
+    with zipfile.ZipFile(zip_path) as zf:
+        names = [i.filename for i in zf.infolist()]
+    at = data.find(b"PK\x01\x02")
+    for name in names:  # central entries are in infolist() order
+        name_len, extra_len, comment_len = struct.unpack(
+            "<HHH", data[at + 28 : at + 34]
+        )
+        if name == member:
+            data[at + offset : at + offset + 2] = struct.pack("<H", value)
+            zip_path.write_bytes(bytes(data))
+            return
+        at += 46 + name_len + extra_len + comment_len
+    raise AssertionError(f"{member} not in {zip_path}")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "advice"),
+    [
+        (10, 9, "Deflate64.*Extract the zip and pass the folder"),  # method 9
+        (8, 1, "encrypted.*Extract it with its password"),  # flag bit 0
+    ],
+    ids=["deflate64", "encrypted"],
+)
+def test_zip_python_cannot_read_says_to_extract_it(
+    fixtures, tmp_path, field, value, advice
+):
+    archive = fixtures.write_archive(tmp_path / "a.zip", _tweets(fixtures), as_zip=True)
+    _patch_central_entry(archive, "data/tweets.js", field, value)
+    with pytest.raises(
+        ArchiveError, match=rf"a\.zip: data/tweets\.js cannot be read.*{advice}"
+    ):
+        import_archive(archive, tmp_path / "store")
+    assert snapshot(tmp_path / "store") == {}
+
+
+def test_damaged_deflate_data_is_an_archive_error(fixtures, tmp_path):
+    archive = fixtures.write_archive(tmp_path / "a.zip", _tweets(fixtures), as_zip=True)
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo("data/tweets.js")
+    data = bytearray(archive.read_bytes())
+    name_len, extra_len = struct.unpack(
+        "<HH", data[info.header_offset + 26 : info.header_offset + 30]
+    )
+    data[info.header_offset + 30 + name_len + extra_len] = 0xFF  # invalid block type
+    archive.write_bytes(bytes(data))
+    with pytest.raises(ArchiveError, match=r"data/tweets\.js cannot be read.*damaged"):
+        import_archive(archive, tmp_path / "store")
+    assert snapshot(tmp_path / "store") == {}
