@@ -12,7 +12,6 @@ import html
 import json
 import os
 import re
-import shutil
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -33,36 +32,12 @@ class BadItem(ValueError):
 # --------------------------------------------------------------------------- sources
 
 
-class _Folder:
-    """An extracted archive folder."""
-
-    def __init__(self, path):
-        self.path = Path(path)
-        self.label = str(path)
-        self.names = {
-            p.relative_to(self.path).as_posix()
-            for p in self.path.rglob("*")
-            if p.is_file()
-        }
-
-    def read_text(self, name):
-        try:
-            return (self.path / name).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as err:
-            raise ArchiveError(f"{self.path / name}: cannot be read ({err}).") from None
-
-    def size(self, name):
-        return (self.path / name).stat().st_size
-
-    def copy(self, name, dest):
-        shutil.copyfile(self.path / name, dest)
-
-
-# What zipfile raises for damaged or unusual zips: BadZipFile (bad headers, CRC),
-# zlib.error (damaged deflate data), EOFError (cut short), NotImplementedError (a
-# compression method it lacks: Deflate64, which Windows' built-in zip writes for large
-# files), RuntimeError (an encrypted member) and OSError.
-_ZIP_ERRORS = (
+# What reading an archive member can raise: OSError (a folder's file gone), and for
+# damaged or unusual zips BadZipFile (bad headers, CRC), zlib.error (damaged deflate
+# data), EOFError (cut short), NotImplementedError (a compression method zipfile lacks:
+# Deflate64, which Windows' built-in zip writes for large files), RuntimeError (an
+# encrypted member).
+_READ_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
@@ -94,11 +69,51 @@ def _copy_stream(src, out, unreadable):
     while True:
         try:
             chunk = src.read(_CHUNK)
-        except _ZIP_ERRORS as err:
+        except _READ_ERRORS as err:
             raise unreadable(err) from None
         if not chunk:
             return
         out.write(chunk)
+
+
+class _Folder:
+    """An extracted archive folder."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.label = str(path)
+        self.names = {
+            p.relative_to(self.path).as_posix()
+            for p in self.path.rglob("*")
+            if p.is_file()
+        }
+
+    def _unreadable(self, name, err):
+        # The usual cause: the folder was moved or deleted while the import ran.
+        return ArchiveError(
+            f"{self.path / name}: cannot be read ({err}). Keep the archive folder in "
+            "place until the import ends, then run it again."
+        )
+
+    def read_text(self, name):
+        try:
+            return (self.path / name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as err:
+            raise self._unreadable(name, err) from None
+
+    def size(self, name):
+        try:
+            return (self.path / name).stat().st_size
+        except OSError as err:
+            raise self._unreadable(name, err) from None
+
+    def copy(self, name, dest):
+        try:
+            src = open(self.path / name, "rb")  # noqa: SIM115 (closed below)
+        except OSError as err:
+            raise self._unreadable(name, err) from None
+        with src, open(dest, "wb") as out:
+            _copy_stream(src, out, lambda err: self._unreadable(name, err))
 
 
 class _Zip:
@@ -109,7 +124,7 @@ class _Zip:
         try:
             self.zip = zipfile.ZipFile(path)
             self.infos = {i.filename: i for i in self.zip.infolist() if not i.is_dir()}
-        except (*_ZIP_ERRORS, ValueError) as err:
+        except (*_READ_ERRORS, ValueError) as err:
             raise ArchiveError(
                 f"{path}: not a readable zip ({err}); {_zip_advice(err)}"
             ) from None
@@ -123,7 +138,7 @@ class _Zip:
     def read_text(self, name):
         try:
             return self.zip.read(name).decode("utf-8-sig")
-        except _ZIP_ERRORS as err:
+        except _READ_ERRORS as err:
             raise self._unreadable(name, err) from None
         except UnicodeDecodeError as err:
             raise ArchiveError(
@@ -137,7 +152,7 @@ class _Zip:
     def copy(self, name, dest):
         try:
             src = self.zip.open(name)
-        except _ZIP_ERRORS as err:
+        except _READ_ERRORS as err:
             raise self._unreadable(name, err) from None
         with src, open(dest, "wb") as out:
             _copy_stream(src, out, lambda err: self._unreadable(name, err))

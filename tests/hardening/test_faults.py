@@ -316,13 +316,6 @@ def test_read_only_store_keeps_the_old_store(stores, old_store, monkeypatch):
 # --- an archive that disappears, a corrupt line --------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=FileNotFoundError,
-    reason="archive.py _Folder.size (and _Folder.copy) call stat/copyfile without "
-    "catching OSError: an archive folder that disappears mid-import escapes as a "
-    "FileNotFoundError traceback instead of an ArchiveError: owner must fix",
-)
 def test_archive_that_disappears_mid_import(stores, old_store, tmp_path):
     archive = build.write_archive(tmp_path / "archive", TWEETS, parts=3)
     parts = sorted((archive / "data").glob("tweets*.js"))

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from tweets_support import snapshot
 
+from rapport_tweets import archive as archive_mod
 from rapport_tweets.archive import (
     ArchiveError,
     BadItem,
@@ -403,3 +404,32 @@ def test_damaged_deflate_data_is_an_archive_error(fixtures, tmp_path):
     with pytest.raises(ArchiveError, match=r"data/tweets\.js cannot be read.*damaged"):
         import_archive(archive, tmp_path / "store")
     assert snapshot(tmp_path / "store") == {}
+
+
+@pytest.mark.parametrize("vanishing", ["tweets-part1.js", "photo"])
+def test_archive_folder_that_vanishes_mid_import(
+    fixtures, tmp_path, monkeypatch, vanishing
+):
+    """A part file or photo deleted after the folder was listed: an ArchiveError."""
+    import_archive(fixtures.write_sample(tmp_path / "sample"), tmp_path / "store")
+    before = snapshot(tmp_path / "store")
+    media = {f"{fixtures.tid(4)}-Pic.png": fixtures.tiny_png()}
+    archive = fixtures.write_archive(
+        tmp_path / "a", _tweets(fixtures), parts=2, media_files=media
+    )
+    real_open_source = archive_mod._open_source
+
+    def open_then_delete(path):
+        source = real_open_source(path)
+        victim = (
+            archive / "data" / vanishing
+            if vanishing.endswith(".js")
+            else next((archive / "data" / "tweets_media").iterdir())
+        )
+        victim.unlink()
+        return source
+
+    monkeypatch.setattr(archive_mod, "_open_source", open_then_delete)
+    with pytest.raises(ArchiveError, match=r"cannot be read.*Keep the archive folder"):
+        import_archive(archive, tmp_path / "store")
+    assert snapshot(tmp_path / "store") == before
