@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from .store import Store
+from .store import BadRecord, Store
 
 
 class ArchiveError(Exception):
@@ -735,18 +735,16 @@ def import_archive(path, store_root, progress=None):
                     record = record_from_tweet(
                         _tweet_of(item), owner, media_names, copy
                     )
+                    if notes:
+                        apply_note(record, notes)
+                    outcome = update.add(record)
                 except (KeyError, TypeError, ValueError, AttributeError) as err:
-                    why = (
-                        err
-                        if isinstance(err, BadItem)
-                        else f"unknown tweet shape ({err!r})"
-                    )
+                    why = err
+                    if not isinstance(err, BadItem | BadRecord):
+                        why = f"unknown tweet shape ({err!r})"
                     stats.skipped += 1
                     summary.warnings.append(f"{name}: item {stats.read} skipped: {why}")
                     continue
-                if notes:
-                    apply_note(record, notes)
-                outcome = update.add(record)
                 if outcome in ("new", "updated"):
                     setattr(stats, outcome, getattr(stats, outcome) + 1)
                 elif outcome == "forgotten":

@@ -21,9 +21,11 @@ import heapq
 import json
 import mmap
 import os
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 FORMAT = 1
@@ -66,6 +68,10 @@ class StoreError(Exception):
     """The store is unreadable, inconsistent or busy; the message says how to fix it."""
 
 
+class BadRecord(ValueError):
+    """A tweet record that would not make a valid store line (encode refuses it)."""
+
+
 # --------------------------------------------------------------------------- lines
 
 
@@ -86,24 +92,129 @@ def encode(record):
     """One store line (no newline) for a tweet record: deterministic, fixed key order."""
     unknown = record.keys() - _FIELD_SET
     if unknown:
-        raise ValueError(f"unknown tweet fields: {sorted(unknown)}")
-    if not str(record.get("id", "")).isdigit():
-        raise ValueError(f"tweet record without a numeric id: {record!r:.80}")
+        raise BadRecord(f"unknown tweet fields: {sorted(unknown)}")
     ordered = {}
     for name in FIELDS:
         value = record.get(name)
         if value:
-            if type(value) is list and type(value[0]) is dict:
-                value = [_entry(entity) for entity in value]
+            if name in _ENTITY_CHECKS and type(value) is list:
+                value = [_entry(e) if type(e) is dict else e for e in value]
             ordered[name] = value
+    why = problem(ordered)  # never write a line that decode() would refuse
+    if why:
+        raise BadRecord(f"tweet record {str(record.get('id'))[:30]!r}: {why}")
     return _ENCODER.encode(ordered)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_STR = (lambda v: isinstance(v, str), "a string")
+_INT = (_is_int, "a whole number")
+# The type of each field a line may hold besides id and created_at.
+_FIELD_CHECKS = {
+    **dict.fromkeys(
+        (
+            "user_id",
+            "handle",
+            "name",
+            "text",
+            "reply_to_id",
+            "reply_to_user_id",
+            "reply_to_handle",
+            "conversation_id",
+            "quote_of",
+            "lang",
+        ),
+        _STR,
+    ),
+    **dict.fromkeys(("likes", "retweets", "replies", "quotes"), _INT),
+    "retweet": (lambda v: isinstance(v, bool), "true or false"),
+    "display": (
+        lambda v: isinstance(v, list) and len(v) == 2 and all(map(_is_int, v)),
+        "[start, end]",
+    ),
+}
+# Per entity list: the types of its entries' fields, and the fields each must have.
+_ENTITY_CHECKS = {
+    "mentions": ({"start": _INT, "end": _INT, "handle": _STR, "id": _STR}, ("handle",)),
+    "hashtags": ({"start": _INT, "end": _INT, "tag": _STR}, ("tag",)),
+    "urls": (
+        {"start": _INT, "end": _INT, "url": _STR, "expanded": _STR, "display": _STR},
+        (),
+    ),
+    "media": (
+        {
+            "start": _INT,
+            "end": _INT,
+            "width": _INT,
+            "height": _INT,
+            **dict.fromkeys(("type", "alt", "url", "expanded", "file", "remote"), _STR),
+        },
+        (),
+    ),
+}
+
+
+def problem(record):
+    """What is wrong with a decoded store line ("field 'x' is not ..."), or None.
+
+    Checked so that a hand-edited line fails here, naming its line and field, rather
+    than deep inside the index or the card renderer."""
+    if not isinstance(record, dict) or not str(record.get("id", "")).isdigit():
+        return "not a tweet record (no numeric 'id')"
+    if not isinstance(record["id"], str) or not record["id"].isascii():
+        return "field 'id' is not a string of digits"
+    created = record.get("created_at")
+    if not isinstance(created, str) or not _DATE.fullmatch(created):
+        return "field 'created_at' is not a date like 2023-02-18T12:33:11Z"
+    try:
+        datetime.fromisoformat(created[:19])
+    except ValueError:
+        return f"field 'created_at' {created!r} is not a real date"
+    for name, value in record.items():
+        if name in ("id", "created_at"):
+            continue
+        if name in _ENTITY_CHECKS:
+            why = _entities_problem(name, value)
+            if why:
+                return why
+            continue
+        check = _FIELD_CHECKS.get(name)
+        if check is None:
+            return f"unknown field {name!r}"
+        if not check[0](value):
+            return f"field {name!r} is not {check[1]}"
+    return None
+
+
+def _entities_problem(name, value):
+    if not isinstance(value, list):
+        return f"field {name!r} is not a list"
+    fields, required = _ENTITY_CHECKS[name]
+    for n, entity in enumerate(value, 1):
+        if not isinstance(entity, dict):
+            return f"{name} entry {n} is not an object"
+        for key in required:
+            if key not in entity:
+                return f"{name} entry {n} has no {key!r}"
+        for key, item in entity.items():
+            check = fields.get(key)
+            if check is not None and not check[0](item):
+                return f"{name} entry {n}: {key!r} is not {check[1]}"
+    return None
+
+
 def decode(line, path, lineno):
-    """The record of a store line; a clear StoreError naming the file and line if bad."""
+    """The record of a store line (str, or UTF-8 bytes); a clear StoreError naming the
+    file and line if it is not a valid tweet record."""
     try:
         record = json.loads(line)
     except ValueError as err:
@@ -111,10 +222,11 @@ def decode(line, path, lineno):
             f"{path}, line {lineno}: not valid JSON ({err}). Fix or delete that line "
             "(git diff shows what changed), then run `invoke tweets.reindex`."
         ) from None
-    if not isinstance(record, dict) or not str(record.get("id", "")).isdigit():
+    why = problem(record)
+    if why:
         raise StoreError(
-            f"{path}, line {lineno}: not a tweet record (no numeric 'id'). Fix or "
-            "delete that line, then run `invoke tweets.reindex`."
+            f"{path}, line {lineno}: {why}. Fix or delete that line (git diff shows "
+            "what changed), then run `invoke tweets.reindex`."
         )
     return record
 
@@ -357,9 +469,15 @@ class Store:
     def iter_lines(self, path):
         """(lineno, id, line) for each line of one shard, checking the sort order."""
         previous = -1
-        with open(path, encoding="utf-8") as fh:
+        with open(path, "rb") as fh:
             for lineno, raw in enumerate(fh, 1):
-                line = raw.rstrip("\n")
+                try:
+                    line = raw.decode("utf-8").rstrip("\n")
+                except UnicodeDecodeError as err:
+                    raise StoreError(
+                        f"{path}, line {lineno}: not UTF-8 text ({err}). Fix or "
+                        "delete that line, then run `invoke tweets.reindex`."
+                    ) from None
                 if not line:
                     continue
                 tid = line_id(line)
@@ -462,8 +580,11 @@ class Update:
         return tweet_id in self._lines
 
     def get(self, tweet_id):
-        line = self._lines.get(tweet_id)
-        return None if line is None else json.loads(line)
+        return self._record(tweet_id) if tweet_id in self._lines else None
+
+    def _record(self, tweet_id):
+        path, lineno = self._where.get(tweet_id, ("(this update)", "?"))
+        return decode(self._lines[tweet_id], path, lineno)
 
     def add(self, record):
         """Merge one record; returns "new", "updated", "unchanged" or "forgotten"."""
@@ -473,7 +594,7 @@ class Update:
             return "forgotten"
         old_line = self._lines.get(tid)
         if old_line is not None:
-            record = merge(json.loads(old_line), record)
+            record = merge(self._record(tid), record)
         line = encode(record)
         if line == old_line:
             self.summary.unchanged += 1
@@ -527,10 +648,7 @@ class Update:
                 for tid in ids:
                     fact = self._facts.get(tid)
                     if fact is None:
-                        record = decode(
-                            self._lines[tid], *self._where.get(tid, (path, "?"))
-                        )
-                        fact = facts_of(record, owner)
+                        fact = facts_of(self._record(tid), owner)
                     facts.append(fact)
             index, newest = build_index(facts, shard_rows, owner)
             for name, text in index.items():
@@ -652,12 +770,16 @@ class Reader:
                 )
             found = int(mm[start + 7 : id_end])
             if found == key:
-                line = mm[start:end].decode("utf-8")
+                line = mm[start:end]
                 try:
-                    return json.loads(line)
-                except ValueError:  # count lines only to name the broken one
+                    record = json.loads(line)
+                except ValueError:  # not JSON, or not UTF-8
+                    record = None
+                if record is None or problem(record):
+                    # count lines only to name the broken one
                     lineno = mm[:start].count(b"\n") + 1
                     return decode(line, self.store.tweets_dir / name, lineno)
+                return record
             if found < key:
                 lo = end + 1
             else:

@@ -24,7 +24,7 @@ from fuzz_support import (
     snapshot,
 )
 from html_safety import dangerous, read_html, xss_corpus
-from hypothesis import assume, example, given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from rapport_tweets.archive import ArchiveError, import_archive, iter_items
@@ -323,9 +323,6 @@ LINE = st.one_of(
 @example('{"id":"2000"')
 @example('{"id":"2000","text":')
 def test_store_reader_on_any_line(line):
-    # Known bug: a JSON record with a numeric id but wrong fields is accepted by
-    # decode() (test_record_with_wrong_fields_is_a_store_error); fuzz the rest.
-    assume(not _numeric_id_record(line))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "store"
         _store_with_line(root, line)
@@ -345,22 +342,6 @@ def test_store_reader_on_any_line(line):
             assert "2023.jsonl, line 2" in str(err)
 
 
-def _numeric_id_record(line):
-    try:
-        record = json.loads(line)
-    except ValueError:
-        return False
-    return isinstance(record, dict) and str(record.get("id", "")).isdigit()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=(KeyError, TypeError, ValueError, AttributeError),
-    reason="store.py decode() checks only the id: a hand-edited line without "
-    "created_at, or with null/empty/wrong-typed fields, makes the reader's index "
-    "(facts_of) raise KeyError/TypeError instead of a StoreError naming the file and "
-    "line: owner must fix",
-)
 @pytest.mark.parametrize(
     "line",
     [

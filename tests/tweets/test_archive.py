@@ -433,3 +433,18 @@ def test_archive_folder_that_vanishes_mid_import(
     with pytest.raises(ArchiveError, match=r"cannot be read.*Keep the archive folder"):
         import_archive(archive, tmp_path / "store")
     assert snapshot(tmp_path / "store") == before
+
+
+def test_item_that_would_make_a_bad_store_line_is_a_counted_warning(fixtures, tmp_path):
+    tweet = {
+        "entities": {
+            "user_mentions": [
+                {"screen_name": "adaexample", "indices": [0, 11], "id_str": 7}
+            ]
+        },
+        "full_text": "@adaexample hi",
+    }
+    archive = _one_item_archive(fixtures, tmp_path / "a", tweet)
+    summary = import_archive(archive, tmp_path / "store")
+    assert summary.totals().skipped == 1 and summary.totals().new == 0
+    assert "mentions entry 1: 'id' is not a string" in summary.warnings[0]

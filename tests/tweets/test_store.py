@@ -9,7 +9,15 @@ from tweets_support import snapshot
 
 from rapport_tweets import store as store_mod
 from rapport_tweets.archive import import_archive
-from rapport_tweets.store import Reader, Store, StoreError, decode, encode
+from rapport_tweets.store import (
+    FIELDS,
+    BadRecord,
+    Reader,
+    Store,
+    StoreError,
+    decode,
+    encode,
+)
 
 
 def test_lines_are_deterministic_with_id_first():
@@ -176,3 +184,79 @@ def test_temp_files_never_stay_behind(sample_store):
     Store(sample_store).reindex()
     assert not [p for p in sample_store.rglob("*") if p.name.endswith(".tmp")]
     assert not os.path.exists(sample_store / ".lock")
+
+
+GOOD_LINE = {"id": "5", "created_at": "2023-02-18T12:33:11Z", "text": "hi"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"created_at": None}, "created_at"),
+        ({"created_at": 7}, "created_at"),
+        ({"created_at": "2023-02-31T00:00:00Z"}, "created_at"),
+        ({"created_at": "18 Feb 2023"}, "created_at"),
+        ({"id": 5}, "id"),
+        ({"text": None}, "text"),
+        ({"handle": ["x"]}, "handle"),
+        ({"likes": "12"}, "likes"),
+        ({"likes": True}, "likes"),
+        ({"retweet": 1}, "retweet"),
+        ({"display": [0]}, "display"),
+        ({"mentions": {"handle": "x"}}, "mentions"),
+        ({"mentions": ["x"]}, "mentions entry 1"),
+        ({"mentions": [{"start": 0, "end": 2}]}, "mentions entry 1 has no 'handle'"),
+        ({"hashtags": [{"tag": "x", "start": "0"}]}, "hashtags entry 1: 'start'"),
+        ({"media": [{"file": None}]}, "media entry 1: 'file'"),
+        ({"colour": "red"}, "unknown field 'colour'"),
+    ],
+)
+def test_decode_names_the_line_and_the_bad_field(change, field):
+    line = json.dumps({**GOOD_LINE, **change})
+    with pytest.raises(StoreError, match=rf"^f, line 3: .*{field}"):
+        decode(line, "f", 3)
+    if (
+        "id" not in change
+        and None not in change.values()
+        and field != "media entry 1: 'file'"
+    ):
+        with pytest.raises(BadRecord, match=field.split()[0]):
+            encode({**GOOD_LINE, **change})  # never written either
+
+
+def test_every_field_has_a_check():
+    assert set(FIELDS) == {"id", "created_at"} | set(store_mod._FIELD_CHECKS) | set(
+        store_mod._ENTITY_CHECKS
+    )
+
+
+@pytest.mark.parametrize("line", ['{"id":"2000"}', '{"id":"2000","likes":null}'])
+@pytest.mark.parametrize("index", ["stale", "fresh"])
+def test_reader_names_a_hand_edited_line(sample_store, line, index):
+    shard = sample_store / "tweets" / "2014.jsonl"
+    lines = shard.read_text().splitlines()
+    tid = lines[1].split('"')[3]
+    lines[1] = line.replace("2000", tid)
+    shard.write_text("\n".join(lines) + "\n")
+    if index == "fresh":  # the binary search reads the line, not a full read
+        table = sample_store / "index" / "shards.tsv"
+        rows = [r.split("\t") for r in table.read_text().splitlines()]
+        for row in rows:
+            if row[0] == shard.name:
+                row[4] = str(shard.stat().st_size)
+        table.write_text("".join("\t".join(r) + "\n" for r in rows))
+    reader = Reader(sample_store)
+    with pytest.raises(StoreError, match=r"2014\.jsonl, line 2: "):
+        reader.get(tid)
+    if index == "fresh":
+        assert reader._shards and reader._fallback is None  # it was a binary search
+    reader.close()
+
+
+def test_line_that_is_not_utf8_is_named(sample_store):
+    shard = sample_store / "tweets" / "2013.jsonl"
+    data = shard.read_bytes().split(b"\n")
+    data[1] = data[1].replace(b'"text":"', b'"text":"\xff', 1)
+    shard.write_bytes(b"\n".join(data))
+    with pytest.raises(StoreError, match=r"2013\.jsonl, line 2: not UTF-8"):
+        list(Store(sample_store).iter_records())
