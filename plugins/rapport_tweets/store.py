@@ -28,6 +28,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
+
 FORMAT = 1
 # Top-level fields in the order they are written; `id` first so that a line's id can
 # be read without parsing the line (binary search in shards).
@@ -294,6 +300,26 @@ def _discard(pairs):
             os.unlink(tmp)
 
 
+def _try_lock(fd):
+    """Lock an open file without waiting; BlockingIOError if another process holds it.
+    The OS drops the lock when the process ends."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    try:  # Windows: lock the first byte
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError as err:
+        raise BlockingIOError(*err.args) from None
+
+
+def _read_pid(fd):
+    """The pid the lock holder wrote, for the message ('unknown' if unreadable)."""
+    try:
+        return os.pread(fd, 32, 0).decode("ascii").strip() or "unknown"
+    except (OSError, UnicodeDecodeError, AttributeError):
+        return "unknown"
+
+
 # --------------------------------------------------------------------------- facts
 
 
@@ -506,24 +532,46 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self):
-        """Hold the store's lock file for the duration of an update."""
+        """Hold the store's lock for the duration of an update.
+
+        The lock is an OS lock on the .lock file (flock), not the file's existence: the
+        OS releases it when the process ends, killed or not, so a .lock left behind by a
+        killed import never blocks the next run."""
         self.root.mkdir(parents=True, exist_ok=True)
+        fd = self._acquire()
         try:
-            fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = self.lock_path.read_text(encoding="utf-8").strip() or "unknown"
-            raise StoreError(
-                f"another import or fetch is running on {self.root} (lock file "
-                f"{self.lock_path}, pid {holder}); wait for it to finish, or delete the "
-                "lock file if no import is running."
-            ) from None
-        try:
-            os.write(fd, f"{os.getpid()}\n".encode())
-            os.close(fd)
             yield
         finally:
+            # Unlink while still holding it: a process that opened this file meanwhile
+            # sees it is gone once it gets the lock, and locks a new one (_acquire).
             with contextlib.suppress(OSError):
                 os.unlink(self.lock_path)
+            os.close(fd)
+
+    def _acquire(self):
+        while True:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                _try_lock(fd)
+            except BlockingIOError:
+                holder = _read_pid(fd)
+                os.close(fd)
+                raise StoreError(
+                    f"another import or fetch is running on {self.root} (pid "
+                    f"{holder}); wait for it to finish, then run this again."
+                ) from None
+            except BaseException:
+                os.close(fd)
+                raise
+            try:
+                if os.path.samestat(os.fstat(fd), os.stat(self.lock_path)):
+                    break
+            except FileNotFoundError:
+                pass
+            os.close(fd)  # the holder removed the file we locked: lock the new one
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        return fd
 
     @contextlib.contextmanager
     def update(self):

@@ -3,6 +3,8 @@
 import json
 import logging
 import os
+import subprocess
+import sys
 
 import pytest
 from tweets_support import snapshot
@@ -260,3 +262,44 @@ def test_line_that_is_not_utf8_is_named(sample_store):
     shard.write_bytes(b"\n".join(data))
     with pytest.raises(StoreError, match=r"2013\.jsonl, line 2: not UTF-8"):
         list(Store(sample_store).iter_records())
+
+
+def test_a_lock_left_by_a_killed_import_does_not_block(sample_store):
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (sample_store / ".lock").write_text(dead.stdout)  # what a killed import leaves
+    Store(sample_store).reindex()
+    assert not (sample_store / ".lock").exists()
+
+
+def test_the_lock_message_names_the_holder(sample_store):
+    with Store(sample_store).lock():
+        with pytest.raises(
+            StoreError, match=rf"running on .*\(pid {os.getpid()}\); wait"
+        ):
+            Store(sample_store).reindex()
+        assert (sample_store / ".lock").read_text() == f"{os.getpid()}\n"
+
+
+def test_lock_taken_as_the_holder_finishes_is_retaken(sample_store, monkeypatch):
+    """The holder unlinks .lock just as we lock the file we opened: lock the new one."""
+    store = Store(sample_store)
+    store.lock_path.write_text("12345\n")
+    calls = []
+    real = store_mod._try_lock
+
+    def holder_finishes_first(fd):
+        calls.append(fd)
+        if len(calls) == 1:
+            store.lock_path.unlink()
+        real(fd)
+
+    monkeypatch.setattr(store_mod, "_try_lock", holder_finishes_first)
+    with store.lock():
+        assert len(calls) == 2
+        assert os.path.samestat(os.fstat(calls[1]), os.stat(store.lock_path))
+    assert not store.lock_path.exists()
