@@ -267,11 +267,21 @@ def year_of(record):
 
 
 # --------------------------------------------------------------------------- writes
+#
+# An update writes each new file to a temp file beside it and fsyncs it, then commits
+# them all at once: it writes a journal (.commit.json) listing every temp file with its
+# final name and every file to remove, moves the files into place, and deletes the
+# journal. Killed before the journal is in place, the store is the old one (the next
+# update deletes the temp files); killed after, the next update or reader finishes the
+# moves first (rolls forward). Either way the store is the old or the new one.
+
+JOURNAL = ".commit.json"
 
 
 def write_atomic(path, text):
     """Write `text` to `path` via a temp file, fsync and os.replace."""
-    _replace_all(_prepare(Path(path), text))
+    for tmp, final in _prepare(Path(path), text):
+        os.replace(tmp, final)
 
 
 def _prepare(path, text):
@@ -289,15 +299,68 @@ def _prepare(path, text):
     return [(tmp, path)]
 
 
-def _replace_all(pairs):
-    for tmp, path in pairs:
-        os.replace(tmp, path)
-
-
 def _discard(pairs):
     for tmp, _path in pairs:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _fsync_dir(path):
+    """Make the renames in a folder durable (a power cut); POSIX only."""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def commit_files(root, pairs, removals=()):
+    """Move every (temp file, final path) of `pairs` into place and delete `removals`,
+    as one commit through the journal (see above). All paths are under `root`."""
+    root = Path(root)
+    plan = {
+        "replace": [[_relative(root, t), _relative(root, f)] for t, f in pairs],
+        "remove": [_relative(root, path) for path in removals],
+    }
+    journal = []
+    try:
+        journal = _prepare(root / JOURNAL, json.dumps(plan, indent=1) + "\n")
+        os.replace(journal[0][0], root / JOURNAL)
+    except BaseException:
+        _discard([*pairs, *journal])
+        raise
+    _fsync_dir(root)  # from here on the commit happens, now or in the next run
+    _roll_forward(root, plan)
+
+
+def _relative(root, path):
+    return Path(path).relative_to(root).as_posix()
+
+
+def _read_plan(journal):
+    plan = json.loads(journal.read_text(encoding="utf-8"))
+    return {
+        "replace": [(str(tmp), str(final)) for tmp, final in plan["replace"]],
+        "remove": [str(name) for name in plan["remove"]],
+    }
+
+
+def _roll_forward(root, plan):
+    """Carry out a journal's plan; done twice (a kill in between) it does no harm."""
+    folders = set()
+    for tmp, final in plan["replace"]:
+        with contextlib.suppress(FileNotFoundError):  # moved before a kill
+            os.replace(root / tmp, root / final)
+        folders.add((root / final).parent)
+    for name in plan["remove"]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(root / name)
+        folders.add((root / name).parent)
+    for folder in sorted(folders):
+        _fsync_dir(folder)
+    os.unlink(root / JOURNAL)
 
 
 def _try_lock(fd):
@@ -540,6 +603,7 @@ class Store:
         self.root.mkdir(parents=True, exist_ok=True)
         fd = self._acquire()
         try:
+            self._recover()
             yield
         finally:
             # Unlink while still holding it: a process that opened this file meanwhile
@@ -572,6 +636,55 @@ class Store:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         return fd
+
+    def _recover(self):
+        """With the lock held: finish a commit a killed process left half done, and
+        delete the temp files of updates killed before their commit."""
+        journal = self.root / JOURNAL
+        if journal.exists():
+            try:
+                plan = _read_plan(journal)
+            except (ValueError, KeyError, TypeError) as err:
+                raise StoreError(
+                    f"{journal}: the journal of an interrupted update is unreadable "
+                    f"({err}). Restore the store with git (git checkout -- "
+                    f"{self.root}), then delete {journal}."
+                ) from None
+            _roll_forward(self.root, plan)
+        for folder in (self.root, self.tweets_dir, self.index_dir, self.media_dir):
+            if folder.is_dir():
+                for tmp in folder.glob(".*.tmp"):
+                    tmp.unlink(missing_ok=True)
+
+    def finish_interrupted_commit(self):
+        """For readers: roll a commit left half done by a killed update forward, unless
+        an update is running (it does that itself). True when the store is whole."""
+        if not (self.root / JOURNAL).exists():
+            return True
+        try:
+            with self.lock():
+                return True
+        except (StoreError, OSError):
+            return False
+
+    def index_rows(self):
+        """The shard table of the index, or None when it is missing or out of date
+        (a shard's size differs: edited by hand, or written without its index)."""
+        names = ("shards", "highlights", "people")
+        if not all((self.index_dir / f"{n}.tsv").exists() for n in names):
+            return None
+        rows = []
+        try:
+            text = (self.index_dir / "shards.tsv").read_text(encoding="utf-8")
+            for raw in text.splitlines():
+                name, count, lo, hi, size = raw.split("\t")
+                rows.append((name, int(count), int(lo), int(hi), int(size)))
+        except ValueError:
+            return None
+        on_disk = {p.name: p.stat().st_size for p in self.shard_paths()}
+        if on_disk != {r[0]: r[4] for r in rows}:
+            return None
+        return rows
 
     @contextlib.contextmanager
     def update(self):
@@ -674,9 +787,13 @@ class Update:
             self.summary.removed += 1
 
     def commit(self):
-        """Write changed shards, the index and meta: temp files first, then replace."""
+        """Write changed shards, the index and meta as one commit."""
         changed = self._dirty or self._all_dirty or self._forgotten_changed
-        if not changed and self.meta == self.store.meta():
+        if (
+            not changed
+            and self.meta == self.store.meta()
+            and self.store.index_rows() is not None  # else rewrite a stale index
+        ):
             return
         by_shard = defaultdict(list)
         for tid, shard in self._year.items():
@@ -689,9 +806,15 @@ class Update:
                 ids.sort(key=int)
                 text = "".join(self._lines[i] + "\n" for i in ids)
                 path = self.store.tweets_dir / f"{shard}.jsonl"
-                if shard in self._dirty or not path.exists():
-                    pending += _prepare(path, text)
                 size = len(text.encode("utf-8"))
+                # A shard edited by hand (a blank line, say) is rewritten, so that the
+                # index written now matches it.
+                if (
+                    shard in self._dirty
+                    or not path.exists()
+                    or path.stat().st_size != size
+                ):
+                    pending += _prepare(path, text)
                 shard_rows.append((f"{shard}.jsonl", len(ids), ids[0], ids[-1], size))
                 for tid in ids:
                     fact = self._facts.get(tid)
@@ -713,10 +836,11 @@ class Update:
         except BaseException:
             _discard(pending)
             raise
-        _replace_all(pending)
-        for shard in self._dirty - set(by_shard):
-            with contextlib.suppress(FileNotFoundError):
-                (self.store.tweets_dir / f"{shard}.jsonl").unlink()
+        emptied = [
+            self.store.tweets_dir / f"{shard}.jsonl"
+            for shard in sorted(self._dirty - set(by_shard))
+        ]
+        commit_files(self.store.root, pending, emptied)
         self.meta = meta
 
 
@@ -728,6 +852,7 @@ class Reader:
 
     def __init__(self, root):
         self.store = Store(root)
+        self.store.finish_interrupted_commit()
         self._shards = None
         self._maps = {}
         self._records = {}
@@ -749,24 +874,10 @@ class Reader:
     def _index_text(self, name):
         return (self.store.index_dir / f"{name}.tsv").read_text(encoding="utf-8")
 
-    def _index_fresh(self):
-        """The shard table, or None when the index is missing or out of date."""
-        path = self.store.index_dir / "shards.tsv"
-        if not path.exists():
-            return None
-        rows = []
-        for raw in self._index_text("shards").splitlines():
-            name, count, lo, hi, size = raw.split("\t")
-            rows.append((name, int(count), int(lo), int(hi), int(size)))
-        on_disk = {p.name: p.stat().st_size for p in self.store.shard_paths()}
-        if on_disk != {r[0]: r[4] for r in rows}:
-            return None
-        return rows
-
     def _ensure(self):
         if self._shards is not None:
             return
-        rows = self._index_fresh()
+        rows = self.store.index_rows()
         if rows is None and self.exists():
             import logging
 

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 
@@ -303,3 +304,60 @@ def test_lock_taken_as_the_holder_finishes_is_retaken(sample_store, monkeypatch)
         assert len(calls) == 2
         assert os.path.samestat(os.fstat(calls[1]), os.stat(store.lock_path))
     assert not store.lock_path.exists()
+
+
+def _interrupted_reindex(store_root, monkeypatch, moves_done):
+    """Reindex, stopping as if killed after `moves_done` files of its commit moved."""
+    real_replace = os.replace
+    moved = []
+
+    def replace(src, dst):
+        if (store_root / store_mod.JOURNAL).exists():
+            if len(moved) == moves_done:
+                raise KeyboardInterrupt("killed")
+            moved.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        Store(store_root).reindex()
+    monkeypatch.undo()
+
+
+@pytest.mark.parametrize("moves_done", [0, 2])
+def test_an_interrupted_commit_is_finished_by_the_next_reader(
+    sample_store, monkeypatch, moves_done
+):
+    (sample_store / "index" / "people.tsv").unlink()  # something for reindex to do
+    reference = sample_store.parent / "reference"
+    shutil.copytree(sample_store, reference)
+    Store(reference).reindex()
+    _interrupted_reindex(sample_store, monkeypatch, moves_done)
+    assert (sample_store / ".commit.json").exists()
+    Reader(sample_store).close()
+    assert snapshot(sample_store) == snapshot(reference)
+
+
+def test_temp_files_of_a_killed_update_are_deleted_by_the_next(sample_store):
+    for folder in ("", "tweets", "index", "media"):
+        (sample_store / folder / ".leftover.x1.tmp").write_text("half")
+    Store(sample_store).reindex()
+    assert not list(sample_store.rglob("*.tmp"))
+
+
+def test_unreadable_journal_is_a_store_error(sample_store):
+    (sample_store / ".commit.json").write_text('{"replace": [["a"]]}')
+    with pytest.raises(StoreError, match=r"\.commit\.json: the journal .* unreadable"):
+        Store(sample_store).reindex()
+
+
+def test_a_stale_index_is_rewritten_by_the_next_import(
+    sample_store, fixtures, tmp_path
+):
+    before = snapshot(sample_store)
+    shard = sample_store / "tweets" / "2016.jsonl"
+    shard.write_text(shard.read_text() + "\n")  # a blank line: the index is stale
+    assert Store(sample_store).index_rows() is None
+    summary = import_archive(fixtures.write_sample(tmp_path / "s"), sample_store)
+    assert summary.totals().new == summary.totals().updated == 0
+    assert snapshot(sample_store) == before
