@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import zipfile
 import zlib
@@ -107,12 +106,12 @@ class _Folder:
         except OSError as err:
             raise self._unreadable(name, err) from None
 
-    def copy(self, name, dest):
+    def copy(self, name, out):
         try:
             src = open(self.path / name, "rb")  # noqa: SIM115 (closed below)
         except OSError as err:
             raise self._unreadable(name, err) from None
-        with src, open(dest, "wb") as out:
+        with src:
             _copy_stream(src, out, lambda err: self._unreadable(name, err))
 
 
@@ -149,12 +148,12 @@ class _Zip:
     def size(self, name):
         return self.infos[name].file_size
 
-    def copy(self, name, dest):
+    def copy(self, name, out):
         try:
             src = self.zip.open(name)
         except _READ_ERRORS as err:
             raise self._unreadable(name, err) from None
-        with src, open(dest, "wb") as out:
+        with src:
             _copy_stream(src, out, lambda err: self._unreadable(name, err))
 
 
@@ -702,21 +701,21 @@ def import_archive(path, store_root, progress=None):
                 media_names.setdefault(name[len(media_dir) :], name)
 
     store = Store(store_root)
-    copied = []
-
-    def copy(src_name, file_name):
-        dest = store.media_dir / file_name
-        if not (dest.exists() and dest.stat().st_size == source.size(src_name)):
-            store.media_dir.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{file_name}.tmp")
-            source.copy(src_name, tmp)
-            os.replace(tmp, dest)
-            copied.append(file_name)
-        return file_name
-
     total_bytes = sum(source.size(n) for n in layout.tweet_files) or 1
     done_before = 0
     with store.update() as update:
+        copied = set()  # photos staged by this import
+
+        def copy(src_name, file_name):
+            """Stage a photo; it reaches media/ only with the update's commit."""
+            dest = store.media_dir / file_name
+            if file_name not in copied and not (
+                dest.exists() and dest.stat().st_size == source.size(src_name)
+            ):
+                update.add_file(dest, lambda out: source.copy(src_name, out))
+                copied.add(file_name)
+            return file_name
+
         update.set_owner(owner)
         for name in layout.tweet_files:
             stats = FileSummary(name)

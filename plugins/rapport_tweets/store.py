@@ -688,11 +688,15 @@ class Store:
 
     @contextlib.contextmanager
     def update(self):
-        """Lock the store and yield an Update; its changes are written on success."""
+        """Lock the store and yield an Update; its changes are written on success, and
+        nothing of it (not even a staged photo) on failure."""
         with self.lock():
             update = Update(self)
-            yield update
-            update.commit()
+            try:
+                yield update
+                update.commit()
+            finally:
+                update.discard()
 
     def reindex(self):
         """Rewrite the derived index (and resort shards) from the stored lines."""
@@ -715,6 +719,7 @@ class Update:
         self._forgotten_changed = False
         self._all_dirty = False
         self._where = {}  # id -> (file, line number) of lines read from disk
+        self._staged = []  # (temp file, final path) of files added with add_file
         for path in store.shard_paths():
             for lineno, tid, line in store.iter_lines(path):
                 self._lines[tid] = line
@@ -775,6 +780,29 @@ class Update:
         self.summary.updated += 1
         return "updated"
 
+    def add_file(self, path, write):
+        """Stage a file of the store (a photo): `write(fh)` fills it (binary); it is
+        put at `path` by the commit, and not at all if the update fails."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                write(fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            _discard([(tmp, path)])
+            raise
+        self._staged.append((tmp, path))
+
+    def discard(self):
+        """Delete the staged files of an update that will not be committed."""
+        _discard(self._staged)
+        self._staged = []
+
     def forget(self, tweet_id):
         """Hide a tweet for good: drop it and remember its id."""
         if tweet_id not in self.forgotten:
@@ -787,10 +815,11 @@ class Update:
             self.summary.removed += 1
 
     def commit(self):
-        """Write changed shards, the index and meta as one commit."""
+        """Write changed shards, the index, meta and staged files as one commit."""
         changed = self._dirty or self._all_dirty or self._forgotten_changed
         if (
             not changed
+            and not self._staged
             and self.meta == self.store.meta()
             and self.store.index_rows() is not None  # else rewrite a stale index
         ):
@@ -840,6 +869,7 @@ class Update:
             self.store.tweets_dir / f"{shard}.jsonl"
             for shard in sorted(self._dirty - set(by_shard))
         ]
+        pending, self._staged = [*self._staged, *pending], []  # the journal's now
         commit_files(self.store.root, pending, emptied)
         self.meta = meta
 

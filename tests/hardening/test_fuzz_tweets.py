@@ -58,20 +58,14 @@ def _assert_store_renders(store_root):
         assert not dangerous(card.text, allowed_tags={"a", "br"}), record
 
 
-def _import_or_clean_error(archive, store_root, media_may_change=False):
-    """Import; on the plugin's own error, check that the store was left as it was.
-
-    ``media_may_change`` tolerates leftovers in media/ only: a known bug, see
-    test_failed_media_copy_leaves_the_store_as_it_was."""
+def _import_or_clean_error(archive, store_root):
+    """Import; on the plugin's own error, check that the store was left as it was."""
     before = snapshot(store_root)
     try:
         summary = import_archive(archive, store_root)
     except (ArchiveError, StoreError) as err:
         assert str(err).strip()
-        after = snapshot(store_root)
-        if media_may_change:
-            after = {k: v for k, v in after.items() if not k.startswith("media/")}
-        assert after == before, "a failed import changed the store"
+        assert snapshot(store_root) == before, "a failed import changed the store"
         return None
     _assert_store_renders(store_root)
     return summary
@@ -204,7 +198,7 @@ def test_corrupted_zip_bytes(position, garbage):
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "damaged.zip"
         archive.write_bytes(bytes(data))
-        _import_or_clean_error(archive, Path(tmp) / "store", media_may_change=True)
+        _import_or_clean_error(archive, Path(tmp) / "store")
 
 
 def _stored_zip_with_bad_photo(dest):
@@ -223,12 +217,6 @@ def _stored_zip_with_bad_photo(dest):
     return dest
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="archive.py import_archive.copy: a media file that fails to copy leaves "
-    "media/.<name>.tmp in the store (and photos copied before a later error stay): "
-    "the store is not left as it was; owner must fix",
-)
 def test_failed_media_copy_leaves_the_store_as_it_was(tmp_path):
     archive = _stored_zip_with_bad_photo(tmp_path / "bad-photo.zip")
     assert _import_or_clean_error(archive, tmp_path / "store") is None

@@ -11,7 +11,7 @@ import pytest
 from tweets_support import snapshot
 
 from rapport_tweets import store as store_mod
-from rapport_tweets.archive import import_archive
+from rapport_tweets.archive import ArchiveError, import_archive
 from rapport_tweets.store import (
     FIELDS,
     BadRecord,
@@ -361,3 +361,22 @@ def test_a_stale_index_is_rewritten_by_the_next_import(
     summary = import_archive(fixtures.write_sample(tmp_path / "s"), sample_store)
     assert summary.totals().new == summary.totals().updated == 0
     assert snapshot(sample_store) == before
+
+
+def test_a_failed_import_leaves_no_photo_behind(fixtures, tmp_path):
+    tweets = [
+        fixtures.archive_tweet(
+            fixtures.tid(n),
+            "2020-03-01 00:00:00",
+            "A photo https://t.co/pppppppppp",
+            media=[{"key": "7", "basename": "P.png", "tco": "https://t.co/pppppppppp"}],
+        )
+        for n in (1, 2)
+    ]
+    media = {f"{fixtures.tid(n)}-P.png": fixtures.tiny_png() for n in (1, 2)}
+    archive = fixtures.write_archive(tmp_path / "a", tweets, parts=2, media_files=media)
+    part = archive / "data" / "tweets-part1.js"
+    part.write_text(part.read_text()[:-40])  # the photo of part 0 is copied first
+    with pytest.raises(ArchiveError, match="unreadable"):
+        import_archive(archive, tmp_path / "store")
+    assert snapshot(tmp_path / "store") == {}
