@@ -25,7 +25,7 @@ from rich.table import Table
 
 from . import settings as tweet_settings
 from .archive import ArchiveError, import_archive
-from .store import Reader, Store, StoreError
+from .store import JOURNAL, Reader, Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]
 console = Console(highlight=False, soft_wrap=True)
@@ -78,6 +78,24 @@ def _ids(text):
     return ids
 
 
+def _unwritable(err, root):
+    """Exit for an OSError while updating the store: a full disk, a read-only folder."""
+    where = err.filename or root
+    reason = err.strerror or str(err)
+    if (Path(root) / JOURNAL).exists():
+        state = (
+            "The update was committed but not finished; the next import, fetch or "
+            "build finishes it."
+        )
+    else:
+        state = "The store was not changed."
+    return Exit(
+        f"Error: could not write the tweet store at {where} ({reason}); free some "
+        f"space or make the folder writable, then run this again. {state}",
+        code=1,
+    )
+
+
 def _fail(sentence, root, changed=False):
     state = store_state(root)
     what = "The posts read before that were kept" if changed else "Nothing was changed"
@@ -111,6 +129,8 @@ def import_(c, path, store=None):
             )
     except (ArchiveError, StoreError) as err:
         raise Exit(f"Error: {err} The store was not changed.", code=1) from None
+    except OSError as err:
+        raise _unwritable(err, root) from None
     table = Table(title=f"Imported {path} into {root}")
     for column in ("file", "read", "new", "updated", "skipped", "media copied"):
         table.add_column(column, justify="left" if column == "file" else "right")
@@ -141,6 +161,8 @@ def import_(c, path, store=None):
 )
 def fetch(c, ids=None, max_reads=None, store=None):
     """Fetch new tweets and mentions from the X API (token from the environment)."""
+    import requests
+
     from .fetch import FetchError, client_from_env
     from .fetch import fetch as run_fetch
 
@@ -161,6 +183,10 @@ def fetch(c, ids=None, max_reads=None, store=None):
         _fail(str(err), root)
     except StoreError as err:
         raise Exit(f"Error: {err}", code=1) from None
+    except OSError as err:
+        if isinstance(err, requests.RequestException):  # network, not the disk
+            raise
+        raise _unwritable(err, root) from None
     console.print(
         f"Fetched: {summary.requests} request(s), {summary.reads} post(s) read, "
         f"{summary.new} new, {summary.updated} updated, {summary.skipped} forgotten."
@@ -188,6 +214,8 @@ def forget(c, ids, store=None):
                 update.forget(tweet_id)
     except StoreError as err:
         raise Exit(f"Error: {err}", code=1) from None
+    except OSError as err:
+        raise _unwritable(err, root) from None
     console.print(
         f"Forgot {len(wanted)} tweet(s) ({update.summary.removed} removed from the store); "
         f"the store holds {store_state(root)}."
@@ -227,6 +255,8 @@ def reindex(c, store=None):
         Store(root).reindex()
     except StoreError as err:
         raise Exit(f"Error: {err}", code=1) from None
+    except OSError as err:
+        raise _unwritable(err, root) from None
     console.print(f"Reindexed; the store holds {store_state(root)}.")
 
 

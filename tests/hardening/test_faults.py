@@ -291,14 +291,6 @@ def test_full_disk_keeps_the_old_store(stores, old_store, monkeypatch):
     assert not [p for p in old_store.rglob("*.tmp")], "temp files were left behind"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OSError,
-    reason="rapport_tweets/tasks.py import_ catches ArchiveError and StoreError only: "
-    "a full disk (ENOSPC) or read-only folder (EROFS/EACCES) escapes as an OSError "
-    "traceback instead of one sentence; store.py should raise StoreError for OSError "
-    "in commit/lock: owner must fix",
-)
 @pytest.mark.parametrize(
     ("code", "function"),
     [(errno.ENOSPC, "fsync"), (errno.EROFS, "open"), (errno.EACCES, "open")],

@@ -1,6 +1,8 @@
 """The invoke tasks, called the way invoke calls them."""
 
+import errno
 import inspect
+import os
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,58 @@ def test_committed_sample_store_is_what_the_fixtures_give(sample_store_template)
         k: v for k, v in snapshot(ROOT / "data" / "tweets").items() if k not in docs
     }
     assert committed == snapshot(sample_store_template)
+
+
+def _disk_fails(monkeypatch, code):
+    """Every fsync fails with `code`: nothing can be written durably."""
+
+    def fsync(fd):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [(errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system")],
+)
+@pytest.mark.parametrize("task", ["import", "forget", "reindex"])
+def test_a_disk_error_is_one_sentence_and_changes_nothing(
+    sample_store, fixtures, tmp_path, monkeypatch, code, reason, task
+):
+    archive = fixtures.write_archive(tmp_path / "a", fixtures.sample_tweets()[:3])
+    (sample_store / "index" / "people.tsv").unlink()  # so that reindex writes
+    before = snapshot(sample_store)
+    _disk_fails(monkeypatch, code)
+    with pytest.raises(Exit) as raised:
+        if task == "import":
+            tasks.import_(Context(), str(archive), store=str(sample_store))
+        elif task == "forget":
+            tasks.forget(Context(), "1000000000000000014", store=str(sample_store))
+        else:
+            tasks.reindex(Context(), store=str(sample_store))
+    monkeypatch.undo()
+    message = raised.value.message
+    assert message.startswith("Error: could not write the tweet store at ")
+    assert f"({reason})" in message and message.endswith("The store was not changed.")
+    assert "\n" not in message and "Traceback" not in message
+    assert snapshot(sample_store) == before
+
+
+def test_a_commit_cut_short_by_the_disk_says_it_will_be_finished(
+    sample_store, monkeypatch
+):
+    real_replace = os.replace
+
+    def replace(src, dst):  # the journal is in place, then the disk fails
+        if (sample_store / ".commit.json").exists():
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(dst))
+        real_replace(src, dst)
+
+    (sample_store / "index" / "people.tsv").unlink()
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(Exit, match="committed but not finished; the next import"):
+        tasks.reindex(Context(), store=str(sample_store))
+    monkeypatch.undo()
+    Reader(sample_store).close()
+    assert (sample_store / "index" / "people.tsv").exists()
