@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import json
+import logging
 import mmap
 import os
 import re
@@ -33,6 +34,8 @@ try:
 except ImportError:  # Windows
     fcntl = None
     import msvcrt
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 # Top-level fields in the order they are written; `id` first so that a line's id can
@@ -633,8 +636,12 @@ class Store:
             except FileNotFoundError:
                 pass
             os.close(fd)  # the holder removed the file we locked: lock the new one
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except BaseException:
+            os.close(fd)
+            raise
         return fd
 
     def _recover(self):
@@ -658,14 +665,15 @@ class Store:
 
     def finish_interrupted_commit(self):
         """For readers: roll a commit left half done by a killed update forward, unless
-        an update is running (it does that itself). True when the store is whole."""
+        an update is running (it does that itself). None when the store is whole, else
+        why it may not be."""
         if not (self.root / JOURNAL).exists():
-            return True
+            return None
         try:
             with self.lock():
-                return True
-        except (StoreError, OSError):
-            return False
+                return None
+        except (StoreError, OSError) as err:
+            return str(err)
 
     def index_rows(self):
         """The shard table of the index, or None when it is missing or out of date
@@ -882,7 +890,14 @@ class Reader:
 
     def __init__(self, root):
         self.store = Store(root)
-        self.store.finish_interrupted_commit()
+        trouble = self.store.finish_interrupted_commit()
+        if trouble:
+            log.warning(
+                "%s: an update of the tweet store is under way or was cut short, and "
+                "could not be finished now (%s); reading the store as it is.",
+                self.store.root,
+                trouble,
+            )
         self._shards = None
         self._maps = {}
         self._records = {}
@@ -909,9 +924,7 @@ class Reader:
             return
         rows = self.store.index_rows()
         if rows is None and self.exists():
-            import logging
-
-            logging.getLogger(__name__).warning(
+            log.warning(
                 "%s: the tweet index is missing or out of date (a shard was edited by "
                 "hand?); reading the whole store. Run `invoke tweets.reindex` to fix.",
                 self.store.root,

@@ -345,10 +345,15 @@ def test_temp_files_of_a_killed_update_are_deleted_by_the_next(sample_store):
     assert not list(sample_store.rglob("*.tmp"))
 
 
-def test_unreadable_journal_is_a_store_error(sample_store):
+def test_unreadable_journal_is_a_store_error(sample_store, caplog):
     (sample_store / ".commit.json").write_text('{"replace": [["a"]]}')
     with pytest.raises(StoreError, match=r"\.commit\.json: the journal .* unreadable"):
         Store(sample_store).reindex()
+    with caplog.at_level(logging.WARNING):
+        record = Reader(sample_store).get("1000000000000000301")
+    assert record is not None  # the build goes on, warned
+    assert "could not be finished now" in caplog.text
+    assert "Restore the store with git" in caplog.text
 
 
 def test_a_stale_index_is_rewritten_by_the_next_import(
