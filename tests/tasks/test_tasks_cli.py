@@ -21,6 +21,7 @@ REPO_PARTS = (
     "pelicanconf.py",
     "publishconf.py",
     "plugins",
+    "bench",
     "content",
     "theme",
 )
@@ -52,7 +53,7 @@ def repo_copy(tmp_path):
     """A throwaway copy of the repository, so tasks that write content/ touch only it."""
     copy = tmp_path / "repo"
     copy.mkdir()
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "sites", "work")
     for part in REPO_PARTS:
         source = ROOT / part
         if source.is_dir():
