@@ -476,7 +476,9 @@ class Bench:
                 detail = f"{warm:.2f} s vs {full_w:.2f} s; CPU time ratio {cpu:.2f}"
             context = self.med("regenerate plain (context)", key=key)
             if value and context and plain_w:
-                detail += f"; plain Pelican alone: {context / plain_w:.2f}"
+                cpu = self.med("regenerate plain (context)", key=f"{key}_cpu")
+                detail += (f"; plain Pelican alone (1 run): {context / plain_w:.2f}, CPU "
+                           f"{cpu / self.med('plain', 'cpu'):.2f}")  # fmt: skip
             add("5a" if key == "post" else "5b", f"warm rebuild after editing {label} / cold full build", value,
                 TARGETS["warm"], detail, why("regenerate", "full"))  # fmt: skip
         full_r, plain_r = self.med("full", "rss_mb"), self.med("plain", "rss_mb")
@@ -508,6 +510,19 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def own_peak_rss_mb() -> float:
+    """This process's own high-water mark (VmHWM), the floor of its children's peaks.
+
+    Not ru_maxrss, which also holds what this process inherited from its parent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def cpu_model() -> str:
@@ -665,7 +680,7 @@ def main(argv=None) -> dict:
         for k, v in sorted(bench.notes.items())
         if k in ("full", "same_output")
     ]
-    runner_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    runner_rss = own_peak_rss_mb()
     notes.append(
         f"load average (1 min) {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after "
         f"on {os.cpu_count()} cores; other work on the machine skews the absolute figures, "
