@@ -451,6 +451,8 @@ class Bench:
         detail = self.notes.get("same_output", "")
         if value:
             detail += f"; CPU time ratio {self.med('full', 'cpu') / self.med('core', 'cpu'):.2f}"
+            detail += (f"; peak RSS {self.med('full', 'rss_mb'):.0f} vs "
+                       f"{self.med('core', 'rss_mb'):.0f} MB")  # fmt: skip
         add("2", "build time, 100k stored / 1k stored tweets", value, TARGETS["stored"],
             detail, why("full", "core"))  # fmt: skip
         audit = self.med("full", key="audit")
