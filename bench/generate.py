@@ -282,21 +282,8 @@ def private_yaml(private: dict) -> list[str]:
 
 # -- tweets -------------------------------------------------------------------------
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
+DAYS = words("Mon Tue Wed Thu Fri Sat Sun")
+MONTHS = words("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec")
 TCO_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
