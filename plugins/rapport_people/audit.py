@@ -191,11 +191,30 @@ def _build_automaton(secrets, min_length, allow):
                 owners.setdefault(_fold(form), set()).add((slug, field))
     if not owners:
         return None
+    # The automaton holds only the first _WINDOW characters of each string (its size
+    # grows with every character it holds: whole notes took tens of MB at a thousand
+    # people); a window's hit counts only where the whole string follows.
+    by_window = {}
+    for pattern, sources in sorted(owners.items()):
+        entry = (pattern, tuple(sorted(sources)))
+        by_window.setdefault(pattern[:_WINDOW], []).append(entry)
     automaton = ahocorasick.Automaton()
-    for pattern, sources in owners.items():
-        automaton.add_word(pattern, tuple(sorted(sources)))
+    for window, entries in by_window.items():
+        automaton.add_word(window, tuple(entries))
     automaton.make_automaton()
     return automaton
+
+
+_WINDOW = 32
+
+
+def matches(automaton, text):
+    """The (slug, field) sources of every whole secret found in `text`."""
+    for end, entries in automaton.iter(text):
+        for pattern, sources in entries:
+            start = end + 1 - min(len(pattern), _WINDOW)
+            if text.startswith(pattern, start):
+                yield sources
 
 
 def written_files(output_path, extensions):
@@ -218,27 +237,55 @@ def _read_folded(path):
         return handle.read().lower()
 
 
+# How much new text to gather before one search: big enough that the automaton's
+# per-call cost vanishes, small enough that the audit adds little to the build's peak RSS.
+_CHUNK_BYTES = 1 << 19
+
+
+def _distinct_lines(paths):
+    """Every line of these files once, in chunks of about _CHUNK_BYTES, as text.
+
+    Most lines of a site repeat from page to page and feed to feed (header, footer, a
+    post's text on its page, index, tag pages and feeds): each distinct line is searched
+    once. Only a 64-bit hash of each line is kept, so memory stays flat; two different
+    lines sharing a hash (odds about 1 in 10^8 for a million distinct lines) would be
+    searched once between them.
+    """
+    seen = set()
+    chunk, size = [], 0
+    for path in paths:
+        for line in _read_folded(path).split(b"\n"):
+            key = hash(line)
+            if key in seen:
+                continue
+            seen.add(key)
+            chunk.append(line)
+            size += len(line) + 1
+            if size >= _CHUNK_BYTES:
+                yield b"\n".join(chunk).decode("utf-8", errors="replace")
+                chunk, size = [], 0
+    if chunk:
+        yield b"\n".join(chunk).decode("utf-8", errors="replace")
+
+
 def scan(output_path, automaton, extensions=defaults.PEOPLE_AUDIT_EXTENSIONS):
     """Search every written text file; return the sorted findings."""
     if automaton is None or not os.path.isdir(output_path):
         return []
     paths = list(written_files(output_path, extensions))
-    # Most lines of a site repeat from page to page and feed to feed (header, footer,
-    # a post's text on its page, index, tag pages and feeds): search each distinct
-    # line once. No secret holds a newline (build_automaton splits them), so this
-    # finds whatever a file-by-file search would.
-    lines = set()
-    for path in paths:
-        lines.update(_read_folded(path).split(b"\n"))
-    haystack = b"\n".join(lines).decode("utf-8", errors="replace")
-    if next(automaton.iter(haystack), None) is None:
+    # No secret holds a newline (build_automaton splits them), so searching each
+    # distinct line finds whatever a file-by-file search would.
+    if not any(
+        next(matches(automaton, text), None) is not None
+        for text in _distinct_lines(paths)
+    ):
         return []
     # Something leaked: search file by file to say where.
     findings = set()
     for path in paths:
         text = _read_folded(path).decode("utf-8", errors="replace")
         relative = os.path.relpath(path, output_path).replace(os.sep, "/")
-        for _end, sources in automaton.iter(text):
+        for sources in matches(automaton, text):
             for slug, field in sources:
                 findings.add(Finding(relative, slug, field))
     return sorted(findings)

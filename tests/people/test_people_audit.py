@@ -14,6 +14,7 @@ from rapport_people.audit import (
     audit_site,
     build_automaton,
     collect_secrets,
+    matches,
     scan,
 )
 from rapport_people.model import load_people
@@ -212,9 +213,7 @@ def test_allow_list_is_by_slug_and_field(canary_site):
 def test_short_strings_are_not_searched():
     secrets = [("x", "private.notes", "abc"), ("x", "name", "Long enough")]
     automaton = build_automaton(secrets, min_length=4)
-    assert [value for _, value in automaton.iter("abc long enough")] == [
-        (("x", "name"),)
-    ]
+    assert list(matches(automaton, "abc long enough")) == [(("x", "name"),)]
 
 
 @pytest.mark.parametrize(
@@ -236,3 +235,13 @@ def test_scan_finds_each_line_of_a_secret_in_any_ascii_case(tmp_path, written, f
     findings = scan(tmp_path, build_automaton(secrets))
     assert bool(findings) is found
     assert all(f.path == "a/index.html" for f in findings)
+
+
+def test_a_long_secret_counts_only_when_it_appears_whole():
+    note = "Knows everyone in the northern legal tech scene, and their dogs."
+    automaton = build_automaton([("ada", "private.notes", note)], min_length=4)
+    shared_start = "knows everyone in the northern legal tech scene, but not me."
+    assert list(matches(automaton, shared_start)) == []
+    assert list(matches(automaton, "<p>" + note.lower() + "</p>")) == [
+        (("ada", "private.notes"),)
+    ]
