@@ -20,7 +20,6 @@ import contextlib
 import heapq
 import json
 import logging
-import mmap
 import os
 import re
 import tempfile
@@ -905,9 +904,8 @@ class Reader:
         self._fallback = None
 
     def close(self):
-        for mm, fh in self._maps.values():
-            mm.close()
-            fh.close()
+        for shard in self._maps.values():
+            shard.close()
         self._maps.clear()
 
     def exists(self):
@@ -954,32 +952,29 @@ class Reader:
 
     def _search(self, name, key):
         if name not in self._maps:
-            fh = open(self.store.tweets_dir / name, "rb")  # noqa: SIM115 (kept open)
-            self._maps[name] = (mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ), fh)
-        mm = self._maps[name][0]
-        lo, hi = 0, len(mm)
+            self._maps[name] = _ShardFile(self.store.tweets_dir / name)
+        shard = self._maps[name]
+        lo, hi = 0, shard.size
         # Invariant: the line holding `key`, if any, starts in [lo, hi).
         while lo < hi:
             mid = (lo + hi) // 2
-            start = mm.rfind(b"\n", 0, mid) + 1
-            end = mm.find(b"\n", start)
-            end = len(mm) if end < 0 else end
-            id_end = mm.find(b'"', start + 7, end)
-            if not mm[start : start + 7] == _ID_PREFIX or id_end < 0:
+            start, line = shard.line_at(mid)
+            end = start + len(line)
+            id_end = line.find(b'"', 7)
+            if not line.startswith(_ID_PREFIX) or id_end < 0:
                 raise StoreError(
                     f"{self.store.tweets_dir / name}: a line near byte {start} does not "
                     'start with \'{"id":"\'. Run `invoke tweets.reindex`.'
                 )
-            found = int(mm[start + 7 : id_end])
+            found = int(line[7:id_end])
             if found == key:
-                line = mm[start:end]
                 try:
                     record = json.loads(line)
                 except ValueError:  # not JSON, or not UTF-8
                     record = None
                 if record is None or problem(record):
                     # count lines only to name the broken one
-                    lineno = mm[:start].count(b"\n") + 1
+                    lineno = shard.read(0, start).count(b"\n") + 1
                     return decode(line, self.store.tweets_dir / name, lineno)
                 return record
             if found < key:
@@ -1023,6 +1018,47 @@ class Reader:
 
     def iter_records(self):
         return self.store.iter_records()
+
+
+class _ShardFile:
+    """A year file read a block at a time with pread, for the binary search by id.
+
+    Not mmap: every page a search touches would stay in the build's resident memory,
+    which then grows with the store rather than with what is published.
+    """
+
+    BLOCK = 4096
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(self.fd).st_size
+
+    def read(self, offset, length):
+        return os.pread(self.fd, length, offset)
+
+    def line_at(self, pos):
+        """(start, bytes) of the line holding byte `pos`, without its newline."""
+        start = pos
+        while start > 0:
+            begin = max(0, start - self.BLOCK)
+            cut = self.read(begin, start - begin).rfind(b"\n")
+            if cut >= 0:
+                start = begin + cut + 1
+                break
+            start = begin
+        chunks, offset = [], start
+        while offset < self.size:
+            block = self.read(offset, self.BLOCK)
+            cut = block.find(b"\n")
+            if cut >= 0:
+                chunks.append(block[:cut])
+                break
+            chunks.append(block)
+            offset += len(block)
+        return start, b"".join(chunks)
+
+    def close(self):
+        os.close(self.fd)
 
 
 class _InMemoryIndex:
