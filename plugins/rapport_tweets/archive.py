@@ -1,13 +1,18 @@
 """Read an X (Twitter) archive, zip or extracted folder, into store records.
 
 Each format variant has a small named function below, and a fixture in
-tests/fixtures/archives/build.py. Items are decoded one at a time from the file text
-(json.JSONDecoder.raw_decode), so the whole parsed archive never sits in memory.
-Anything unexpected is an ArchiveError (nothing is written) or a counted warning.
+tests/fixtures/archives/build.py. A tweet file is read as bytes and parsed with one
+json.loads, and each item is dropped once stored, so only one file's items sit in
+memory at a time. A file json.loads refuses is read again item by item
+(json.JSONDecoder.raw_decode, `iter_items`), which accepts a little more and names the
+line at fault. Anything unexpected is an ArchiveError (nothing is written) or a counted
+warning.
 """
 
 from __future__ import annotations
 
+import codecs
+import gc
 import html
 import json
 import re
@@ -100,6 +105,12 @@ class _Folder:
         except (OSError, UnicodeDecodeError) as err:
             raise self._unreadable(name, err) from None
 
+    def read_bytes(self, name):
+        try:
+            return (self.path / name).read_bytes()
+        except OSError as err:
+            raise self._unreadable(name, err) from None
+
     def size(self, name):
         try:
             return (self.path / name).stat().st_size
@@ -144,6 +155,12 @@ class _Zip:
                 f"{self.label}: {name} cannot be read ({err}); it is not UTF-8 text. "
                 "Download the archive again."
             ) from None
+
+    def read_bytes(self, name):
+        try:
+            return self.zip.read(name)
+        except _READ_ERRORS as err:
+            raise self._unreadable(name, err) from None
 
     def size(self, name):
         return self.infos[name].file_size
@@ -265,6 +282,11 @@ def iter_items(text, label, on_progress=None):
     m = _SEPARATOR.match(text, pos)
     if m and m.group(1) == "]":
         return
+    yield from _items_from(text, pos, label, on_progress)
+
+
+def _items_from(text, pos, label, on_progress=None):
+    """iter_items from `pos`, the start of an item (or the space before it)."""
     count = 0
     while True:
         while pos < len(text) and text[pos] in " \t\r\n":
@@ -291,6 +313,110 @@ def iter_items(text, label, on_progress=None):
             if on_progress is not None:
                 on_progress(pos)
             return
+
+
+# The common case of a data file's start, in bytes: a subset of what _ASSIGNMENT takes.
+_ASSIGNMENT_BYTES = re.compile(
+    rb"[ \t\r\n]*window\.YTD\.\w+\.part\d+[ \t\r\n]*=[ \t\r\n]*\["
+)
+# Between two items as X writes them; a file is parsed in pieces cut at its comma.
+_ITEM_BREAK = b"\n  },\n  {"
+_PIECE_BYTES = 1 << 20
+_SPACE = re.compile(r"\s*")
+
+
+def _list_span(data):
+    """(first, end): the bytes between '[' and ']' of `window.YTD.<name>.partN = [ … ]`
+    followed by nothing but white space; None for any other file."""
+    begin = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    m = _ASSIGNMENT_BYTES.match(data, begin)
+    if not m:
+        return None
+    end = len(data)
+    while end > m.end() and data[end - 1] in b" \t\r\n":
+        end -= 1
+    if end <= m.end() or data[end - 1] != ord("]"):
+        return None
+    return m.end(), end - 1
+
+
+def _load_piece(data, first, end):
+    """The items of data[first:end], a run of comma-separated JSON values, or None."""
+    try:
+        text = "[" + str(memoryview(data)[first:end], "utf-8") + "]"
+    except UnicodeDecodeError:
+        return None
+    # Parsed JSON holds no reference cycles, yet its many new containers would set off
+    # the cyclic collector again and again (half the parse time): pause it meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def load_items(source, name, progress=None):
+    """Yield the items of the data file `name` of `source`; `progress(done_bytes)` after
+    each piece.
+
+    The file is read as bytes and parsed with json.loads a piece of about a megabyte at
+    a time, cut at the commas between items; each item is let go once yielded. Pieces
+    that parse, joined by those commas, parse as the whole list (a JSON text has one
+    parse), so this yields what `iter_items` yields from the file's text. Where a piece
+    does not parse (other formatting, damage), `iter_items` takes over from the start
+    of that piece: it accepts a little more and names the line at fault."""
+    data = source.read_bytes(name)
+    span = _list_span(data)
+    if span is None:
+        yield from _items_by_text(source, name, None, len(data), progress)
+        return
+    first, end = span
+    while True:
+        stop = end
+        if first + _PIECE_BYTES < end:
+            cut = data.find(_ITEM_BREAK, first + _PIECE_BYTES, end)
+            if cut >= 0:
+                stop = cut + len(b"\n  }")
+        items = _load_piece(data, first, stop)
+        if items is None:
+            at = None
+            if first != span[0]:
+                bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+                at = len(str(memoryview(data)[bom:first], "utf-8"))
+            size = len(data)
+            del data
+            yield from _items_by_text(source, name, at, size, progress)
+            return
+        for index in range(len(items)):
+            item = items[index]
+            items[index] = None
+            yield item
+            del item
+        if progress:
+            progress(stop + 1)
+        if stop == end:
+            return
+        first = stop + 1  # past the comma
+
+
+def _items_by_text(source, name, at, size, progress):
+    """iter_items on the file's text, from its start or from character `at`."""
+    text = source.read_text(name)
+    on_progress = None
+    if progress:
+        chars = max(len(text), 1)
+
+        def on_progress(pos):
+            progress(size * pos // chars)
+
+    if at is None:
+        yield from iter_items(text, name, on_progress)
+    else:
+        yield from _items_from(text, _SPACE.match(text, at).end(), name, on_progress)
 
 
 def _config(text, label):
@@ -382,6 +508,55 @@ def parse_created_at(value):
 
 
 def _utc_iso(value):
+    """`_utc_iso_general`, fast for the archive's own form 'Sat Feb 18 12:33:11 +0000
+    2023': sliced, the date checked once by the datetime constructor (and remembered),
+    the time of day by comparing its digits. Any other spacing, offset or form takes
+    the general path."""
+    if (
+        type(value) is str
+        and len(value) == 30
+        and value[19:26] == " +0000 "
+        and value[3] == value[7] == value[10] == " "
+        and value[:3].isalpha()
+    ):
+        clock = value[11:19]
+        if (
+            clock.isascii()
+            and clock[2] == clock[5] == ":"
+            and (clock[:2] + clock[3:5] + clock[6:]).isdigit()
+            and clock[:2] <= "23"
+            and clock[3:5] <= "59"
+            and clock[6:] <= "59"
+        ):
+            date = _DATES.get(value[4:10] + value[26:])
+            if date is None:
+                date = _iso_date(value)
+            if date:
+                return f"{date}T{clock}Z"
+    return _utc_iso_general(value)
+
+
+# "Feb 182023" -> "2023-02-18", for dates seen (bounded: a hostile archive may hold
+# millions of distinct dates); "" for a form the general path should judge.
+_DATES = {}
+_MONTH_DIGITS = {i: f"{i:02d}" for i in range(1, 13)}
+
+
+def _iso_date(value):
+    """The ISO date of an archive date ('Sat Feb 18 12:33:11 +0000 2023'): "" when not
+    plainly digits, ValueError when the day does not exist."""
+    month = _MONTHS.get(value[4:7])
+    day, year = value[8:10], value[26:]
+    if not (month and (day + year).isascii() and (day + year).isdigit()):
+        return ""
+    datetime(int(year), month, int(day))  # ValueError for Feb 31 or year 0
+    date = f"{year}-{_MONTH_DIGITS[month]}-{day}"
+    if len(_DATES) < 100_000:
+        _DATES[value[4:10] + value[26:]] = date
+    return date
+
+
+def _utc_iso_general(value):
     parts = value.split()
     if len(parts) == 6 and parts[4] == "+0000" and parts[1] in _MONTHS:
         hour, minute, second = parts[3].split(":")
@@ -521,9 +696,10 @@ def tweet_id_of(tweet):
 def record_from_tweet(tweet, owner, media_names, copy):
     """One archive tweet (unwrapped) -> a store record."""
     tid = tweet_id_of(tweet)
-    text = html.unescape(tweet.get("full_text") or tweet.get("text") or "")
+    get = tweet.get
+    text = html.unescape(get("full_text") or get("text") or "")
     mentions, hashtags, urls, media = entities_v1(
-        text, tweet.get("entities", {}), tweet.get("extended_entities", {})
+        text, get("entities", {}), get("extended_entities", {})
     )
     record = {
         "id": tid,
@@ -531,18 +707,18 @@ def record_from_tweet(tweet, owner, media_names, copy):
         "user_id": owner.get("id", ""),
         "handle": owner.get("handle", ""),
         "text": text,
-        "reply_to_id": tweet.get("in_reply_to_status_id_str") or "",
-        "reply_to_user_id": tweet.get("in_reply_to_user_id_str") or "",
-        "reply_to_handle": tweet.get("in_reply_to_screen_name") or "",
-        "retweet": text.startswith("RT @") or bool(tweet.get("retweeted_status")),
-        "likes": _int(tweet.get("favorite_count")),
-        "retweets": _int(tweet.get("retweet_count")),
-        "lang": tweet.get("lang", ""),
+        "reply_to_id": get("in_reply_to_status_id_str") or "",
+        "reply_to_user_id": get("in_reply_to_user_id_str") or "",
+        "reply_to_handle": get("in_reply_to_screen_name") or "",
+        "retweet": text.startswith("RT @") or bool(get("retweeted_status")),
+        "likes": _int(get("favorite_count")),
+        "retweets": _int(get("retweet_count")),
+        "lang": get("lang", ""),
         "mentions": mentions,
         "hashtags": hashtags,
         "urls": urls,
     }
-    rng = tweet.get("display_text_range")
+    rng = get("display_text_range")
     if rng:
         if not isinstance(rng, list) or len(rng) < 2:
             raise BadItem(f"its display_text_range {rng!r:.40} is not [start, end]")
@@ -647,11 +823,11 @@ class ImportSummary:
         return t
 
 
-def _scaled(progress, base, chars, nbytes, total):
-    """A progress callback taking a character position in one file."""
+def _scaled(progress, base, nbytes, total):
+    """A progress callback taking a byte position in one file of `nbytes` bytes."""
 
     def on_progress(pos):
-        progress(base + int(nbytes * pos / max(chars, 1)), total)
+        progress(base + min(pos, nbytes), total)
 
     return on_progress
 
@@ -720,16 +896,17 @@ def import_archive(path, store_root, progress=None):
         for name in layout.tweet_files:
             stats = FileSummary(name)
             summary.files.append(stats)
-            text = source.read_text(name)
+            media_before = len(copied)
             on_progress = None
             if progress:
                 on_progress = _scaled(
-                    progress, done_before, len(text), source.size(name), total_bytes
+                    progress, done_before, source.size(name), total_bytes
                 )
-
-            media_before = len(copied)
-            for item in iter_items(text, name, on_progress):
-                stats.read += 1
+            items = load_items(source, name, on_progress)
+            read, outcomes = 0, dict.fromkeys(("new", "updated", "forgotten"), 0)
+            outcomes["unchanged"] = 0
+            for item in items:
+                read += 1
                 try:
                     record = record_from_tweet(
                         _tweet_of(item), owner, media_names, copy
@@ -742,14 +919,14 @@ def import_archive(path, store_root, progress=None):
                     if not isinstance(err, BadItem | BadRecord):
                         why = f"unknown tweet shape ({err!r})"
                     stats.skipped += 1
-                    summary.warnings.append(f"{name}: item {stats.read} skipped: {why}")
+                    summary.warnings.append(f"{name}: item {read} skipped: {why}")
                     continue
-                if outcome in ("new", "updated"):
-                    setattr(stats, outcome, getattr(stats, outcome) + 1)
-                elif outcome == "forgotten":
-                    stats.skipped += 1
+                outcomes[outcome] += 1
+            stats.read = read
+            stats.new, stats.updated = outcomes["new"], outcomes["updated"]
+            stats.skipped += outcomes["forgotten"]
             stats.media = len(copied) - media_before
-            del text
+            del items
             done_before += source.size(name)
             listed = expected.get(name[len(root_prefix) :])
             if listed is not None and listed != stats.read:

@@ -89,29 +89,33 @@ def _empty(value):
 
 def _entry(entity):
     # Entities and media are flat dicts; inside them a 0 is meaningful (an offset).
-    return {
-        k: entity[k]
-        for k in sorted(entity)
-        if entity[k] is not None and entity[k] != ""
-    }
+    return {k: v for k, v in sorted(entity.items()) if v is not None and v != ""}
 
 
 def encode(record):
     """One store line (no newline) for a tweet record: deterministic, fixed key order."""
-    unknown = record.keys() - _FIELD_SET
-    if unknown:
-        raise BadRecord(f"unknown tweet fields: {sorted(unknown)}")
+    try:
+        names = sorted(record, key=_ORDER.__getitem__)
+    except KeyError:
+        unknown = record.keys() - _FIELD_SET
+        raise BadRecord(f"unknown tweet fields: {sorted(unknown)}") from None
     ordered = {}
-    for name in FIELDS:
-        value = record.get(name)
+    for name in names:
+        value = record[name]
         if value:
             if name in _ENTITY_CHECKS and type(value) is list:
                 value = [_entry(e) if type(e) is dict else e for e in value]
             ordered[name] = value
-    why = problem(ordered)  # never write a line that decode() would refuse
-    if why:
-        raise BadRecord(f"tweet record {str(record.get('id'))[:30]!r}: {why}")
+    # Never write a line that decode() would refuse: problem() says why, when the
+    # quick check of exact types cannot vouch for the record.
+    if not _plainly_valid(ordered):
+        why = problem(ordered)
+        if why:
+            raise BadRecord(f"tweet record {str(record.get('id'))[:30]!r}: {why}")
     return _ENCODER.encode(ordered)
+
+
+_ORDER = {name: n for n, name in enumerate(FIELDS)}
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -169,6 +173,67 @@ _ENTITY_CHECKS = {
         (),
     ),
 }
+
+
+# For _plainly_valid: the exact type of each field whose problem() check is a type test,
+# and per entity list, the exact types of its entries' checked fields.
+_PLAIN_TYPES = {
+    **dict.fromkeys(("id", "created_at"), str),
+    **{name: str for name, check in _FIELD_CHECKS.items() if check is _STR},
+    **{name: int for name, check in _FIELD_CHECKS.items() if check is _INT},
+    "retweet": bool,
+}
+_PLAIN_ENTITIES = {
+    name: (
+        {key: str if check is _STR else int for key, check in fields.items()},
+        needed,
+    )
+    for name, (fields, needed) in _ENTITY_CHECKS.items()
+}
+
+
+def _plainly_valid(record):
+    """True only if problem(record) is None, judged quickly by exact types (a str, an
+    int that is no bool); False means "ask problem()", not "invalid"."""
+    for name, value in record.items():
+        kind = _PLAIN_TYPES.get(name)
+        if kind is not None:
+            if type(value) is not kind:
+                return False
+        elif name in _PLAIN_ENTITIES:
+            if type(value) is not list:
+                return False
+            types, needed = _PLAIN_ENTITIES[name]
+            for entity in value:
+                if type(entity) is not dict:
+                    return False
+                for key, item in entity.items():
+                    kind = types.get(key)
+                    if kind is not None and type(item) is not kind:
+                        return False
+                for key in needed:
+                    if key not in entity:
+                        return False
+        elif name == "display":
+            if not (
+                type(value) is list
+                and len(value) == 2
+                and type(value[0]) is int
+                and type(value[1]) is int
+            ):
+                return False
+        else:
+            return False
+    tid, created = record.get("id"), record.get("created_at")
+    if not (tid and tid.isascii() and tid.isdigit() and created and created.isascii()):
+        return False
+    if not _DATE.fullmatch(created):
+        return False
+    try:
+        datetime.fromisoformat(created[:19])
+    except ValueError:
+        return False
+    return True
 
 
 def problem(record):
@@ -403,36 +468,40 @@ class Facts:
 
 def facts_of(record, owner):
     """The index facts of a record, given the owner ({"id", "handle"} or {})."""
+    get = record.get
     owner_handle = (owner.get("handle") or "").lower()
-    handle = (record.get("handle") or "").lower()
+    handle = (get("handle") or "").lower()
     by_owner = bool(owner) and (
-        record.get("user_id") == owner.get("id") or (handle and handle == owner_handle)
+        get("user_id") == owner.get("id") or (handle and handle == owner_handle)
     )
-    reply_handle = (record.get("reply_to_handle") or "").lower()
-    if record.get("retweet"):
+    reply_handle = (get("reply_to_handle") or "").lower()
+    retweet = get("retweet")
+    reply_to = get("reply_to_id")
+    if retweet:
         kind = RETWEET
-    elif record.get("reply_to_id") and reply_handle != owner_handle:
+    elif reply_to and reply_handle != owner_handle:
         kind = REPLY
     else:
         kind = ORIGINAL
-    mentioned = {m["handle"].lower() for m in record.get("mentions", ())}
-    if reply_handle:
-        mentioned.add(reply_handle)
-    if record.get("retweet") or not owner_handle:
+    if retweet or not owner_handle:
         handles = ()
-    elif by_owner:
-        handles = tuple(sorted(mentioned - {owner_handle}))
-    elif owner_handle in mentioned and handle:
-        handles = (handle,)
     else:
-        handles = ()
-    reply_to = record.get("reply_to_id")
+        mentioned = {m["handle"].lower() for m in get("mentions", ())}
+        if reply_handle:
+            mentioned.add(reply_handle)
+        if by_owner:
+            mentioned.discard(owner_handle)
+            handles = tuple(sorted(mentioned))
+        elif owner_handle in mentioned and handle:
+            handles = (handle,)
+        else:
+            handles = ()
     return Facts(
         id=int(record["id"]),
         date=record["created_at"][:10],
         by_owner=by_owner,
         kind=kind,
-        score=int(record.get("likes", 0)) + int(record.get("retweets", 0)),
+        score=int(get("likes", 0)) + int(get("retweets", 0)),
         reply_to=int(reply_to) if reply_to else None,
         handles=handles,
     )

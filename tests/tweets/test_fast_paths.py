@@ -1,0 +1,212 @@
+"""The import's fast paths agree with the general code they shortcut.
+
+Each fast path (piecewise json.loads of a data file, the archive's created_at form, the
+quick type check before problem()) must give exactly what the slower general path
+gives, errors included, on ordinary and on odd inputs.
+"""
+
+import json
+import random
+
+import pytest
+
+from rapport_tweets import archive as archive_mod
+from rapport_tweets.archive import (
+    ArchiveError,
+    _Folder,
+    _utc_iso,
+    _utc_iso_general,
+    iter_items,
+    load_items,
+)
+from rapport_tweets.store import _plainly_valid, problem
+
+# --------------------------------------------------------------------------- created_at
+
+
+def _outcome(function, value):
+    try:
+        return function(value)
+    except (ValueError, OverflowError, AttributeError, TypeError) as err:
+        return type(err).__name__
+
+
+def _dates(rnd, count):
+    weekdays = ["Sat", "Mon", "S a", "123", "Xyz", "S\tt"]
+    months = ["Jan", "Feb", "Mar", "Jun", "Sep", "Dec", "Foo", "feb", "JAN", "Fe "]
+    years = ["2023", "2024", "1900", "2000", "2100", "0000", "0001", "9999", "٢٠٢٣"]
+    for _ in range(count):
+        value = (
+            f"{rnd.choice(weekdays)} {rnd.choice(months)} {rnd.randint(0, 32):02d} "
+            f"{rnd.randint(0, 25):02d}:{rnd.randint(0, 61):02d}:{rnd.randint(0, 61):02d} "
+            f"{rnd.choice(['+0000', '+0100', '-0000', '+000'])} {rnd.choice(years)}"
+        )
+        if rnd.random() < 0.4:  # one character changed anywhere
+            chars = list(value)
+            chars[rnd.randrange(len(chars))] = rnd.choice("0123456789 :+-٣a\t\u00a0")
+            value = "".join(chars)
+        yield value
+
+
+def test_created_at_fast_path_agrees_with_the_general_path():
+    rnd = random.Random(5)
+    values = [*_dates(rnd, 30_000), "Sat Feb 29 12:00:00 +0000 2024"]
+    values += ["Sat Feb 29 12:00:00 +0000 2023", "Sat Feb 18 24:00:00 +0000 2023"]
+    values += ["Sat Feb 18 12:60:00 +0000 2023", "Sat Feb 18 12:00:60 +0000 2023"]
+    for value in values:
+        # twice: the second call may come from the remembered dates
+        for _ in range(2):
+            assert _outcome(_utc_iso, value) == _outcome(_utc_iso_general, value), value
+
+
+def test_created_at_fast_path_takes_other_types_to_the_general_path():
+    for value in (None, 7, b"Sat Feb 18 12:33:11 +0000 2023", ["x"]):
+        assert _outcome(_utc_iso, value) == _outcome(_utc_iso_general, value)
+
+
+# --------------------------------------------------------------------------- data files
+
+
+def _tweet(n):
+    return {
+        "tweet": {
+            "id_str": str(n),
+            "full_text": f'tweet {n} 🎉 \\ " {{ }}, [ ] \u2028',
+            "entities": {"user_mentions": [{"screen_name": "x", "indices": [0, 2]}]},
+            "nested": [{"a": [1, 2.5, None, True]}, {}],
+        }
+    }
+
+
+def _archive_text(items, prefix="window.YTD.tweets.part0 = "):
+    return prefix + json.dumps(items, indent=2, ensure_ascii=False)
+
+
+def _both(tmp_path, data):
+    """(items or error) from load_items on the bytes and from iter_items on the text."""
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "tweets.js").write_bytes(data)
+    source = _Folder(tmp_path)
+    done = []
+    try:
+        fast = list(load_items(source, "data/tweets.js", done.append))
+    except ArchiveError as err:
+        fast = str(err)
+    try:
+        text = data.decode("utf-8-sig")
+        slow = list(iter_items(text, "data/tweets.js"))
+    except ArchiveError as err:
+        slow = str(err)
+    except UnicodeDecodeError:
+        slow = "not UTF-8"
+    assert done == sorted(done)
+    return fast, slow
+
+
+@pytest.fixture(params=[1 << 20, 300])
+def piece_bytes(request, monkeypatch):
+    """The usual piece size, and a tiny one that cuts every file into many pieces."""
+    monkeypatch.setattr(archive_mod, "_PIECE_BYTES", request.param)
+    return request.param
+
+
+VARIANTS = {
+    "plain": lambda text: text,
+    "bom": lambda text: "\ufeff" + text,
+    "crlf": lambda text: text.replace("\n", "\r\n"),
+    "trailing space": lambda text: text + " \n\n",
+    "trailing semicolon": lambda text: text + ";",
+    "no break between items": lambda text: text.replace("\n  },\n  {", "},{"),
+    "odd space before a comma": lambda text: text.replace(
+        "\n  },\n  {", "}\u00a0,{", 3
+    ),
+    "damaged late": lambda text: text[: len(text) * 3 // 4] + "@" + text[-20:],
+    "cut short": lambda text: text[:-40],
+    "empty list": lambda text: "window.YTD.tweets.part0 = [ ]",
+    "an object": lambda text: "window.YTD.tweets.part0 = {}",
+    "trailing comma": lambda text: text[:-2] + ",\n]",
+    "not ytd": lambda text: "var x = " + text,
+    "config": lambda text: "window.__THAR_CONFIG = []",
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_data_file_fast_parse_agrees_with_item_by_item(tmp_path, piece_bytes, variant):
+    text = VARIANTS[variant](_archive_text([_tweet(n) for n in range(40)]))
+    fast, slow = _both(tmp_path, text.encode())
+    assert fast == slow
+    if variant == "damaged late":
+        assert "line" in slow  # the error still names the line
+
+
+def test_data_file_with_bad_utf8_late_is_the_same_error(tmp_path, piece_bytes):
+    data = _archive_text([_tweet(n) for n in range(40)]).encode()
+    data = data[:-300] + b"\xff" + data[-300:]
+    fast, _slow = _both(tmp_path, data)
+    assert "cannot be read" in fast
+
+
+def test_random_damage_gives_the_same_items_or_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(archive_mod, "_PIECE_BYTES", 200)
+    rnd = random.Random(9)
+    base = _archive_text([_tweet(n) for n in range(12)])
+    for _ in range(150):
+        chars = list(base)
+        for _ in range(rnd.randint(1, 3)):
+            chars[rnd.randrange(len(chars))] = rnd.choice(' ,]}{"\n\u00a0x0')
+        fast, slow = _both(tmp_path, "".join(chars).encode())
+        assert fast == slow
+
+
+# --------------------------------------------------------------------------- records
+
+GOOD = {
+    "id": "5",
+    "created_at": "2020-01-01T00:00:00Z",
+    "user_id": "1",
+    "text": "hé",
+    "display": [0, 2],
+    "retweet": True,
+    "likes": 3,
+    "mentions": [{"start": 0, "end": 2, "handle": "x", "id": "9"}],
+    "urls": [{"start": 0, "end": 2, "url": "u", "extra": {"any": 1}}],
+    "media": [{"type": "photo", "width": 3}],
+}
+ODD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    7,
+    -1,
+    2.5,
+    "",
+    "x",
+    "٣",
+    "2020-02-30T00:00:00Z",
+    "2020-01-01T24:00:00Z",
+    "2020-01-01T00:00:00",
+    [],
+    [1, 2],
+    [1, True],
+    [{}],
+    [{"handle": 5}],
+    [{"start": True, "handle": "x", "tag": "t"}],
+    ["x"],
+    {"a": 1},
+]
+
+
+def test_quick_check_vouches_only_for_records_problem_accepts():
+    rnd = random.Random(3)
+    vouched = 0
+    for _ in range(20_000):
+        record = json.loads(json.dumps(GOOD))
+        for _ in range(rnd.randint(0, 2)):
+            record[rnd.choice([*GOOD, "lang", "quotes", "nope"])] = rnd.choice(
+                ODD_VALUES
+            )
+        if _plainly_valid(record):
+            vouched += 1
+            assert problem(record) is None, record
+    assert vouched > 1000  # the quick check does vouch for ordinary records
