@@ -24,6 +24,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -100,15 +101,22 @@ def encode(record):
         unknown = record.keys() - _FIELD_SET
         raise BadRecord(f"unknown tweet fields: {sorted(unknown)}") from None
     ordered = {}
+    plain = True  # so far, the quick check vouches for the line (see _plainly_valid)
     for name in names:
         value = record[name]
         if value:
-            if name in _ENTITY_CHECKS and type(value) is list:
+            kind = _PLAIN_TYPES.get(name)
+            if kind is not None:
+                plain = plain and type(value) is kind
+            elif name in _ENTITY_CHECKS and type(value) is list:
                 value = [_entry(e) if type(e) is dict else e for e in value]
+                plain = plain and _plain_entities(name, value)
+            else:
+                plain = plain and name == "display" and _plain_display(value)
             ordered[name] = value
     # Never write a line that decode() would refuse: problem() says why, when the
     # quick check of exact types cannot vouch for the record.
-    if not _plainly_valid(ordered):
+    if not (plain and _plain_id_and_date(ordered)):
         why = problem(ordered)
         if why:
             raise BadRecord(f"tweet record {str(record.get('id'))[:30]!r}: {why}")
@@ -194,36 +202,48 @@ _PLAIN_ENTITIES = {
 
 def _plainly_valid(record):
     """True only if problem(record) is None, judged quickly by exact types (a str, an
-    int that is no bool); False means "ask problem()", not "invalid"."""
+    int that is no bool); False means "ask problem()", not "invalid". encode() makes
+    the same checks as it builds the line."""
     for name, value in record.items():
         kind = _PLAIN_TYPES.get(name)
         if kind is not None:
             if type(value) is not kind:
                 return False
         elif name in _PLAIN_ENTITIES:
-            if type(value) is not list:
+            if not _plain_entities(name, value):
                 return False
-            types, needed = _PLAIN_ENTITIES[name]
-            for entity in value:
-                if type(entity) is not dict:
-                    return False
-                for key, item in entity.items():
-                    kind = types.get(key)
-                    if kind is not None and type(item) is not kind:
-                        return False
-                for key in needed:
-                    if key not in entity:
-                        return False
-        elif name == "display":
-            if not (
-                type(value) is list
-                and len(value) == 2
-                and type(value[0]) is int
-                and type(value[1]) is int
-            ):
-                return False
-        else:
+        elif name != "display" or not _plain_display(value):
             return False
+    return _plain_id_and_date(record)
+
+
+def _plain_entities(name, value):
+    if type(value) is not list:
+        return False
+    types, needed = _PLAIN_ENTITIES[name]
+    for entity in value:
+        if type(entity) is not dict:
+            return False
+        for key, item in entity.items():
+            kind = types.get(key)
+            if kind is not None and type(item) is not kind:
+                return False
+        for key in needed:
+            if key not in entity:
+                return False
+    return True
+
+
+def _plain_display(value):
+    return (
+        type(value) is list
+        and len(value) == 2
+        and type(value[0]) is int
+        and type(value[1]) is int
+    )
+
+
+def _plain_id_and_date(record):
     tid, created = record.get("id"), record.get("created_at")
     if not (tid and tid.isascii() and tid.isdigit() and created and created.isascii()):
         return False
@@ -364,6 +384,15 @@ def _prepare(path, text):
             os.unlink(tmp)
         raise
     return [(tmp, path)]
+
+
+def _fsync_file(path):
+    """Make a written file's data durable (it is closed: open it again to fsync)."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _discard(pairs):
@@ -796,6 +825,8 @@ class Update:
         self._all_dirty = False
         self._where = {}  # id -> (file, line number) of lines read from disk
         self._staged = []  # (temp file, final path) of files added with add_file
+        self._syncer = None  # a thread that fsyncs staged files meanwhile
+        self._syncs = []  # its pending fsyncs (futures)
         for path in store.shard_paths():
             for lineno, tid, line in store.iter_lines(path):
                 self._lines[tid] = line
@@ -867,15 +898,29 @@ class Update:
         try:
             with os.fdopen(fd, "wb") as fh:
                 write(fh)
-                fh.flush()
-                os.fsync(fh.fileno())
         except BaseException:
             _discard([(tmp, path)])
             raise
         self._staged.append((tmp, path))
+        # The fsync, which waits for the disk, runs in a thread while the import goes
+        # on; the commit waits for every one (and fails with its error) before the
+        # journal makes the staged files part of the store.
+        if self._syncer is None:
+            self._syncer = ThreadPoolExecutor(1, thread_name_prefix="store-fsync")
+        self._syncs.append(self._syncer.submit(_fsync_file, tmp))
+
+    def _wait_for_syncs(self):
+        """Wait for the staged files' fsyncs; the first error, if any, is raised."""
+        syncs, self._syncs = self._syncs, []
+        for sync in syncs:
+            sync.result()
 
     def discard(self):
         """Delete the staged files of an update that will not be committed."""
+        if self._syncer is not None:
+            self._syncer.shutdown(wait=True)
+            self._syncer = None
+        self._syncs = []
         _discard(self._staged)
         self._staged = []
 
@@ -892,6 +937,7 @@ class Update:
 
     def commit(self):
         """Write changed shards, the index, meta and staged files as one commit."""
+        self._wait_for_syncs()
         changed = self._dirty or self._all_dirty or self._forgotten_changed
         if (
             not changed

@@ -5,8 +5,11 @@ quick type check before problem()) must give exactly what the slower general pat
 gives, errors included, on ordinary and on odd inputs.
 """
 
+import errno
 import json
+import os
 import random
+import sys
 
 import pytest
 
@@ -19,7 +22,7 @@ from rapport_tweets.archive import (
     iter_items,
     load_items,
 )
-from rapport_tweets.store import _plainly_valid, problem
+from rapport_tweets.store import Store, _plainly_valid, problem
 
 # --------------------------------------------------------------------------- created_at
 
@@ -210,3 +213,36 @@ def test_quick_check_vouches_only_for_records_problem_accepts():
             vouched += 1
             assert problem(record) is None, record
     assert vouched > 1000  # the quick check does vouch for ordinary records
+
+
+# --------------------------------------------------------------------------- photos
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="names fds through /proc")
+def test_photo_whose_fsync_fails_fails_the_commit_and_leaves_nothing(
+    tmp_path, monkeypatch
+):
+    """Staged photos are fsynced in a thread; its error still stops the commit."""
+    store = Store(tmp_path / "store")
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if ".photo.jpg." in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError, match="No space"), store.update() as update:
+        update.set_owner({"id": "1", "handle": "sam"})
+        update.add({"id": "5", "created_at": "2020-01-01T00:00:00Z", "text": "hi"})
+        update.add_file(store.media_dir / "photo.jpg", lambda out: out.write(b"x"))
+    assert not [p for p in (tmp_path / "store").rglob("*") if p.is_file()]
+
+
+def test_staged_photo_reaches_the_store_with_the_commit(tmp_path):
+    store = Store(tmp_path / "store")
+    with store.update() as update:
+        update.add({"id": "5", "created_at": "2020-01-01T00:00:00Z", "text": "hi"})
+        update.add_file(store.media_dir / "photo.jpg", lambda out: out.write(b"x"))
+    assert (store.media_dir / "photo.jpg").read_bytes() == b"x"
+    assert not list((tmp_path / "store").rglob("*.tmp"))
