@@ -1,12 +1,12 @@
 """Read an X (Twitter) archive, zip or extracted folder, into store records.
 
 Each format variant has a small named function below, and a fixture in
-tests/fixtures/archives/build.py. A tweet file is read as bytes and parsed with one
-json.loads, and each item is dropped once stored, so only one file's items sit in
-memory at a time. A file json.loads refuses is read again item by item
-(json.JSONDecoder.raw_decode, `iter_items`), which accepts a little more and names the
-line at fault. Anything unexpected is an ArchiveError (nothing is written) or a counted
-warning.
+tests/fixtures/archives/build.py. A tweet file is read as bytes and parsed with
+json.loads a megabyte piece at a time (`load_items`), each item let go once stored, so
+the parsed archive never sits in memory. Where json.loads refuses a piece, the file's
+text is read item by item from there (json.JSONDecoder.raw_decode, `iter_items`), which
+accepts a little more and names the line at fault. Anything unexpected is an
+ArchiveError (nothing is written) or a counted warning.
 """
 
 from __future__ import annotations
