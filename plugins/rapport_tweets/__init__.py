@@ -5,11 +5,12 @@ index), fetch (X API v2), render (tweet -> card data), api (context["tweets"]), 
 (tweet URLs in posts), generator (highlights page), tasks (invoke tweets.*).
 """
 
-from pelican import signals
-
 from . import settings as tweet_settings
 from .embed import embed_tweets
-from .generator import TweetsGenerator
+
+# Pelican (and the generator, which subclasses its Generator) is imported by register()
+# and get_generators() only, so that `from rapport_tweets.archive import ...` in a task
+# or the import benchmark does not load Pelican.
 
 
 def apply_settings(pelican):
@@ -18,10 +19,14 @@ def apply_settings(pelican):
 
 
 def get_generators(pelican):
+    from .generator import TweetsGenerator
+
     return TweetsGenerator
 
 
 def register():
+    from pelican import signals
+
     signals.initialized.connect(apply_settings)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(embed_tweets)

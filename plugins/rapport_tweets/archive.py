@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from .store import BadRecord, Store
+from .store import _ENCODER, BadRecord, Store, _plain_id_and_date, facts_of
 
 
 class ArchiveError(Exception):
@@ -735,6 +735,114 @@ def record_from_tweet(tweet, owner, media_names, copy):
     return record
 
 
+def new_tweet_line(tweet, owner, update, notes):
+    """The fast path of an import: (id, shard, line, facts) of an archive tweet that is
+    new to the store and plainly typed, built in one pass; None for any other tweet
+    (stored or forgotten, with media or a matching note, a field of an unusual type),
+    which takes the general path (record_from_tweet, Update.add). The line is exactly
+    what encode() makes of record_from_tweet()'s record, and is given only for records
+    that problem() accepts (the same exact-type checks as encode's quick check).
+    May raise what record_from_tweet raises; the caller then takes the general path,
+    which raises it again."""
+    get = tweet.get
+    tid = tweet_id_of(tweet)
+    if tid in update or tid in update.forgotten:
+        return None
+    text = html.unescape(get("full_text") or get("text") or "")
+    if type(text) is not str:
+        return None
+    mentions, hashtags, urls, media = entities_v1(
+        text, get("entities", {}), get("extended_entities", {})
+    )
+    if media:
+        return None  # photos are copied by the general path
+    created = parse_created_at(tweet["created_at"])
+    if notes and note_key(created) in notes:
+        return None
+    line = {"id": tid, "created_at": created}
+    for name, value in (
+        ("user_id", owner.get("id", "")),
+        ("handle", owner.get("handle", "")),
+        ("text", text),
+    ):
+        if value:
+            if type(value) is not str:
+                return None
+            line[name] = value
+    if "user_id" not in line:
+        return None  # facts_of() tells "" from a missing user_id
+    rng = get("display_text_range")
+    if rng:
+        if not isinstance(rng, list) or len(rng) < 2:
+            return None
+        s, e = _int(rng[0]), _int(rng[1])
+        if (s, e) != (0, len(text)):
+            line["display"] = [s, e]
+    for name, key in (
+        ("reply_to_id", "in_reply_to_status_id_str"),
+        ("reply_to_user_id", "in_reply_to_user_id_str"),
+        ("reply_to_handle", "in_reply_to_screen_name"),
+    ):
+        value = get(key)
+        if value:
+            if type(value) is not str:
+                return None
+            line[name] = value
+    if text.startswith("RT @") or get("retweeted_status"):
+        line["retweet"] = True
+    likes, retweets = _int(get("favorite_count")), _int(get("retweet_count"))
+    if likes:
+        line["likes"] = likes
+    if retweets:
+        line["retweets"] = retweets
+    lang = get("lang", "")
+    if lang:
+        if type(lang) is not str:
+            return None
+        line["lang"] = lang
+    # Entity entries with their keys sorted and "" left out, as encode() writes them.
+    if mentions:
+        entries = []
+        for m in mentions:
+            handle, mid = m["handle"], m["id"]
+            if not (handle and type(handle) is str and type(mid) is str):
+                return None
+            if mid:
+                entries.append(
+                    {"end": m["end"], "handle": handle, "id": mid, "start": m["start"]}
+                )
+            else:
+                entries.append({"end": m["end"], "handle": handle, "start": m["start"]})
+        line["mentions"] = entries
+    if hashtags:
+        entries = []
+        for h in hashtags:
+            tag = h["tag"]
+            if not (tag and type(tag) is str):
+                return None
+            entries.append({"end": h["end"], "start": h["start"], "tag": tag})
+        line["hashtags"] = entries
+    if urls:
+        entries = []
+        for u in urls:
+            url, expanded, display = u["url"], u["expanded"], u["display"]
+            if not (type(url) is type(expanded) is type(display) is str):
+                return None
+            entries.append(
+                {
+                    "display": display,
+                    "end": u["end"],
+                    "expanded": expanded,
+                    "start": u["start"],
+                    "url": url,
+                }
+            )
+        line["urls"] = entries
+    if not _plain_id_and_date(line):
+        return None
+    return tid, created[:4], _ENCODER.encode(line), facts_of(line, update.owner)
+
+
 def note_key(created_at):
     return created_at[:19]
 
@@ -908,9 +1016,15 @@ def import_archive(path, store_root, progress=None):
             for item in items:
                 read += 1
                 try:
-                    record = record_from_tweet(
-                        _tweet_of(item), owner, media_names, copy
-                    )
+                    tweet = _tweet_of(item)
+                    try:
+                        fast = new_tweet_line(tweet, owner, update, notes)
+                    except (KeyError, TypeError, ValueError, AttributeError):
+                        fast = None  # the general path says why
+                    if fast is not None:
+                        outcomes[update.add_new(*fast)] += 1
+                        continue
+                    record = record_from_tweet(tweet, owner, media_names, copy)
                     if notes:
                         apply_note(record, notes)
                     outcome = update.add(record)

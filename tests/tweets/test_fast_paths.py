@@ -22,7 +22,14 @@ from rapport_tweets.archive import (
     iter_items,
     load_items,
 )
-from rapport_tweets.store import Store, _plainly_valid, problem
+from rapport_tweets.store import (
+    Store,
+    _plainly_valid,
+    encode,
+    facts_of,
+    problem,
+    year_of,
+)
 
 # --------------------------------------------------------------------------- created_at
 
@@ -246,3 +253,115 @@ def test_staged_photo_reaches_the_store_with_the_commit(tmp_path):
         update.add_file(store.media_dir / "photo.jpg", lambda out: out.write(b"x"))
     assert (store.media_dir / "photo.jpg").read_bytes() == b"x"
     assert not list((tmp_path / "store").rglob("*.tmp"))
+
+
+# --------------------------------------------------------------------------- tweet lines
+
+TWEET = {
+    "id_str": "1440699823442372599",
+    "id": "1440699823442372599",
+    "created_at": "Wed Sep 22 15:29:39 +0000 2021",
+    "full_text": "@ana What &amp; #tag 😅 https://t.co/Elc2wXHGNJ",
+    "entities": {
+        "hashtags": [{"text": "tag", "indices": ["16", "20"]}],
+        "user_mentions": [
+            {"screen_name": "ana", "indices": ["0", "4"], "id_str": "2006"}
+        ],
+        "urls": [
+            {
+                "url": "https://t.co/Elc2wXHGNJ",
+                "expanded_url": "https://example.org/x",
+                "display_url": "example.org/x",
+                "indices": ["23", "46"],
+            }
+        ],
+    },
+    "display_text_range": ["5", "46"],
+    "favorite_count": "1",
+    "retweet_count": "2",
+    "lang": "en",
+    "in_reply_to_status_id_str": "1440699823439372599",
+    "in_reply_to_user_id_str": "2006",
+    "in_reply_to_screen_name": "ana",
+}
+ODD_TWEET_VALUES = [
+    *ODD_VALUES,
+    "",
+    "0",
+    "RT @ana hi",
+    "Sat Feb 29 12:00:00 +0000 2023",
+    "Sat Feb 18 12:00:00 +0100 2023",
+    ["0", "3"],
+    ["1"],
+    {"media": [{"url": "https://t.co/x", "type": "photo"}]},
+    {"user_mentions": [{"screen_name": "", "indices": [0, 1]}]},
+    {"user_mentions": [{"screen_name": "ana", "indices": [0, 4], "id_str": 7}]},
+    {"user_mentions": [{"screen_name": "ana", "indices": [0, 4]}]},
+    {"hashtags": [{"text": "", "indices": [0, 1]}]},
+    {"urls": [{"url": "https://t.co/E", "expanded_url": 5, "indices": [0, 1]}]},
+]
+OWNERS = [
+    {"id": "2006", "handle": "ana"},
+    {"id": "9", "handle": "sam"},
+    {"handle": "sam"},
+    {"id": 9, "handle": "sam"},
+    {"handle": "other"},
+    {},
+]
+
+
+class _NoStore:
+    """What new_tweet_line asks of an Update: an empty store, some ids forgotten."""
+
+    def __init__(self, owner):
+        self.owner, self.forgotten = owner, {"7"}
+
+    def __contains__(self, tid):
+        return tid == "8"
+
+
+def _general(tweet, owner, notes, store_owner):
+    """(id, shard, line, facts) by the general path, or the name of its error."""
+    try:
+        record = archive_mod.record_from_tweet(tweet, owner, {}, lambda s, f: f)
+        if notes:
+            archive_mod.apply_note(record, notes)
+        facts = facts_of(record, store_owner)
+        return record["id"], year_of(record), encode(record), facts
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        return type(err).__name__
+
+
+def test_new_tweet_line_is_what_the_general_path_stores():
+    """The one-pass line and facts equal encode() and facts_of() of the record; odd
+    tweets are left to the general path (None), never stored differently."""
+    rnd = random.Random(11)
+    notes = archive_mod.notes_from_items(
+        [{"noteTweet": {"createdAt": "2021-09-22T15:29:39", "core": {"text": "@x"}}}]
+    )
+    fast_count = 0
+    for n in range(20_000):
+        tweet = json.loads(json.dumps(TWEET))
+        for _ in range(rnd.randint(0, 3)):
+            key = rnd.choice([*TWEET, "text", "retweeted_status", "extended_entities"])
+            tweet[key] = rnd.choice(ODD_TWEET_VALUES)
+        if n % 50 == 0:
+            tweet["id_str"] = rnd.choice(["7", "8", "007"])
+        # The archive's owner, and the store's (which may know more, from before).
+        owner, store_owner = rnd.choice(OWNERS), rnd.choice(OWNERS)
+        note_set = notes if n % 7 == 0 else {}
+        general = _general(tweet, owner, note_set, store_owner)
+        try:
+            fast = archive_mod.new_tweet_line(
+                tweet, owner, _NoStore(store_owner), note_set
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            assert isinstance(general, str), tweet
+            continue
+        if fast is None:
+            continue
+        fast_count += 1
+        assert tweet.get("id_str") not in ("7", "8")
+        assert fast == general, (tweet, owner, store_owner)
+        assert problem(json.loads(fast[2])) is None
+    assert fast_count > 2000  # the fast path does take ordinary tweets
