@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from .store import _ENCODER, BadRecord, Store, _plain_id_and_date, facts_of
+from .store import (
+    ORIGINAL,
+    REPLY,
+    RETWEET,
+    BadRecord,
+    Facts,
+    Store,
+    _plain_id_and_date,
+    encode_line,
+)
 
 
 class ArchiveError(Exception):
@@ -759,18 +768,27 @@ def new_tweet_line(tweet, owner, update, notes):
     created = parse_created_at(tweet["created_at"])
     if notes and note_key(created) in notes:
         return None
-    line = {"id": tid, "created_at": created}
-    for name, value in (
-        ("user_id", owner.get("id", "")),
-        ("handle", owner.get("handle", "")),
-        ("text", text),
+    uid, handle = owner.get("id", ""), owner.get("handle", "")
+    reply_id = get("in_reply_to_status_id_str") or ""
+    reply_uid = get("in_reply_to_user_id_str") or ""
+    reply_handle = get("in_reply_to_screen_name") or ""
+    lang = get("lang", "")
+    if not (
+        uid  # facts_of() tells "" from a missing user_id
+        and type(uid) is str
+        and type(handle) is str
+        and type(reply_id) is str
+        and type(reply_uid) is str
+        and type(reply_handle) is str
+        and type(lang) is str
     ):
-        if value:
-            if type(value) is not str:
-                return None
-            line[name] = value
-    if "user_id" not in line:
-        return None  # facts_of() tells "" from a missing user_id
+        return None
+    # Fields in the store's order (FIELDS), empty ones left out, as encode() writes.
+    line = {"id": tid, "created_at": created, "user_id": uid}
+    if handle:
+        line["handle"] = handle
+    if text:
+        line["text"] = text
     rng = get("display_text_range")
     if rng:
         if not isinstance(rng, list) or len(rng) < 2:
@@ -778,41 +796,42 @@ def new_tweet_line(tweet, owner, update, notes):
         s, e = _int(rng[0]), _int(rng[1])
         if (s, e) != (0, len(text)):
             line["display"] = [s, e]
-    for name, key in (
-        ("reply_to_id", "in_reply_to_status_id_str"),
-        ("reply_to_user_id", "in_reply_to_user_id_str"),
-        ("reply_to_handle", "in_reply_to_screen_name"),
-    ):
-        value = get(key)
-        if value:
-            if type(value) is not str:
-                return None
-            line[name] = value
-    if text.startswith("RT @") or get("retweeted_status"):
+    if reply_id:
+        line["reply_to_id"] = reply_id
+    if reply_uid:
+        line["reply_to_user_id"] = reply_uid
+    if reply_handle:
+        line["reply_to_handle"] = reply_handle
+    retweet = text.startswith("RT @") or bool(get("retweeted_status"))
+    if retweet:
         line["retweet"] = True
     likes, retweets = _int(get("favorite_count")), _int(get("retweet_count"))
     if likes:
         line["likes"] = likes
     if retweets:
         line["retweets"] = retweets
-    lang = get("lang", "")
     if lang:
-        if type(lang) is not str:
-            return None
         line["lang"] = lang
     # Entity entries with their keys sorted and "" left out, as encode() writes them.
     if mentions:
         entries = []
         for m in mentions:
-            handle, mid = m["handle"], m["id"]
-            if not (handle and type(handle) is str and type(mid) is str):
+            m_handle, mid = m["handle"], m["id"]
+            if not (m_handle and type(m_handle) is str and type(mid) is str):
                 return None
             if mid:
                 entries.append(
-                    {"end": m["end"], "handle": handle, "id": mid, "start": m["start"]}
+                    {
+                        "end": m["end"],
+                        "handle": m_handle,
+                        "id": mid,
+                        "start": m["start"],
+                    }
                 )
             else:
-                entries.append({"end": m["end"], "handle": handle, "start": m["start"]})
+                entries.append(
+                    {"end": m["end"], "handle": m_handle, "start": m["start"]}
+                )
         line["mentions"] = entries
     if hashtags:
         entries = []
@@ -840,7 +859,40 @@ def new_tweet_line(tweet, owner, update, notes):
         line["urls"] = entries
     if not _plain_id_and_date(line):
         return None
-    return tid, created[:4], _ENCODER.encode(line), facts_of(line, update.owner)
+    # facts_of(line, update.owner), from the values at hand.
+    store_owner = update.owner
+    owner_handle = (store_owner.get("handle") or "").lower()
+    low_handle = handle.lower()
+    by_owner = bool(store_owner) and (
+        uid == store_owner.get("id") or (low_handle and low_handle == owner_handle)
+    )
+    reply_low = reply_handle.lower()
+    if retweet:
+        kind = RETWEET
+    elif reply_id and reply_low != owner_handle:
+        kind = REPLY
+    else:
+        kind = ORIGINAL
+    handles = ()
+    if not retweet and owner_handle:
+        mentioned = {m["handle"].lower() for m in mentions}
+        if reply_low:
+            mentioned.add(reply_low)
+        if by_owner:
+            mentioned.discard(owner_handle)
+            handles = tuple(sorted(mentioned))
+        elif owner_handle in mentioned and low_handle:
+            handles = (low_handle,)
+    facts = Facts(
+        int(tid),
+        created[:10],
+        by_owner,
+        kind,
+        likes + retweets,
+        int(reply_id) if reply_id else None,
+        handles,
+    )
+    return tid, created[:4], encode_line(line), facts
 
 
 def note_key(created_at):

@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 try:
     import fcntl
@@ -120,13 +121,31 @@ def encode(record):
         why = problem(ordered)
         if why:
             raise BadRecord(f"tweet record {str(record.get('id'))[:30]!r}: {why}")
-    return _ENCODER.encode(ordered)
+    return encode_line(ordered)
 
 
 _ORDER = {name: n for n, name in enumerate(FIELDS)}
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# What _ENCODER.encode(obj) does for a dict, without its Python layers (one call per
+# stored tweet): the C encoder with the same settings; pure Python where there is none.
+_MARKERS = {}  # the C encoder's circular-reference check, as encode() makes it
+_C_ENCODER = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
+    _MARKERS, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",",
+    False, False, True,
+)  # fmt: skip
+
+
+def encode_line(obj):
+    """_ENCODER.encode(obj) for a dict: the same text, or the same error."""
+    if _C_ENCODER is None:
+        return _ENCODER.encode(obj)
+    try:
+        return "".join(_C_ENCODER(obj, 0))
+    except BaseException:
+        _MARKERS.clear()  # a failed encode may leave its objects in the check
+        raise
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
@@ -484,9 +503,9 @@ def _read_pid(fd):
 # --------------------------------------------------------------------------- facts
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What the derived index needs to know about one tweet (small: kept for 100k)."""
+class Facts(NamedTuple):
+    """What the derived index needs to know about one tweet (small: kept for 100k; a
+    named tuple, quicker to make and read than a frozen dataclass)."""
 
     id: int
     date: str
@@ -563,9 +582,14 @@ def build_index(facts, shard_rows, owner):
         for name, count, lo, hi, size in sorted(shard_rows)
     )
     by_group = defaultdict(list)
+    newest_owner = newest_other = None
     for f in facts:
         if f.by_owner:
             by_group[(f.date[:4], f.kind)].append((f.score, f.id))
+            if newest_owner is None or f.id > newest_owner:
+                newest_owner = f.id
+        elif newest_other is None or f.id > newest_other:
+            newest_other = f.id
     rows = []
     for (year, kind), scored in sorted(by_group.items()):
         best = heapq.nlargest(HIGHLIGHT_CANDIDATES, scored, key=lambda s: (s[0], -s[1]))
@@ -578,11 +602,9 @@ def build_index(facts, shard_rows, owner):
         for handle in f.handles
     )
     people_text = "".join(f"{h}\t{r}\t{i}\t{d}\n" for h, r, i, d in people)
-    owner_ids = [f.id for f in facts if f.by_owner]
-    other_ids = [f.id for f in facts if not f.by_owner]
     newest = {
-        "owner": str(max(owner_ids)) if owner_ids else None,
-        "others": str(max(other_ids)) if other_ids else None,
+        "owner": None if newest_owner is None else str(newest_owner),
+        "others": None if newest_other is None else str(newest_other),
     }
     return {
         "shards": shards,
