@@ -23,14 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from .store import (
-    ORIGINAL,
-    REPLY,
-    RETWEET,
     BadRecord,
-    Facts,
     Store,
     _plain_id_and_date,
     encode_line,
+    facts_from,
 )
 
 
@@ -350,11 +347,18 @@ def _list_span(data):
 
 
 def _load_piece(data, first, end):
-    """The items of data[first:end], a run of comma-separated JSON values, or None."""
+    """The items of data[first:end], a run of comma-separated JSON values, or None.
+
+    The piece is bracketed by the bytes around it (a '[' or ',' before, a ',' or ']'
+    after), turned into '[' and ']' in one copy: adding them to the decoded text
+    instead would copy it again, four bytes a character once it holds an emoji."""
+    piece = bytearray(memoryview(data)[first - 1 : end + 1])
+    piece[0], piece[-1] = 0x5B, 0x5D  # "[", "]"
     try:
-        text = "[" + str(memoryview(data)[first:end], "utf-8") + "]"
+        text = piece.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    del piece
     # Parsed JSON holds no reference cycles, yet its many new containers would set off
     # the cyclic collector again and again (half the parse time): pause it meanwhile.
     collecting = gc.isenabled()
@@ -390,7 +394,7 @@ def load_items(source, name, progress=None):
             cut = data.find(_ITEM_BREAK, first + _PIECE_BYTES, end)
             if cut >= 0:
                 stop = cut + len(b"\n  }")
-        items = _load_piece(data, first, stop)
+        items = _load_piece(data, first, stop)  # data[first - 1] is "[" or ","
         if items is None:
             at = None
             if first != span[0]:
@@ -859,38 +863,17 @@ def new_tweet_line(tweet, owner, update, notes):
         line["urls"] = entries
     if not _plain_id_and_date(line):
         return None
-    # facts_of(line, update.owner), from the values at hand.
-    store_owner = update.owner
-    owner_handle = (store_owner.get("handle") or "").lower()
-    low_handle = handle.lower()
-    by_owner = bool(store_owner) and (
-        uid == store_owner.get("id") or (low_handle and low_handle == owner_handle)
-    )
-    reply_low = reply_handle.lower()
-    if retweet:
-        kind = RETWEET
-    elif reply_id and reply_low != owner_handle:
-        kind = REPLY
-    else:
-        kind = ORIGINAL
-    handles = ()
-    if not retweet and owner_handle:
-        mentioned = {m["handle"].lower() for m in mentions}
-        if reply_low:
-            mentioned.add(reply_low)
-        if by_owner:
-            mentioned.discard(owner_handle)
-            handles = tuple(sorted(mentioned))
-        elif owner_handle in mentioned and low_handle:
-            handles = (low_handle,)
-    facts = Facts(
-        int(tid),
-        created[:10],
-        by_owner,
-        kind,
+    facts = facts_from(
+        tid,
+        created,
+        update.owner,
+        uid,
+        handle,
+        reply_id,
+        reply_handle,
+        retweet,
+        mentions,
         likes + retweets,
-        int(reply_id) if reply_id else None,
-        handles,
     )
     return tid, created[:4], encode_line(line), facts
 
