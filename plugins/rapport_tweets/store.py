@@ -586,7 +586,12 @@ def _thread_roots(facts):
     """id -> thread key: the oldest stored ancestor, or the missing tweet it answers."""
     parent = {f.id: f.reply_to for f in facts}
     roots = {}
-    for start in parent:
+    for start, up in parent.items():
+        # Most tweets answer none, or one that is not stored: their key at once.
+        if up is None or up not in parent:
+            if start not in roots:
+                roots[start] = start if up is None else up
+            continue
         chain, node = [], start
         while node in parent and node not in roots and len(chain) < 10_000:
             chain.append(node)
@@ -1029,11 +1034,13 @@ class Update:
                 ):
                     pending += _prepare(path, data)
                 shard_rows.append((f"{shard}.jsonl", len(ids), ids[0], ids[-1], size))
-                for tid in ids:
-                    fact = self._facts.get(tid)
-                    if fact is None:
-                        fact = facts_of(self._record(tid), owner)
-                    facts.append(fact)
+                known = list(map(self._facts.get, ids))
+                if None in known:  # lines read from disk, or the owner changed
+                    known = [
+                        facts_of(self._record(tid), owner) if fact is None else fact
+                        for tid, fact in zip(ids, known, strict=True)
+                    ]
+                facts += known
             index, newest = build_index(facts, shard_rows, owner)
             for name, text in index.items():
                 pending += _prepare(self.store.index_dir / f"{name}.tsv", text)

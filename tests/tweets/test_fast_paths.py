@@ -23,8 +23,10 @@ from rapport_tweets.archive import (
     load_items,
 )
 from rapport_tweets.store import (
+    Facts,
     Store,
     _plainly_valid,
+    _thread_roots,
     encode,
     facts_of,
     problem,
@@ -365,3 +367,38 @@ def test_new_tweet_line_is_what_the_general_path_stores():
         assert fast == general, (tweet, owner, store_owner)
         assert problem(json.loads(fast[2])) is None
     assert fast_count > 2000  # the fast path does take ordinary tweets
+
+
+# --------------------------------------------------------------------------- index
+
+
+def _thread_roots_by_walking(facts):
+    """_thread_roots without its shortcut: every tweet walks up its chain."""
+    parent = {f.id: f.reply_to for f in facts}
+    roots = {}
+    for start in parent:
+        chain, node = [], start
+        while node in parent and node not in roots and len(chain) < 10_000:
+            chain.append(node)
+            up = parent[node]
+            if up is None:
+                break
+            node = up
+        root = roots.get(node, node)
+        for n in chain:
+            roots[n] = root
+    return roots
+
+
+def test_thread_roots_shortcut_gives_the_same_roots():
+    """Chains, missing parents, and cycles (a hostile archive), in any order."""
+    rnd = random.Random(2)
+    for _ in range(300):
+        ids = rnd.sample(range(1, 60), rnd.randint(1, 40))
+        facts = [
+            Facts(
+                tid, "2020-01-01", True, "reply", 0, rnd.choice([None, *range(60)]), ()
+            )
+            for tid in ids
+        ]
+        assert _thread_roots(facts) == _thread_roots_by_walking(facts)
