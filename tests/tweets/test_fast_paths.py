@@ -402,3 +402,21 @@ def test_thread_roots_shortcut_gives_the_same_roots():
             for tid in ids
         ]
         assert _thread_roots(facts) == _thread_roots_by_walking(facts)
+
+
+def test_ids_and_dates_the_archive_reader_gives_are_what_problem_accepts():
+    """new_tweet_line skips the id and date checks of problem(): tweet_id_of and
+    parse_created_at give nothing problem() would refuse."""
+    rnd = random.Random(8)
+    given = 0
+    dates = [*_dates(rnd, 30_000), "2023-02-18T12:33:11Z", "2023-02-18 12:33:11+01:00"]
+    ids = ["7", "007", "٣", " 7", "7.0", "-7", "1" * 20, "1" * 21, "", 7, True]
+    for n, value in enumerate(dates):
+        try:
+            created = archive_mod.parse_created_at(value)
+            tid = archive_mod.tweet_id_of({"id_str": ids[n % len(ids)]})
+        except ValueError:
+            continue
+        given += 1
+        assert problem({"id": tid, "created_at": created}) is None, (tid, created)
+    assert given > 1000
