@@ -1183,7 +1183,7 @@ class Reader:
         return rows
 
     def people(self):
-        """{handle: [(thread key, id, date)]} from the people index."""
+        """{handle: [(thread key, id, date)]} from the people index (a lazy mapping)."""
         if self._people is not None:
             return self._people
         self._ensure()
@@ -1193,11 +1193,7 @@ class Reader:
             text = self._index_text("people")
         else:
             text = ""
-        people = defaultdict(list)
-        for raw in text.splitlines():
-            handle, root, tid, date = raw.split("\t")
-            people[handle].append((root, tid, date))
-        self._people = dict(people)
+        self._people = _PeopleIndex(text)
         return self._people
 
     def iter_records(self):
@@ -1243,6 +1239,59 @@ class _ShardFile:
 
     def close(self):
         os.close(self.fd)
+
+
+class _PeopleIndex:
+    """people.tsv (sorted by handle), parsed one handle at a time.
+
+    The build asks for its listed people only, while the index holds everyone the
+    owner ever talked with: parsing all of it cost memory in proportion to the store.
+    """
+
+    def __init__(self, text):
+        self._text = text
+        self._cache = {}
+
+    def _line_start(self, pos):
+        return self._text.rfind("\n", 0, pos) + 1
+
+    def _first_at_or_after(self, handle):
+        """Offset of the first line whose handle is >= `handle`."""
+        text, lo, hi = self._text, 0, len(self._text)
+        # Invariant: that line starts in [lo, hi].
+        while lo < hi:
+            start = self._line_start((lo + hi) // 2)
+            if start < lo:  # the middle is on the line that starts before lo
+                start = lo
+            tab = text.find("\t", start)
+            if text[start:tab] < handle:
+                end = text.find("\n", start)
+                lo = len(text) if end < 0 else end + 1
+            else:
+                hi = start
+        return lo
+
+    def get(self, handle, default=None):
+        if handle not in self._cache:
+            text, rows = self._text, []
+            pos, prefix = self._first_at_or_after(handle), handle + "\t"
+            while text.startswith(prefix, pos):
+                end = text.find("\n", pos)
+                end = len(text) if end < 0 else end
+                _handle, root, tid, date = text[pos:end].split("\t")
+                rows.append((root, tid, date))
+                pos = end + 1
+            self._cache[handle] = rows
+        return self._cache[handle] or default
+
+    def __getitem__(self, handle):
+        rows = self.get(handle)
+        if rows is None:
+            raise KeyError(handle)
+        return rows
+
+    def __contains__(self, handle):
+        return self.get(handle) is not None
 
 
 class _InMemoryIndex:
