@@ -255,6 +255,17 @@ def _refuse(problems):
         )
 
 
+def _read_utf8(path):
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise Exit(
+            f"Error: {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8 "
+            "and run the command again. Nothing was changed.",
+            code=1,
+        ) from None
+
+
 @task(
     help={
         "slug": "The person's file name without .md, e.g. ada-example.",
@@ -289,13 +300,13 @@ def log(c, slug, via, note="", date=None):
     # aliases and deep nesting with a clear error, where ruamel would expand them.
     if overlay and os.path.isfile(overlay):
         target = Path(overlay)
-        original = target.read_text(encoding="utf-8")
+        original = _read_utf8(target)
         _refuse(read_overlay(target, text=original)[1])
         updated = _edit_yaml(original, lambda data: _append_entry(data, entry))
         _refuse(read_overlay(target, text=updated)[1])
     else:
         target = path
-        original = path.read_text(encoding="utf-8")
+        original = _read_utf8(path)
         try:
             head, front, tail = _split_keeping_bytes(original)
         except ValueError:

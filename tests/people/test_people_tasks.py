@@ -172,6 +172,20 @@ def test_log_refuses_an_overlay_with_an_alias(task_repo):
     assert path.read_text() == "---\nname: Ada\n---\n"
 
 
+def test_log_refuses_a_file_that_is_not_utf8(task_repo):
+    path = task_repo.person("ada-example", "name: Ada")
+    path.write_bytes(path.read_bytes().replace(b"Ada", b"Ad\xe9"))  # Latin-1
+    before = path.read_bytes()
+    result = task_repo.invoke("people.log", "ada-example", "--via", "coffee")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: {path} is not UTF-8 text (byte 12); save it as UTF-8 and run the "
+        "command again. Nothing was changed."
+    )
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+
+
 def test_log_unknown_slug(task_repo):
     task_repo.people.mkdir(exist_ok=True)
     result = task_repo.invoke("people.log", "nobody", "--via", "coffee")
