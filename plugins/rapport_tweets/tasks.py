@@ -30,6 +30,7 @@ from .store import JOURNAL, Reader, Store, StoreError
 ROOT = Path(__file__).resolve().parents[2]
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+STORE_HELP = "Store folder (default: TWEETS_STORE from pelicanconf.py)."
 ARCHIVE_WAY_OUT = (
     "Import your archive instead: invoke tweets.import ~/Downloads/twitter-archive.zip"
 )
@@ -107,7 +108,7 @@ def _fail(sentence, root, changed=False):
 @task(
     help={
         "path": "The archive zip downloaded from x.com, or its extracted folder.",
-        "store": "Store folder (default: TWEETS_STORE from pelicanconf.py).",
+        "store": STORE_HELP,
     }
 )
 def import_(c, path, store=None):
@@ -156,7 +157,7 @@ def import_(c, path, store=None):
     help={
         "ids": "Fetch these tweets only (comma- or space-separated ids), e.g. pinned highlights.",
         "max_reads": "Read at most this many posts (default: TWEETS_MAX_READS).",
-        "store": "Store folder (default: TWEETS_STORE from pelicanconf.py).",
+        "store": STORE_HELP,
     }
 )
 def fetch(c, ids=None, max_reads=None, store=None):
@@ -201,7 +202,7 @@ def fetch(c, ids=None, max_reads=None, store=None):
 @task(
     help={
         "ids": "Tweet ids to hide for good (comma- or space-separated).",
-        "store": "Store folder (default: TWEETS_STORE from pelicanconf.py).",
+        "store": STORE_HELP,
     }
 )
 def forget(c, ids, store=None):
@@ -222,7 +223,7 @@ def forget(c, ids, store=None):
     )
 
 
-@task(help={"store": "Store folder (default: TWEETS_STORE from pelicanconf.py)."})
+@task(help={"store": STORE_HELP})
 def stats(c, store=None):
     """Show what the tweet store holds, year by year."""
     root = _store_root(store)
@@ -247,7 +248,7 @@ def stats(c, store=None):
     console.print(f"The store holds {store_state(root)}.")
 
 
-@task(help={"store": "Store folder (default: TWEETS_STORE from pelicanconf.py)."})
+@task(help={"store": STORE_HELP})
 def reindex(c, store=None):
     """Check every stored line, sort the shards and rewrite the derived index."""
     root = _store_root(store)
