@@ -11,6 +11,7 @@ from . import settings as defaults
 from .audit import PrivacyAuditError, audit_build, audit_site
 from .generator import PeopleGenerator
 from .model import PeopleError, PeopleInvalid, PersonFileError
+from .static_links import PrivateStaticFileError, check_static_files
 
 __all__ = [
     "PeopleError",
@@ -18,6 +19,7 @@ __all__ = [
     "PeopleInvalid",
     "PersonFileError",
     "PrivacyAuditError",
+    "PrivateStaticFileError",
     "audit_site",
     "register",
 ]
@@ -48,6 +50,16 @@ def get_generators(pelican):
     return PeopleGenerator if _enabled(pelican.settings) else None
 
 
+def static_files(generator):
+    """Before anything is copied: no static file from the contact log or the overlay."""
+    if _enabled(generator.settings):
+        check_static_files(
+            generator.settings,
+            generator.staticfiles,
+            generator.context.get("generated_content", {}),
+        )
+
+
 def finalized(pelican):
     if _enabled(pelican.settings):
         audit_build(pelican)
@@ -56,4 +68,5 @@ def finalized(pelican):
 def register():
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)
+    signals.static_generator_finalized.connect(static_files)
     signals.finalized.connect(finalized)
