@@ -18,7 +18,14 @@ from markupsafe import Markup
 
 from . import settings as tweet_settings
 from .render import card_of
-from .store import HIGHLIGHT_CANDIDATES, ORIGINAL, REPLY, RETWEET
+from .store import (
+    HIGHLIGHT_CANDIDATES,
+    ORIGINAL,
+    REPLY,
+    RETWEET,
+    StoreError,
+    is_media_name,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +85,13 @@ class TweetsAPI:
         """Copy one media file of a published tweet into the output (once)."""
         if file_name in self._copied:
             return True
+        if not is_media_name(file_name):
+            # The reader refuses such a line; a record from elsewhere must not copy
+            # another file of the store (index/people.tsv) into the site either.
+            raise StoreError(
+                f"{self.reader.store.root}: a tweet's media file name leaves the media "
+                "folder. Fix that line of the store, then run `invoke tweets.reindex`."
+            )
         source = self.reader.store.media_dir / file_name
         if not source.is_file():
             logger.warning(

@@ -27,6 +27,7 @@ from .store import (
     Store,
     encode_line,
     facts_from,
+    is_media_name,
 )
 
 
@@ -691,6 +692,12 @@ def media_v1(tweet_id, items, media_names, copy):
         # Photos, and the poster frame of a video when the archive has it.
         source = media_names.get(file_name)
         if source and basename:
+            if not is_media_name(file_name):
+                raise BadItem(
+                    "its photo's file name is not a plain file name (it holds a "
+                    "backslash, a drive colon or NUL) and would leave the store's media "
+                    "folder"
+                )
             entry["file"] = copy(source, file_name)
         out.append(entry)
     return out

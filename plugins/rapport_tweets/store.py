@@ -157,6 +157,21 @@ def _is_int(value):
 
 _STR = (lambda v: isinstance(v, str), "a string")
 _INT = (_is_int, "a whole number")
+
+
+def is_media_name(value):
+    """True for a plain file name inside media/ ("123-abc.jpg"): not empty, not "." or
+    "..", no slash, backslash, drive colon or NUL, so it can never reach another file
+    of the store (index/people.tsv) or of the disk when the build copies it."""
+    return (
+        isinstance(value, str)
+        and value not in ("", ".", "..")
+        and not any(c in value for c in "/\\:\0")
+    )
+
+
+# A media `file` is checked by problem(), never by the quick check of exact types.
+_MEDIA_FILE = (is_media_name, "a plain file name inside media/ (no folder or '..')")
 # The type of each field a line may hold besides id and created_at.
 _FIELD_CHECKS = {
     **dict.fromkeys(
@@ -195,7 +210,8 @@ _ENTITY_CHECKS = {
             "end": _INT,
             "width": _INT,
             "height": _INT,
-            **dict.fromkeys(("type", "alt", "url", "expanded", "file", "remote"), _STR),
+            **dict.fromkeys(("type", "alt", "url", "expanded", "remote"), _STR),
+            "file": _MEDIA_FILE,
         },
         (),
     ),
@@ -212,7 +228,7 @@ _PLAIN_TYPES = {
 }
 _PLAIN_ENTITIES = {
     name: (
-        {key: str if check is _STR else int for key, check in fields.items()},
+        {key: {_STR: str, _INT: int}.get(check) for key, check in fields.items()},
         needed,
     )
     for name, (fields, needed) in _ENTITY_CHECKS.items()
@@ -244,8 +260,8 @@ def _plain_entities(name, value):
         if type(entity) is not dict:
             return False
         for key, item in entity.items():
-            kind = types.get(key)
-            if kind is not None and type(item) is not kind:
+            # A key whose check is no type test (None here) is left to problem().
+            if key in types and type(item) is not types[key]:
                 return False
         for key in needed:
             if key not in entity:
