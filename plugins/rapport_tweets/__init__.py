@@ -24,9 +24,17 @@ def get_generators(pelican):
     return TweetsGenerator
 
 
+def finalized(pelican):
+    """finalized receiver: every page is written, so stale media can go."""
+    from .generator import finish_build
+
+    finish_build(pelican)
+
+
 def register():
     from pelican import signals
 
     signals.initialized.connect(apply_settings)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(embed_tweets)
+    signals.finalized.connect(finalized)

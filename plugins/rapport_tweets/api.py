@@ -109,6 +109,24 @@ class TweetsAPI:
         self._copied.add(file_name)
         return True
 
+    def remove_stale_media(self):
+        """Delete media files that earlier builds left in the output and this build did
+        not publish (a withdrawn person's pinned photos, a forgotten tweet's)."""
+        if self.output_path is None:
+            return
+        root = self.output_path.resolve()
+        folder = (root / self._get("TWEETS_MEDIA_URL")).resolve()
+        if root not in folder.parents or not folder.is_dir():
+            return  # never the output folder itself, nor anything outside it
+        removed = 0
+        for path in sorted(folder.iterdir()):
+            if path.name not in self._copied and (path.is_file() or path.is_symlink()):
+                path.unlink()
+                removed += 1
+        if removed:
+            # No names in the log: a file name holds the tweet id.
+            logger.info("Removed %d tweet media file(s) no longer published", removed)
+
     def highlights(self, ids):
         """Cards for the given ids, in order; a missing id is skipped with a warning."""
         cards = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -14,6 +15,20 @@ from .store import Reader
 logger = logging.getLogger(__name__)
 
 CARD_TEMPLATE = "partials/tweet_card.html"
+
+# The API of each build under way, by output folder. Cards (and their media) are
+# rendered by every generator's output step, so what is stale is known only on
+# `finalized`, whose receiver gets the Pelican object and finds the API here.
+_BUILDS = {}
+
+
+def finish_build(pelican):
+    """finalized: remove media that this build did not publish."""
+    api = _BUILDS.pop(os.path.realpath(pelican.output_path), None)
+    # Only this build's API: one from a build that failed earlier in this process
+    # knows nothing of what this one published.
+    if api is not None and api.settings is pelican.settings:
+        api.remove_stale_media()
 
 
 class TweetsGenerator(Generator):
@@ -33,6 +48,7 @@ class TweetsGenerator(Generator):
             self.output_path,
         )
         self.context["tweets"] = self.api
+        _BUILDS[os.path.realpath(self.output_path)] = self.api
         if not self.reader.exists():
             logger.warning(
                 "%s: no tweet store; the site has no tweet cards. Import an archive with: "
