@@ -62,8 +62,12 @@ FIX_EXTERNAL = (
     "write {{ SITEURL }}/...), or drop it: pages must not request other hosts"
 )
 FIX_SCRIPT = (
-    "remove it: the site ships no JavaScript and its CSP (default-src 'self') blocks "
-    'inline code; structured data belongs in <script type="application/ld+json">'
+    "remove it: the site ships no JavaScript and its CSP (script-src 'none') blocks "
+    'every script; structured data belongs in <script type="application/ld+json">'
+)
+FIX_SVG_SCRIPT = (
+    "remove it from the SVG file: an SVG opened on its own is a document, and on a "
+    "host without the CSP header (GitHub Pages) its script runs on the site's origin"
 )
 FIX_STYLE = (
     "give the element a class and put the rule in a style sheet under "
@@ -103,6 +107,7 @@ class Page:
     path: str
     refs: list = field(default_factory=list)
     inline: list = field(default_factory=list)  # (line, problem, fix)
+    scripts: list = field(default_factory=list)  # lines of <script src> (not JSON-LD)
     ids: set = field(default_factory=set)
     title: str | None = None
     description: str | None = None
@@ -209,10 +214,13 @@ def _extract(page, el):
             Ref(attrs[attr] if url is None else url, line, f"<{tag} {attr}>", fetch)
         )
 
-    if tag == "script" and "src" not in attrs:
+    if tag == "script":
         kind = (attrs.get("type") or "").strip().lower()
         if kind == "application/ld+json":
-            _check_json_ld(page, el)
+            if "src" not in attrs:
+                _check_json_ld(page, el)
+        elif "src" in attrs:
+            page.scripts.append(line)
         else:
             page.inline.append((line, "inline <script> element", FIX_SCRIPT))
     elif tag == "style":
@@ -388,6 +396,50 @@ def check_inline_code(site):
                     )
                 )
     return findings
+
+
+def check_scripts(site):
+    """No page loads a script file, and no SVG file carries script, on* or javascript:."""
+    findings = [
+        Finding("scripts", path, line, "<script src> loads a script", FIX_SCRIPT)
+        for path, page in site.pages.items()
+        for line in page.scripts
+    ]
+    for path, tree in site.xml.items():
+        if path.lower().endswith(".svg") and not isinstance(tree, tuple):
+            findings += [
+                Finding("scripts", path, line, problem, FIX_SVG_SCRIPT)
+                for line, problem in svg_scripts(
+                    tree, lambda url, p=path: site.urls.classify(url, p).kind
+                )
+            ]
+    return findings
+
+
+def svg_scripts(tree, kind_of):
+    """(line, problem) for each way an SVG document can run script; ``kind_of(url)`` is
+    UrlMap.classify's kind ("script" for a javascript: URL)."""
+    found = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        local = etree.QName(el).localname
+        if local.lower() == "script":
+            found.append((el.sourceline, "<script> element in an SVG file"))
+        for name, value in el.attrib.items():
+            attr = etree.QName(name).localname.lower()
+            if attr.startswith("on") and len(attr) > 2:
+                found.append(
+                    (
+                        el.sourceline,
+                        f"<{local} {attr}=...> event handler in an SVG file",
+                    )
+                )
+            elif ":" in value and kind_of(value) == "script":
+                found.append(
+                    (el.sourceline, f"<{local} {attr}> holds a javascript: URL")
+                )
+    return found
 
 
 def check_links(site):
@@ -569,6 +621,7 @@ def _short(url, limit=90):
 CHECKS = {
     "third-party": ("Requests to other hosts", check_third_party),
     "inline-code": ("Inline script, style and event handlers", check_inline_code),
+    "scripts": ("Script files and scripts in SVG", check_scripts),
     "links": ("Broken links, assets and anchors", check_links),
     "html5": ("Valid HTML5 (Nu validator)", check_html5),
     "xml": ("Well-formed XML and JSON", check_xml),

@@ -11,8 +11,10 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 # The default of CONTENT_SECURITY_POLICY, which base.html puts in a <meta> tag.
+# script-src 'none': the site runs no script, not even its own files (a post's
+# <script src="/extra/x.js">); JSON-LD is data, which script-src does not govern.
 META_CSP = (
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "default-src 'self'; script-src 'none'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'"
 )
 # Directives that browsers ignore in a meta CSP, so only the header can carry them.

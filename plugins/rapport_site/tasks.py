@@ -28,7 +28,7 @@ def _settings(settings_file, output):
         "its SITEURL and FEED_DOMAIN say which absolute links are the site's own. "
         "After `invoke publish`, pass publishconf.py (with SITEURL set).",
         "skip": "Comma-separated checks to leave out: third-party, inline-code, "
-        "links, html5, xml, metadata, privacy.",
+        "scripts, links, html5, xml, metadata, privacy.",
         "limit": "Show at most this many problems per check (0: all; default 50).",
     }
 )

@@ -67,12 +67,6 @@ def test_local_sample_site_passes(sample_site):
 HEAD, MAIN = "</head>", "</main>"
 
 SEEDS = {
-    "external-script": (
-        HEAD,
-        '<script src="https://cdn.example.net/app.js"></script>',
-        "third-party",
-        "cdn.example.net",
-    ),
     "external-stylesheet": (
         HEAD,
         '<link rel="stylesheet" href="https://fonts.example.com/css2?family=X">',
@@ -180,6 +174,19 @@ def test_seeded_html_problem_is_found_with_file_and_line(broken_site, case):
     assert found[0].fix
 
 
+def test_an_external_script_is_a_request_and_a_script(broken_site):
+    snippet = '<script src="https://cdn.example.net/app.js"></script>'
+    broken_site.replace(POST, HEAD, f"{snippet}\n{HEAD}")
+    line = broken_site.line_of(POST, snippet)
+    report = broken_site.run()
+    assert failing(report) == {"third-party", "scripts"}, _explain(report)
+    assert [(f.check, f.line) for f in report.findings] == [
+        ("third-party", line),
+        ("scripts", line),
+    ]
+    assert "cdn.example.net" in report.findings[0].problem
+
+
 def test_ordinary_outbound_links_and_svg_namespace_are_fine(broken_site):
     broken_site.replace(
         POST,
@@ -217,6 +224,61 @@ def test_json_ld_is_allowed_but_must_parse(broken_site):
     )
     found = findings_of(broken_site.run(), "inline-code")
     assert "JSON-LD does not parse" in found[0].problem
+
+
+# --- scripts: none runs, not even the site's own ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<script src="{}/extra/x.js"></script>',
+        '<script type="module" src="{}/extra/x.js"></script>',
+        '<script type="text/javascript" src="{}/extra/x.js" defer></script>',
+    ],
+)
+def test_a_same_origin_script_file_is_a_finding(broken_site, tag):
+    broken_site.write("extra/x.js", "document.title = 'x';\n")
+    snippet = tag.format(SITEURL)
+    broken_site.replace(POST, MAIN, f"{snippet}\n{MAIN}")
+    found = findings_of(broken_site.run(), "scripts")
+    assert [(f.file, f.line) for f in found] == [
+        (POST, broken_site.line_of(POST, "extra/x.js"))
+    ]
+    assert "<script src>" in found[0].problem and "script-src 'none'" in found[0].fix
+
+
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="go()"
+  xmlns:xlink="http://www.w3.org/1999/xlink">
+  <script>alert(document.domain)</script>
+  <a xlink:href=" java&#9;script:alert(1)"><rect width="5" height="5"/></a>
+  <set attributeName="fill" to="red"/>
+  <svg:script xmlns:svg="http://www.w3.org/2000/svg" href="x.js"/>
+  <rect width="1" height="1" fill="url(#g)"/>
+</svg>
+"""
+
+
+def test_scripts_handlers_and_javascript_urls_in_an_svg_file(broken_site):
+    broken_site.write("images/drawing.svg", SVG)
+    found = findings_of(broken_site.run(), "scripts")
+    got = [(f.file, f.line, f.problem) for f in found]
+    assert got == [
+        ("images/drawing.svg", 2, "<svg onload=...> event handler in an SVG file"),
+        ("images/drawing.svg", 3, "<script> element in an SVG file"),
+        ("images/drawing.svg", 4, "<a href> holds a javascript: URL"),
+        ("images/drawing.svg", 6, "<script> element in an SVG file"),
+    ]
+    assert all("GitHub Pages" in f.fix for f in found)
+
+
+def test_a_plain_svg_file_passes(broken_site):
+    broken_site.write(
+        "images/plain.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">'
+        '<a href="https://example.org/"><path d="M0 0h1v1z"/></a></svg>\n',
+    )
+    assert broken_site.run().ok, _explain(broken_site.run())
 
 
 # --- style sheets, feeds, sitemap, XML --------------------------------------------
@@ -421,10 +483,10 @@ def test_invoke_check_fails_with_a_readable_report(broken_site):
     )
     assert result.returncode == 1
     out = result.stdout
-    assert "✗ third-party" in out and "✗ inline-code" in out
+    assert "✗ third-party" in out and "✗ inline-code" in out and "✗ scripts" in out
     assert POST in out and "cdn.example.net" in out
     assert "Fix:" in out
-    assert "Site check failed: 2 problems in third-party, inline-code." in out
+    assert "Site check failed: 3 problems in third-party, inline-code, scripts." in out
     assert "Error: the site check failed" in result.stderr
 
 

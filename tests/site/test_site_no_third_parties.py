@@ -175,4 +175,5 @@ def test_every_page_declares_the_strict_content_security_policy(sample_site):
             d.split()[0]: d.split()[1:] for d in policy[0].split(";") if d.split()
         }
         assert directives.get("default-src") == ["'self'"], sample_site.rel(page)
-        assert "script-src" not in directives, "default-src must govern scripts"
+        # No script runs, not even a same-origin file a post links (JSON-LD is data).
+        assert directives.get("script-src") == ["'none'"], sample_site.rel(page)
