@@ -161,16 +161,20 @@ def publish(c, output=None):
 
 @task(
     name="gh-pages",
-    help={"push": "Also push the gh-pages branch to origin (default: only commit it)."},
+    help={
+        "push": "Also force-push the gh-pages branch to origin (default: only commit "
+        "it); old versions of the site are not kept."
+    },
 )
 def gh_pages(c, push=False):
-    """Build with publishconf.py and commit output/ to the gh-pages branch (ghp-import)."""
+    """Build with publishconf.py; the gh-pages branch becomes one commit of output/."""
+    from rapport_site.ghpages import PagesError, publish_branch
+
     out = _build(PUBLISH_SETTINGS)
-    flags = "-p " if push else ""
-    c.run(
-        f"{shlex.quote(sys.executable)} -m ghp_import -n -b gh-pages "
-        f"-m 'Publish site' {flags}{shlex.quote(str(out))}"
-    )
+    try:
+        publish_branch(out, push=push)
+    except PagesError as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
     print(
         "Committed the site to the gh-pages branch"
         + (" and pushed it." if push else ".")
