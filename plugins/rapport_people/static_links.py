@@ -77,9 +77,9 @@ def check_static_files(settings, staticfiles, sources):
             if folder:
                 explained.add(os.path.realpath(path))
                 problems.append(
-                    f"{source}: the link {link} points at {folder}; Pelican would copy "
-                    "the whole file, private fields included. Remove the link (a "
-                    "listed person's page is at people/<slug>/)."
+                    f"{source}: the link {link} points at {folder}, which Pelican "
+                    "would copy whole into the site. Remove the link (a listed "
+                    "person's page is at people/<slug>/)."
                 )
     for static in sorted(staticfiles, key=lambda s: s.source_path):
         real = os.path.realpath(static.source_path)
