@@ -65,9 +65,9 @@ FIX_SCRIPT = (
     "remove it: the site ships no JavaScript and its CSP (script-src 'none') blocks "
     'every script; structured data belongs in <script type="application/ld+json">'
 )
-FIX_SVG_SCRIPT = (
-    "remove it from the SVG file: an SVG opened on its own is a document, and on a "
-    "host without the CSP header (GitHub Pages) its script runs on the site's origin"
+FIX_XML_SCRIPT = (
+    "remove it from the file: an SVG or XML file opened on its own is a document, and "
+    "on a host without the CSP header (GitHub Pages) its script runs on the site's origin"
 )
 FIX_STYLE = (
     "give the element a class and put the rule in a style sheet under "
@@ -399,46 +399,60 @@ def check_inline_code(site):
 
 
 def check_scripts(site):
-    """No page loads a script file, and no SVG file carries script, on* or javascript:."""
+    """No page loads a script file; no SVG or other XML file carries script, on* or
+    javascript: (opened on its own, it is a document of the site's origin)."""
     findings = [
         Finding("scripts", path, line, "<script src> loads a script", FIX_SCRIPT)
         for path, page in site.pages.items()
         for line in page.scripts
     ]
     for path, tree in site.xml.items():
-        if path.lower().endswith(".svg") and not isinstance(tree, tuple):
+        if not isinstance(tree, tuple):
+            kind = "an SVG" if path.lower().endswith(".svg") else "an XML"
             findings += [
-                Finding("scripts", path, line, problem, FIX_SVG_SCRIPT)
-                for line, problem in svg_scripts(
+                Finding(
+                    "scripts", path, line, f"{problem} in {kind} file", FIX_XML_SCRIPT
+                )
+                for line, problem in xml_scripts(
                     tree, lambda url, p=path: site.urls.classify(url, p).kind
                 )
             ]
     return findings
 
 
-def svg_scripts(tree, kind_of):
-    """(line, problem) for each way an SVG document can run script; ``kind_of(url)`` is
-    UrlMap.classify's kind ("script" for a javascript: URL)."""
+# Elements in these namespaces are live in a browser (an Atom <link> or a sitemap is
+# not), and these attributes take a URL that a click or an animation can follow.
+ACTIVE_NAMESPACES = frozenset(
+    {
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xhtml",
+        "http://www.w3.org/1998/Math/MathML",
+    }
+)
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "data", "to", "from", "by", "values"}
+)
+
+
+def xml_scripts(tree, kind_of):
+    """(line, problem) for each way an XML document (SVG, XHTML) can run script;
+    ``kind_of(url)`` is UrlMap.classify's kind ("script" for a javascript: URL)."""
     found = []
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
-        local = etree.QName(el).localname
+        qname = etree.QName(el)
+        if qname.namespace not in ACTIVE_NAMESPACES:
+            continue
+        local = qname.localname
         if local.lower() == "script":
-            found.append((el.sourceline, "<script> element in an SVG file"))
+            found.append((el.sourceline, "<script> element"))
         for name, value in el.attrib.items():
             attr = etree.QName(name).localname.lower()
             if attr.startswith("on") and len(attr) > 2:
-                found.append(
-                    (
-                        el.sourceline,
-                        f"<{local} {attr}=...> event handler in an SVG file",
-                    )
-                )
-            elif ":" in value and kind_of(value) == "script":
-                found.append(
-                    (el.sourceline, f"<{local} {attr}> holds a javascript: URL")
-                )
+                found.append((el.sourceline, f"<{local} {attr}=...> event handler"))
+            elif attr in URL_ATTRIBUTES and kind_of(value) == "script":
+                found.append((el.sourceline, f"<{local} {attr}> javascript: URL"))
     return found
 
 
@@ -621,7 +635,7 @@ def _short(url, limit=90):
 CHECKS = {
     "third-party": ("Requests to other hosts", check_third_party),
     "inline-code": ("Inline script, style and event handlers", check_inline_code),
-    "scripts": ("Script files and scripts in SVG", check_scripts),
+    "scripts": ("Script files, and scripts in SVG and XML files", check_scripts),
     "links": ("Broken links, assets and anchors", check_links),
     "html5": ("Valid HTML5 (Nu validator)", check_html5),
     "xml": ("Well-formed XML and JSON", check_xml),

@@ -255,6 +255,8 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="go(
   <set attributeName="fill" to="red"/>
   <svg:script xmlns:svg="http://www.w3.org/2000/svg" href="x.js"/>
   <rect width="1" height="1" fill="url(#g)"/>
+  <set attributeName="href" to="javascript:alert(2)"/>
+  <foo:x xmlns:foo="urn:example" onload="not SVG, not run"/>
 </svg>
 """
 
@@ -266,10 +268,23 @@ def test_scripts_handlers_and_javascript_urls_in_an_svg_file(broken_site):
     assert got == [
         ("images/drawing.svg", 2, "<svg onload=...> event handler in an SVG file"),
         ("images/drawing.svg", 3, "<script> element in an SVG file"),
-        ("images/drawing.svg", 4, "<a href> holds a javascript: URL"),
+        ("images/drawing.svg", 4, "<a href> javascript: URL in an SVG file"),
         ("images/drawing.svg", 6, "<script> element in an SVG file"),
+        ("images/drawing.svg", 8, "<set to> javascript: URL in an SVG file"),
     ]
     assert all("GitHub Pages" in f.fix for f in found)
+
+
+def test_a_script_in_an_xml_file_is_a_finding(broken_site):
+    broken_site.write(
+        "extra/page.xml",
+        '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">\n'
+        "<body><script>alert(1)</script></body></html>\n",
+    )
+    found = findings_of(broken_site.run(), "scripts")
+    assert [(f.file, f.line, f.problem) for f in found] == [
+        ("extra/page.xml", 3, "<script> element in an XML file")
+    ]
 
 
 def test_a_plain_svg_file_passes(broken_site):
