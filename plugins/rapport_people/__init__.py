@@ -51,7 +51,8 @@ def get_generators(pelican):
 
 
 def static_files(generator):
-    """Before anything is copied: no static file from the contact log or the overlay."""
+    """Before anything is copied: no static file from the contact log, the overlay or
+    outside PATH."""
     if _enabled(generator.settings):
         check_static_files(
             generator.settings,

@@ -29,15 +29,25 @@ def _inside(path, folder):
     return os.path.commonpath([path, folder]) == folder
 
 
+def _within(path, folder):
+    """``path`` is in ``folder``, as written or once symlinks are resolved."""
+    paths = {os.path.abspath(path), os.path.realpath(path)}
+    folders = {os.path.abspath(folder), os.path.realpath(folder)}
+    return any(_inside(p, f) for p in paths for f in folders)
+
+
 def refused_folder(settings, source_path):
-    """What ``source_path`` (absolute) must not be published as, or None when it may."""
-    real = os.path.realpath(source_path)
-    if _inside(real, os.path.realpath(defaults.people_dir(settings))):
+    """What ``source_path`` (absolute) must not be published as, or None when it may.
+
+    A link that climbs out of PATH with `..` is refused; a symlinked folder inside PATH
+    (photos kept elsewhere) is not, unless it leads into the contact log or the overlay.
+    """
+    if _within(source_path, defaults.people_dir(settings)):
         return "a person file of the contact log"
     overlay = defaults.private_dir(settings)
-    if overlay and _inside(real, os.path.realpath(overlay)):
+    if overlay and _within(source_path, overlay):
         return "a file of the private overlay (PEOPLE_PRIVATE_PATH)"
-    if not _inside(real, os.path.realpath(settings["PATH"])):
+    if not _inside(os.path.abspath(source_path), os.path.abspath(settings["PATH"])):
         return "a file outside the content folder (PATH)"
     return None
 
@@ -82,9 +92,8 @@ def check_static_files(settings, staticfiles, sources):
                     "person's page is at people/<slug>/)."
                 )
     for static in sorted(staticfiles, key=lambda s: s.source_path):
-        real = os.path.realpath(static.source_path)
-        folder = refused_folder(settings, real)
-        if folder and real not in explained:
+        folder = refused_folder(settings, static.source_path)
+        if folder and os.path.realpath(static.source_path) not in explained:
             problems.append(
                 f"{static.get_relative_source_path()}: STATIC_PATHS includes "
                 f"{folder}. Take its folder out of STATIC_PATHS."

@@ -102,3 +102,25 @@ def test_ordinary_static_links_still_copy(site):
     site.build()
     assert (site.output / "images" / "cup.png").read_bytes() == b"cup"
     assert (site.output / "2015" / "01" / "linker" / "mug.png").read_bytes() == b"mug"
+
+
+def test_a_symlinked_photo_folder_is_still_copied(site, tmp_path):
+    """Only climbing out of content/ is refused, not a symlink to photos kept elsewhere."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "cup.png").write_bytes(b"cup")
+    (site.content / "images").symlink_to(photos)
+    site.post("linker", "![A]({static}/images/cup.png)")
+    site.build()
+    assert (site.output / "images" / "cup.png").read_bytes() == b"cup"
+
+
+def test_a_symlink_into_the_contact_log_is_refused(site):
+    (site.content / "images").mkdir()
+    (site.content / "images" / "dev.md").symlink_to(site.people / "dev-fictional.md")
+    site.post("linker", "[x]({static}/images/dev.md)")
+    with pytest.raises(
+        PrivateStaticFileError, match="a person file of the contact log"
+    ):
+        site.build()
+    assert_nothing_private_written(site)
