@@ -2,6 +2,8 @@
 
 import hashlib
 import re
+import shutil
+from pathlib import Path
 
 import lxml.etree
 import pytest
@@ -103,6 +105,24 @@ def test_the_site_plugin_refuses_autoescape_off(tiny_content, tmp_path, repo_roo
     assert "autoescape" in message
     assert "JINJA_ENVIRONMENT" in message and "True" in message
     assert not (tmp_path / "output" / "index.html").exists()
+
+
+def test_two_posts_with_one_slug_fail_the_build_with_a_sentence_not_a_traceback(
+    tiny_content, tmp_path, repo_root
+):
+    """Pelican's own test content has five files of one slug; Pelican's writer raises."""
+    import pelican
+
+    shipped = Path(pelican.__file__).parent / "tests" / "content"
+    for name in ("article_with_metadata.rst", "article_with_capitalized_metadata.rst"):
+        shutil.copyfile(shipped / name, tiny_content / "posts" / name)
+    overrides = tiny_overrides(tiny_content, tmp_path)
+    overrides["PLUGINS"] = ["rapport_site"]  # in-process: load no other plugin
+    with pytest.raises(BuildFailed) as failure:
+        build(repo_root / "pelicanconf.py", overrides)
+    message = str(failure.value)
+    assert "this-is-a-super-article/index.html" in message
+    assert "share a slug" in message and "Slug:" in message
 
 
 def test_a_missing_plugin_fails_the_build(tiny_content, tmp_path, repo_root):
