@@ -1,5 +1,6 @@
 """Jinja filters the theme uses, added to JINJA_FILTERS by the site plugin."""
 
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 
@@ -26,6 +27,8 @@ IDREF_ATTRIBUTES = frozenset(
 )
 
 
+# One post's summary is shown on the index, its author's, category's and tags' pages.
+@lru_cache(maxsize=4096)
 def listing_summary(summary, article_url):
     """An article's summary as shown among others on an index, tag, category or author
     page: without ids, and with its in-page links (`#fn:1`, a table of contents) pointed
