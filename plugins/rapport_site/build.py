@@ -12,6 +12,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican import log as pelican_log
 from pelican.settings import read_settings
+from pelican.writers import FileOverwriteFailedError
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,13 @@ def build(settings_file, overrides=None, fatal="errors", verbose=False):
     except Exception as exc:
         if _is_ours(exc):
             raise BuildFailed(str(exc)) from exc
+        if isinstance(exc, FileOverwriteFailedError):
+            raise BuildFailed(
+                f"two pages would be written to one file ({exc}). Two posts or pages "
+                "share a slug and a language; Pelican's warning above names their "
+                "files. Give one its own `Slug:` (or a `Lang:`, if it is a "
+                "translation of the other) and build again."
+            ) from exc
         if isinstance(exc, RuntimeError) and str(exc) == "Warning or error encountered":
             raise BuildFailed(
                 "the build stopped at the error logged above; fix it and build again."

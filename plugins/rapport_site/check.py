@@ -132,6 +132,7 @@ class Site:
     xml: dict = field(default_factory=dict)  # path -> lxml tree, or (line, message)
     json_errors: dict = field(default_factory=dict)  # path -> (line, message)
     css: dict = field(default_factory=dict)  # path -> [Ref]
+    svg: dict = field(default_factory=dict)  # path -> [Ref] an SVG file fetches
     text_refs: dict = field(
         default_factory=dict
     )  # path -> [Ref] (feeds, sitemap, robots)
@@ -155,6 +156,8 @@ def load_site(root, settings):
                 site.xml[rel] = _parse_xml(full)
                 if not isinstance(site.xml[rel], tuple):
                     site.text_refs[rel] = xml_refs(site.xml[rel])
+                    if suffix == ".svg":
+                        site.svg[rel] = svg_refs(site.xml[rel], name)
             elif suffix in JSON_SUFFIXES:
                 error = _parse_json(full)
                 if error:
@@ -249,6 +252,8 @@ def _extract(page, el):
                 ref("imagesrcset", True, url)
         if "canonical" in rels:
             page.canonical = attrs.get("href")
+    elif tag == "base" and "href" in attrs:
+        ref("href", True)  # every relative URL of the page is fetched from there
     elif tag in ("a", "area") and "href" in attrs:
         ref("href", False)
     elif tag == "form" and "action" in attrs:
@@ -343,6 +348,25 @@ def _html_fragment_refs(html, line):
     return refs
 
 
+def svg_refs(tree, name):
+    """What an SVG file (the favicon) fetches: images, `use` and `<style>` url()s."""
+    refs = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        local = etree.QName(el).localname.lower()
+        if local in SVG_HREF_TAGS:
+            for attr in ("href", "{http://www.w3.org/1999/xlink}href"):
+                if el.get(attr):
+                    refs.append(Ref(el.get(attr), el.sourceline, f"<{local}>", True))
+        elif local == "style":
+            for offset, url in css_urls(el.text or ""):
+                refs.append(
+                    Ref(url, el.sourceline + offset - 1, f"url() in {name}", True)
+                )
+    return refs
+
+
 def robots_refs(text):
     refs = []
     for number, raw in enumerate(text.splitlines(), 1):
@@ -356,10 +380,11 @@ def robots_refs(text):
 
 
 def check_third_party(site):
-    """Nothing a page loads (scripts, styles, images, fonts, icons, refresh) comes from elsewhere."""
+    """Nothing a page, style sheet or SVG file loads (scripts, styles, images, fonts,
+    icons, refresh, <base>) comes from elsewhere."""
     findings = []
     sources = [(path, page.refs) for path, page in site.pages.items()]
-    sources += list(site.css.items())
+    sources += list(site.css.items()) + list(site.svg.items())
     for path, refs in sources:
         for ref in refs:
             if not ref.fetch:

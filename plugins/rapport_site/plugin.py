@@ -4,6 +4,7 @@ import logging
 
 from pelican import signals
 
+from .filters import FILTERS
 from .headers import META_CSP, write_headers
 
 logger = logging.getLogger(__name__)
@@ -25,8 +26,13 @@ def check_autoescape(pelican):
 
 
 def default_settings(pelican):
-    """One Content-Security-Policy for the pages' meta tag and the `_headers` file."""
+    """One Content-Security-Policy for the pages' meta tag and the `_headers` file, and
+    the theme's Jinja filters (a filter of the same name in JINJA_FILTERS wins)."""
     pelican.settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
+    pelican.settings["JINJA_FILTERS"] = {
+        **FILTERS,
+        **pelican.settings.get("JINJA_FILTERS", {}),
+    }
 
 
 def register():

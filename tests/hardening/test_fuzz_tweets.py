@@ -112,6 +112,15 @@ def test_any_tweet_shaped_items(items):
         _import_or_clean_error(_folder_archive(tmp, body.encode()), tmp / "store")
 
 
+def _assert_skipped_for(summary, store_root, field):
+    """The archive's one tweet was left out, with a warning that names ``field``."""
+    assert summary is not None, "the whole import failed instead of one tweet"
+    totals = summary.totals()
+    assert (totals.read, totals.new, totals.updated, totals.skipped) == (1, 0, 0, 1)
+    assert len(summary.warnings) == 1 and field in summary.warnings[0]
+    assert list(Store(store_root).iter_records()) == []
+
+
 @pytest.mark.parametrize("bad_id", ["", "abc", "-1"])
 def test_item_with_a_non_numeric_id_is_skipped(tmp_path, bad_id):
     tweet = {
@@ -120,24 +129,26 @@ def test_item_with_a_non_numeric_id_is_skipped(tmp_path, bad_id):
         "full_text": "x",
     }
     summary = _import_one(tmp_path, tweet)
-    assert summary is not None and summary.totals().skipped == 1
+    _assert_skipped_for(summary, tmp_path / "store", "its id")
 
 
 @pytest.mark.parametrize("created_at", IMPOSSIBLE_DATES)
 def test_impossible_created_at_is_refused_at_import(tmp_path, created_at):
     tweet = {"id_str": "5", "created_at": created_at, "full_text": "x"}
-    _import_one(tmp_path, tweet)
+    summary = _import_one(tmp_path, tweet)
+    _assert_skipped_for(summary, tmp_path / "store", "created_at")
 
 
-@pytest.mark.parametrize("value", [[], ["3"]])
+@pytest.mark.parametrize("value", [[0], ["3"]])
 def test_short_display_text_range_is_skipped(tmp_path, value):
     tweet = {
         "id_str": "5",
         "created_at": "Sat Feb 18 12:33:11 +0000 2023",
         "full_text": "x",
-        "display_text_range": value or [0],
+        "display_text_range": value,
     }
-    _import_one(tmp_path, tweet)
+    summary = _import_one(tmp_path, tweet)
+    _assert_skipped_for(summary, tmp_path / "store", "display_text_range")
 
 
 WRAPPERS = [

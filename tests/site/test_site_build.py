@@ -2,6 +2,8 @@
 
 import hashlib
 import re
+import shutil
+from pathlib import Path
 
 import lxml.etree
 import pytest
@@ -93,16 +95,35 @@ def test_a_hostile_title_stays_text_in_the_feed(hostile_site):
     assert b"<script" not in (hostile_site.output / "feeds/all.atom.xml").read_bytes()
 
 
+def failed_build_message(repo_root, overrides):
+    """Build in-process with the site plugin alone; the BuildFailed message."""
+    overrides = {**overrides, "PLUGINS": ["rapport_site"]}  # load no other plugin
+    with pytest.raises(BuildFailed) as failure:
+        build(repo_root / "pelicanconf.py", overrides)
+    return str(failure.value)
+
+
 def test_the_site_plugin_refuses_autoescape_off(tiny_content, tmp_path, repo_root):
     overrides = tiny_overrides(tiny_content, tmp_path)
     overrides["JINJA_ENVIRONMENT"] = {"autoescape": False}
-    overrides["PLUGINS"] = ["rapport_site"]  # in-process: load no other plugin
-    with pytest.raises(BuildFailed) as failure:
-        build(repo_root / "pelicanconf.py", overrides)
-    message = str(failure.value)
+    message = failed_build_message(repo_root, overrides)
     assert "autoescape" in message
     assert "JINJA_ENVIRONMENT" in message and "True" in message
     assert not (tmp_path / "output" / "index.html").exists()
+
+
+def test_two_posts_with_one_slug_fail_the_build_with_a_sentence_not_a_traceback(
+    tiny_content, tmp_path, repo_root
+):
+    """Pelican's own test content has five files of one slug; Pelican's writer raises."""
+    import pelican
+
+    shipped = Path(pelican.__file__).parent / "tests" / "content"
+    for name in ("article_with_metadata.rst", "article_with_capitalized_metadata.rst"):
+        shutil.copyfile(shipped / name, tiny_content / "posts" / name)
+    message = failed_build_message(repo_root, tiny_overrides(tiny_content, tmp_path))
+    assert "this-is-a-super-article/index.html" in message
+    assert "share a slug" in message and "Slug:" in message
 
 
 def test_a_missing_plugin_fails_the_build(tiny_content, tmp_path, repo_root):

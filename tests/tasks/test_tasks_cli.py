@@ -166,15 +166,17 @@ def test_post_new_never_overwrites_an_existing_file(repo_copy):
 def test_post_new_refuses_a_title_without_letters(repo_copy):
     before = sorted((repo_copy / "content/posts").iterdir())
     result = new_post(repo_copy, "!!!")
-    assert result.returncode != 0
-    assert "slug" in output_of(result)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and "slug" in result.stderr
+    assert "Traceback" not in output_of(result)
     assert sorted((repo_copy / "content/posts").iterdir()) == before
 
 
 def test_post_new_refuses_a_bad_date(repo_copy):
     result = new_post(repo_copy, "Dated", "--date", "next tuesday")
-    assert result.returncode != 0
-    assert "YYYY-MM-DD" in output_of(result)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and "YYYY-MM-DD" in result.stderr
+    assert "Traceback" not in output_of(result)
     assert not list((repo_copy / "content/posts").glob("*dated*"))
 
 
