@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import requests
 import tweepy
 
+from .entities import reply_start
 from .store import Store
 
 logger = logging.getLogger(__name__)
@@ -110,18 +111,6 @@ class _TimeoutAdapter(requests.adapters.HTTPAdapter):
 # --------------------------------------------------------------------------- records
 
 
-def _display_start(text, mentions):
-    """v2 text of a reply starts with the @handles replied to; the card hides them."""
-    pos = 0
-    for m in sorted(mentions, key=lambda m: m["start"]):
-        if m["start"] != pos:
-            break
-        pos = m["end"]
-        while pos < len(text) and text[pos] == " ":
-            pos += 1
-    return pos
-
-
 def record_from_v2(tweet, users, media):
     """A v2 tweet (dict) with its includes (users, media by key) -> a store record."""
     text = html.unescape(tweet.get("text", ""))
@@ -181,7 +170,7 @@ def record_from_v2(tweet, users, media):
         "urls": urls,
     }
     if record["reply_to_id"]:
-        start = _display_start(text, mentions)
+        start = reply_start(text, mentions)
         if start:
             record["display"] = [start, len(text)]
     stored_media = []

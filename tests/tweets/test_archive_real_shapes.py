@@ -1,0 +1,126 @@
+"""Archive import on what real archives hold: long posts with photos, long replies,
+display ranges past the text, another account's archive (issue 10)."""
+
+import lxml.html
+import pytest
+
+from rapport_tweets.archive import import_archive
+from rapport_tweets.render import card_of, render_text
+from rapport_tweets.store import Reader
+
+PHOTO = {
+    "key": "3000000000000000901",
+    "basename": "Board.jpg",
+    "alt": "A whiteboard",
+    "tco": "https://t.co/PhOtO90101",
+}
+WHOLE = (
+    "What I learnt from a year of asking people for coffee, in one long post. "
+    + "".join(
+        f"Lesson {n}: ask early, suggest a time, follow up the same day. "
+        for n in range(1, 8)
+    )
+    + "Thanks @adaexample for the push. #coffeechallenge"
+)
+
+
+def _shown(record, profile_urls=None):
+    """The text a card shows, as a reader sees it."""
+    return lxml.html.fragment_fromstring(
+        str(render_text(record, profile_urls)), create_parent="p"
+    ).text_content()
+
+
+def _import_one(fixtures, tmp_path, tweet, note=None, media=None):
+    archive = fixtures.write_archive(
+        tmp_path / "a",
+        [tweet],
+        notes=[note] if note else (),
+        media_files=media,
+    )
+    summary = import_archive(archive, tmp_path / "store")
+    return summary, Reader(tmp_path / "store").get(tweet["id_str"])
+
+
+def test_long_post_with_a_photo_shows_every_character_of_its_note(fixtures, tmp_path):
+    """The photo's t.co indices point into the truncated text; in the note's text they
+    would cut 23 characters out of the middle."""
+    tweet, note = fixtures.long_post(
+        fixtures.tid(901), "2023-06-08 00:51:01", WHOLE, media=[PHOTO]
+    )
+    media = {f"{fixtures.tid(901)}-Board.jpg": fixtures.tiny_png()}
+    _summary, record = _import_one(fixtures, tmp_path, tweet, note, media)
+    assert record["text"] == WHOLE
+    assert _shown(record) == WHOLE
+    for kind in ("mentions", "hashtags", "urls", "media"):
+        for entity in record.get(kind, ()):
+            if "start" in entity:
+                shown = record["text"][entity["start"] : entity["end"]]
+                assert shown.lower() in ("@adaexample", "#coffeechallenge"), kind
+    (photo,) = record["media"]
+    assert "start" not in photo and photo["file"] == f"{fixtures.tid(901)}-Board.jpg"
+    card = card_of(record, fixtures.OWNER)
+    assert [p["alt"] for p in card.photos] == ["A whiteboard"]
+
+
+def test_long_post_with_an_ampersand_keeps_its_entities_in_place(fixtures, tmp_path):
+    whole = "Q&A night: " + WHOLE
+    tweet, note = fixtures.long_post(fixtures.tid(902), "2023-06-09 10:00:00", whole)
+    assert "&amp;" in note["core"]["text"]  # escaped, as the archive writes it
+    _summary, record = _import_one(fixtures, tmp_path, tweet, note)
+    assert record["text"] == whole and _shown(record) == whole
+    (mention,) = record["mentions"]
+    assert whole[mention["start"] : mention["end"]] == "@adaexample"
+
+
+def _reply_note_with_handles(fixtures, tweet, note):
+    """The note's text opens with the @handles, which its mentions list."""
+    whole = "@adaexample @benplaceholder " + WHOLE
+    return tweet, fixtures.note_tweet("2023-06-10 08:00:00", whole)
+
+
+def _reply_range_from_zero(fixtures, tweet, note):
+    """display_text_range counts the @handles (note tweets carry no real range)."""
+    tweet["display_text_range"] = ["0", tweet["display_text_range"][1]]
+    return tweet, note
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [None, _reply_note_with_handles, _reply_range_from_zero],
+    ids=["note-without-handles", "note-with-handles", "range-from-zero"],
+)
+def test_long_reply_is_joined_with_its_note(fixtures, tmp_path, variant):
+    tweet, note = fixtures.long_post(
+        fixtures.tid(903),
+        "2023-06-10 08:00:00",
+        WHOLE,
+        reply_to=(fixtures.tid(800), "adaexample"),
+        handles=("adaexample", "benplaceholder"),
+    )
+    if variant:
+        tweet, note = variant(fixtures, tweet, note)
+    _summary, record = _import_one(fixtures, tmp_path, tweet, note)
+    assert record["text"].endswith(WHOLE)
+    assert _shown(record) == WHOLE  # the handles are the card's "Replying to"
+    assert not _shown(record).endswith("…")
+    assert card_of(record, fixtures.OWNER).reply_to_handle == "adaexample"
+
+
+def test_display_range_past_the_end_of_the_text_is_cut_and_counted(fixtures, tmp_path):
+    text = "Coffee ☕ & cake 🍰 with @adaexample"
+    tweets = [
+        fixtures.archive_tweet(fixtures.tid(904 + n), "2023-07-01 09:00:00", text)
+        for n in range(3)
+    ]
+    for tweet in tweets[:2]:  # counted in the escaped text and in UTF-16
+        tweet["display_text_range"] = ["0", str(len(text) + 6)]
+    archive = fixtures.write_archive(tmp_path / "a", tweets)
+    summary = import_archive(archive, tmp_path / "store")
+    assert summary.totals().new == 3
+    (warning,) = summary.warnings
+    assert warning.startswith("2 tweet(s) had a display_text_range past the end")
+    reader = Reader(tmp_path / "store")
+    for tweet in tweets:
+        record = reader.get(tweet["id_str"])
+        assert "display" not in record and _shown(record) == text
