@@ -991,6 +991,7 @@ class ImportSummary:
     files: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     total: int = 0  # tweets in the store afterwards
+    replaced: dict | None = None  # with replace: {"owner", "tweets"} the store held
 
     def totals(self):
         t = FileSummary("total")
@@ -1009,9 +1010,18 @@ def _scaled(progress, base, nbytes, total):
     return on_progress
 
 
-def import_archive(path, store_root, progress=None):
+def _same_account(a, b):
+    """Whether two owners ({"id", "handle"}) are one account, as far as they say."""
+    if a.get("id") and b.get("id"):
+        return str(a["id"]) == str(b["id"])
+    return (a.get("handle") or "").lower() == (b.get("handle") or "").lower()
+
+
+def import_archive(path, store_root, progress=None, replace=False):
     """Import an archive (zip or folder) into the store; returns an ImportSummary.
 
+    An archive of another account than the store's owner is refused (ArchiveError),
+    unless `replace`: then the store is emptied first, in the same commit.
     `progress(done_bytes, total_bytes)` is called now and then. Raises ArchiveError or
     StoreError, in which case the store is left as it was."""
     source = _open_source(path)
@@ -1063,13 +1073,25 @@ def import_archive(path, store_root, progress=None):
         def copy(src_name, file_name):
             """Stage a photo; it reaches media/ only with the update's commit."""
             dest = store.media_dir / file_name
-            if file_name not in copied and not (
-                dest.exists() and dest.stat().st_size == source.size(src_name)
+            if file_name not in copied and not update.has_file(
+                dest, source.size(src_name)
             ):
                 update.add_file(dest, lambda out: source.copy(src_name, out))
                 copied.add(file_name)
             return file_name
 
+        held = len(update)
+        if replace:
+            summary.replaced = {"owner": update.owner, "tweets": held}
+            update.clear()
+        elif held and update.owner and not _same_account(update.owner, owner):
+            raise ArchiveError(
+                f"{source.label} is the archive of @{owner.get('handle') or owner['id']}, "
+                f"but the tweet store {store.root} holds {held:,} tweets of "
+                f"@{update.owner.get('handle') or update.owner.get('id')}; importing "
+                "would mix two accounts. To replace those tweets with this archive's, "
+                "run the import again with --replace (it empties the store first)."
+            )
         update.set_owner(owner)
         for name in layout.tweet_files:
             stats = FileSummary(name)
@@ -1117,7 +1139,7 @@ def import_archive(path, store_root, progress=None):
                 summary.warnings.append(
                     f"{name}: manifest.js says {listed} tweets, the file holds {stats.read}"
                 )
-        summary.total = len(update._lines)
+        summary.total = len(update)
     if counts["display"]:
         summary.warnings.append(
             f"{counts['display']:,} tweet(s) had a display_text_range past the end of "

@@ -108,10 +108,12 @@ def _fail(sentence, root, changed=False):
 @task(
     help={
         "path": "The archive zip downloaded from x.com, or its extracted folder.",
+        "replace": "Empty the store first (its tweets, owner and photos), in the same "
+        "commit: for your own archive in place of the sample's. Forgotten ids stay.",
         "store": STORE_HELP,
     }
 )
-def import_(c, path, store=None):
+def import_(c, path, store=None, replace=False):
     """Import an X archive (zip or folder) into the tweet store."""
     root = _store_root(store)
     columns = (
@@ -127,6 +129,7 @@ def import_(c, path, store=None):
                 path,
                 root,
                 lambda done, total: progress.update(bar, completed=done, total=total),
+                replace=replace,
             )
     except (ArchiveError, StoreError) as err:
         raise Exit(f"Error: {err} The store was not changed.", code=1) from None
@@ -144,6 +147,12 @@ def import_(c, path, store=None):
             ),
         )
     console.print(table)
+    if summary.replaced is not None:
+        old = summary.replaced["owner"]
+        who = f" of @{old['handle']}" if old.get("handle") else ""
+        console.print(
+            f"Replaced the {summary.replaced['tweets']:,} tweets{who} the store held."
+        )
     for warning in summary.warnings:
         err_console.print(f"Warning: {warning}")
     if summary.warnings:

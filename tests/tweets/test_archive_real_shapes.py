@@ -3,10 +3,14 @@ display ranges past the text, another account's archive (issue 10)."""
 
 import lxml.html
 import pytest
+from invoke import Context
+from invoke.exceptions import Exit
+from tweets_support import snapshot
 
-from rapport_tweets.archive import import_archive
+from rapport_tweets import tasks
+from rapport_tweets.archive import ArchiveError, import_archive
 from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Reader
+from rapport_tweets.store import Reader, Store
 
 PHOTO = {
     "key": "3000000000000000901",
@@ -124,3 +128,97 @@ def test_display_range_past_the_end_of_the_text_is_cut_and_counted(fixtures, tmp
     for tweet in tweets:
         record = reader.get(tweet["id_str"])
         assert "display" not in record and _shown(record) == text
+
+
+# --------------------------------------------------------------------------- your own
+
+
+NEW_OWNER = {"id": "300000009", "handle": "robinreal", "name": "Robin Real"}
+
+
+def _own_archive(fixtures, dest, **options):
+    tweets = [
+        fixtures.archive_tweet(
+            fixtures.tid(950), "2021-03-04 05:06:07", "My own first tweet #hello"
+        ),
+        fixtures.archive_tweet(
+            fixtures.tid(951),
+            "2022-03-04 05:06:07",
+            "And a photo https://t.co/OwNpHoTo01",
+            media=[
+                {"key": "9", "basename": "Own.png", "tco": "https://t.co/OwNpHoTo01"}
+            ],
+        ),
+    ]
+    media = {f"{fixtures.tid(951)}-Own.png": fixtures.tiny_png((40, 40))}
+    return fixtures.write_archive(
+        dest, tweets, owner=NEW_OWNER, media_files=media, **options
+    )
+
+
+def test_archive_of_another_account_is_refused_and_the_store_kept(
+    fixtures, tmp_path, sample_store
+):
+    before = snapshot(sample_store)
+    archive = _own_archive(fixtures, tmp_path / "mine.zip", as_zip=True)
+    with pytest.raises(ArchiveError) as raised:
+        import_archive(archive, sample_store)
+    message = str(raised.value)
+    assert "archive of @robinreal" in message
+    assert "holds 30 tweets of @samsample" in message
+    assert "--replace" in message
+    assert snapshot(sample_store) == before
+
+
+def test_replace_gives_the_store_a_fresh_import_would(fixtures, tmp_path, sample_store):
+    """The sample's tweets, owner and photo go; forgotten ids stay."""
+    with Store(sample_store).update() as update:
+        update.forget("1000000000000000014")
+    archive = _own_archive(fixtures, tmp_path / "mine")
+    summary = import_archive(archive, sample_store, replace=True)
+    assert summary.replaced == {
+        "owner": {"id": "100000001", "handle": "samsample", "name": "Sam Sample"},
+        "tweets": 29,
+    }
+    assert summary.totals().new == 2 and summary.totals().media == 1
+    fresh = tmp_path / "fresh"
+    import_archive(archive, fresh)
+    with Store(fresh).update() as update:
+        update.forget("1000000000000000014")
+    assert snapshot(sample_store) == snapshot(fresh)
+    assert Reader(sample_store).owner() == NEW_OWNER
+
+
+def test_replace_that_fails_leaves_the_store_as_it_was(
+    fixtures, tmp_path, sample_store
+):
+    before = snapshot(sample_store)
+    archive = _own_archive(fixtures, tmp_path / "mine")
+    tweets_js = archive / "data" / "tweets.js"
+    tweets_js.write_text(tweets_js.read_text()[:-40], encoding="utf-8")  # cut short
+    with pytest.raises(ArchiveError, match="damaged or truncated"):
+        import_archive(archive, sample_store, replace=True)
+    assert snapshot(sample_store) == before
+
+
+def test_store_empty_is_one_commit_that_keeps_forgotten_ids(sample_store):
+    store = Store(sample_store)
+    store.forgotten_path.write_text("1000000000000000014\n")
+    assert store.empty() == 30
+    assert not store.shard_paths() and not list(store.media_dir.iterdir())
+    assert store.owner() == {} and store.forgotten() == {"1000000000000000014"}
+    assert store.index_rows() == []  # a whole, empty index
+
+
+def test_import_task_refuses_then_replaces(fixtures, tmp_path, sample_store, capsys):
+    archive = _own_archive(fixtures, tmp_path / "mine")
+    with pytest.raises(Exit) as raised:
+        tasks.import_(Context(), str(archive), store=str(sample_store))
+    assert raised.value.code == 1
+    assert raised.value.message.endswith(
+        "(it empties the store first). The store was not changed."
+    )
+    tasks.import_(Context(), str(archive), store=str(sample_store), replace=True)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Replaced the 30 tweets of @samsample the store held." in out
+    assert "The store holds 2 tweets up to 2022-03-04." in out
