@@ -97,9 +97,10 @@ def _unwritable(err, root):
     )
 
 
-def _fail(sentence, root, changed=False):
+def _fail(sentence, root, changed=""):
+    """Exit for a fetch that read no post; `changed`: what it still wrote, if anything."""
     state = store_state(root)
-    what = "The posts read before that were kept" if changed else "Nothing was changed"
+    what = f"No post was read, but {changed}" if changed else "Nothing was changed"
     raise Exit(
         f"Error: {sentence} {what}; the store holds {state}.\n{ARCHIVE_WAY_OUT}", code=1
     ) from None
@@ -190,7 +191,7 @@ def fetch(c, ids=None, max_reads=None, store=None):
             owner_handle=settings.get("OWNER_TWITTER", ""),
         )
     except FetchError as err:
-        _fail(str(err), root)
+        _fail(str(err), root, err.changed)
     except StoreError as err:
         raise Exit(f"Error: {err}", code=1) from None
     except OSError as err:
@@ -203,7 +204,8 @@ def fetch(c, ids=None, max_reads=None, store=None):
     )
     if summary.stopped:
         console.print(
-            f"Stopped early: {summary.stopped}; run it again later for the rest."
+            f"Stopped early: {summary.stopped}. The posts read before that were "
+            "kept; run it again later for the rest."
         )
     console.print(f"The store holds {store_state(root)}.")
 
