@@ -30,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from .entities import placed
+
 try:
     import fcntl
 except ImportError:  # Windows
@@ -355,6 +357,15 @@ def line_id(line):
 def merge(old, new):
     """`old` updated with the non-empty fields of `new` (an archive and an API copy)."""
     merged = dict(old)
+    if new.get("text"):
+        # Offsets point into their own text: a copy with a text brings its own display
+        # range (none: the whole text), and with another text its own entities too.
+        merged.pop("display", None)
+        if new["text"] != old.get("text"):
+            for name in ("mentions", "hashtags", "urls"):
+                merged.pop(name, None)
+            if old.get("media"):
+                merged["media"] = placed(new["text"], "media", old["media"])
     for name, value in new.items():
         if _empty(value):
             continue

@@ -77,6 +77,17 @@ def test_long_post_with_an_ampersand_keeps_its_entities_in_place(fixtures, tmp_p
     assert whole[mention["start"] : mention["end"]] == "@adaexample"
 
 
+def _long_reply(fixtures, n, when):
+    """(tweet, note) of a long reply to @adaexample that also names @benplaceholder."""
+    return fixtures.long_post(
+        fixtures.tid(n),
+        when,
+        WHOLE,
+        reply_to=(fixtures.tid(800), "adaexample"),
+        handles=("adaexample", "benplaceholder"),
+    )
+
+
 def _reply_note_with_handles(fixtures, tweet, note):
     """The note's text opens with the @handles, which its mentions list."""
     whole = "@adaexample @benplaceholder " + WHOLE
@@ -95,13 +106,7 @@ def _reply_range_from_zero(fixtures, tweet, note):
     ids=["note-without-handles", "note-with-handles", "range-from-zero"],
 )
 def test_long_reply_is_joined_with_its_note(fixtures, tmp_path, variant):
-    tweet, note = fixtures.long_post(
-        fixtures.tid(903),
-        "2023-06-10 08:00:00",
-        WHOLE,
-        reply_to=(fixtures.tid(800), "adaexample"),
-        handles=("adaexample", "benplaceholder"),
-    )
+    tweet, note = _long_reply(fixtures, 903, "2023-06-10 08:00:00")
     if variant:
         tweet, note = variant(fixtures, tweet, note)
     _summary, record = _import_one(fixtures, tmp_path, tweet, note)
@@ -222,3 +227,77 @@ def test_import_task_refuses_then_replaces(fixtures, tmp_path, sample_store, cap
     out = " ".join(capsys.readouterr().out.split())
     assert "Replaced the 30 tweets of @samsample the store held." in out
     assert "The store holds 2 tweets up to 2022-03-04." in out
+
+
+def test_importing_again_mends_what_an_older_import_stored(fixtures, tmp_path):
+    """Records as the import stored them before these fixes: a long reply left cut off
+    (its display range and mentions pointing into the cut text), a long post whose
+    photo offsets point into the middle of its note, a display range past the text."""
+    reply, reply_note = _long_reply(fixtures, 960, "2023-08-01 08:00:00")
+    photo, photo_note = fixtures.long_post(
+        fixtures.tid(961), "2023-08-02 08:00:00", WHOLE, media=[PHOTO]
+    )
+    text = "Coffee ☕ & cake 🍰 with @adaexample"
+    past = fixtures.archive_tweet(fixtures.tid(962), "2023-08-03 08:00:00", text)
+    past["display_text_range"] = ["0", str(len(text) + 6)]
+    archive = fixtures.write_archive(
+        tmp_path / "a",
+        [reply, photo, past],
+        notes=[reply_note, photo_note],
+        media_files={f"{fixtures.tid(961)}-Board.jpg": fixtures.tiny_png()},
+    )
+    store = Store(tmp_path / "store")
+    cut = reply["full_text"].replace("&amp;", "&")
+    older = [
+        {
+            "id": str(fixtures.tid(960)),
+            "created_at": "2023-08-01T08:00:00Z",
+            "user_id": fixtures.OWNER["id"],
+            "handle": "samsample",
+            "text": cut,
+            "display": [28, len(cut)],
+            "reply_to_id": str(fixtures.tid(800)),
+            "reply_to_handle": "adaexample",
+            "mentions": [
+                {"start": 0, "end": 11, "handle": "adaexample"},
+                {"start": 12, "end": 27, "handle": "benplaceholder"},
+            ],
+        },
+        {
+            "id": str(fixtures.tid(961)),
+            "created_at": "2023-08-02T08:00:00Z",
+            "user_id": fixtures.OWNER["id"],
+            "handle": "samsample",
+            "text": WHOLE,
+            "media": [
+                {
+                    "type": "photo",
+                    "url": PHOTO["tco"],
+                    "start": 252,
+                    "end": 275,
+                    "file": f"{fixtures.tid(961)}-Board.jpg",
+                }
+            ],
+        },
+        {
+            "id": str(fixtures.tid(962)),
+            "created_at": "2023-08-03T08:00:00Z",
+            "user_id": fixtures.OWNER["id"],
+            "handle": "samsample",
+            "text": text,
+            "display": [0, len(text) + 6],
+        },
+    ]
+    with store.update() as update:
+        update.set_owner(fixtures.OWNER)
+        for record in older:
+            update.add(record)
+    summary = import_archive(archive, store.root)
+    assert summary.totals().updated == 3
+    reader = Reader(store.root)
+    for tweet, shown in ((reply, WHOLE), (photo, WHOLE), (past, text)):
+        assert _shown(reader.get(tweet["id_str"])) == shown
+    joined = reader.get(reply["id_str"])
+    assert "display" not in joined
+    (mention,) = joined["mentions"]
+    assert WHOLE[mention["start"] : mention["end"]] == "@adaexample"
