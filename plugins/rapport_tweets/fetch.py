@@ -30,6 +30,7 @@ TWEET_FIELDS = [
     "entities",
     "in_reply_to_user_id",
     "lang",
+    "note_tweet",
     "public_metrics",
     "referenced_tweets",
 ]
@@ -126,10 +127,17 @@ def record_from_v2(tweet, users, media):
     """A v2 tweet (dict) with its includes (users, media by key) -> a store record.
 
     v2 sends the text HTML-escaped and counts its offsets in that escaped text: the
-    store keeps it unescaped, so each entity is placed in it as the archive's are."""
-    raw = tweet.get("text", "")
+    store keeps it unescaped, so each entity is placed in it as the archive's are. A
+    long post's `text` is cut short; its whole text is in `note_tweet`."""
+    note = tweet.get("note_tweet") or {}
+    raw = note.get("text") or tweet.get("text", "")
     text = html.unescape(raw)
     entities = tweet.get("entities", {})
+    if note.get("text"):
+        # The note's own entities; the post's media links stay (they are not in it).
+        media_links = [u for u in entities.get("urls", ()) if u.get("media_key")]
+        entities = dict(note.get("entities") or {})
+        entities["urls"] = [*entities.get("urls", ()), *media_links]
     author = users.get(tweet.get("author_id"), {})
     refs = {r["type"]: r["id"] for r in tweet.get("referenced_tweets", ())}
     metrics = tweet.get("public_metrics", {})

@@ -303,3 +303,39 @@ def test_an_author_missing_from_includes_is_unknown_never_the_owner(
     # an owner's record that lost its handle is still the owner's
     own = card_of({**record, "user_id": OWNER["id"]}, OWNER)
     assert (own.author_handle, own.author_name) == ("samsample", "Sam Sample")
+
+
+@responses.activate
+def test_a_long_post_is_stored_whole_from_its_note_tweet(sample_store):
+    """v2 cuts a long post's `text`; `note_tweet` holds it whole, with its entities."""
+    whole = (
+        "Notes from a year of coffees & follow-ups. "
+        + "Ask early, suggest a time, write it down the same day. " * 6
+        + "Thanks @adaexample! #coffeechallenge"
+    )
+    raw = whole.replace("&", "&amp;")
+    at, tag = raw.index("@adaexample"), raw.index("#coffeechallenge")
+    note = {
+        "text": raw,
+        "entities": {
+            "mentions": [
+                {
+                    "start": at,
+                    "end": at + 11,
+                    "username": "adaexample",
+                    "id": "200000001",
+                }
+            ],
+            "hashtags": [{"start": tag, "end": tag + 16, "tag": "coffeechallenge"}],
+        },
+    }
+    cut = post(7, raw[:270] + "…", note_tweet=note)
+    responses.get(TIMELINE, json=page([cut]))
+    responses.get(MENTIONS, json=EMPTY)
+    run(sample_store)
+    assert "note_tweet" in responses.calls[0].request.url  # asked for
+    record = Reader(sample_store).get("2100000000000000007")
+    assert record["text"] == whole
+    (mention,), (hashtag,) = record["mentions"], record["hashtags"]
+    assert whole[mention["start"] : mention["end"]] == "@adaexample"
+    assert whole[hashtag["start"] : hashtag["end"]] == "#coffeechallenge"
