@@ -906,7 +906,10 @@ def _opening_words(text):
     """The first words a post shows, for matching a truncated post with its note: not
     the @handles a reply opens with (the truncated text has them, the note may not),
     nor the "…" and t.co links a truncated text ends with; white space as one space."""
-    text = _OPENING_HANDLES.sub("", text.lstrip(), count=1)
+    text = text.lstrip()
+    opening = _OPENING_HANDLES.match(text)
+    if opening:
+        text = text[opening.end() :]
     text = _CLOSING_LINKS.sub("", text).rstrip().rstrip("…")
     return " ".join(text.split())[:40]
 
