@@ -148,7 +148,7 @@ def import_(c, path, store=None, replace=False):
             ),
         )
     console.print(table)
-    if summary.replaced is not None:
+    if summary.replaced and summary.replaced["tweets"]:
         old = summary.replaced["owner"]
         who = f" of @{old['handle']}" if old.get("handle") else ""
         console.print(
