@@ -339,3 +339,52 @@ def test_a_long_post_is_stored_whole_from_its_note_tweet(sample_store):
     (mention,), (hashtag,) = record["mentions"], record["hashtags"]
     assert whole[mention["start"] : mention["end"]] == "@adaexample"
     assert whole[hashtag["start"] : hashtag["end"]] == "#coffeechallenge"
+
+
+@pytest.mark.slow
+@responses.activate
+def test_real_build_shows_a_whole_long_post_and_an_unknown_author(
+    fixtures, tmp_path, sample_store
+):
+    """A real Pelican build with this checkout's theme and plugins: the highlights
+    page shows the long post whole with its photo, and the unknown author as such."""
+    from pathlib import Path
+
+    from test_tweets_build import build
+
+    from rapport_tweets.archive import import_archive
+
+    whole = "A long post about coffee and people. " * 10 + "The end."
+    photo = {"key": "31", "basename": "Cup.png", "tco": "https://t.co/CuPpHoTo01"}
+    tweet, note = fixtures.long_post(
+        fixtures.tid(970), "2024-02-03 04:05:06", whole, media=[photo]
+    )
+    archive = fixtures.write_archive(
+        tmp_path / "a",
+        [tweet],
+        notes=[note],
+        media_files={f"{fixtures.tid(970)}-Cup.png": fixtures.tiny_png()},
+    )
+    import_archive(archive, sample_store)
+    responses.get(MENTIONS, json=page([post(8, "@samsample hello", author="555")]))
+    responses.get(TIMELINE, json=EMPTY)
+    run(sample_store)
+    root = Path(__file__).resolve().parents[2]
+    out = build(
+        tmp_path / "site",
+        sample_store,
+        THEME=str(root / "theme"),
+        PLUGIN_PATHS=[str(root / "plugins")],
+        TWEETS_PINNED=[str(fixtures.tid(970)), "2100000000000000008"],
+    )
+    html = (out / "twitter" / "index.html").read_text()
+    tree = lxml.html.fromstring(html)
+    long_card = tree.get_element_by_id(f"tweet-{fixtures.tid(970)}")
+    text = long_card.find_class("tweet-card__text")[0].text_content()
+    assert " ".join(text.split()) == " ".join(whole.split())
+    (img,) = long_card.iter("img")
+    assert img.get("src") == f"/twitter/media/{fixtures.tid(970)}-Cup.png"
+    unknown = tree.get_element_by_id("tweet-2100000000000000008")
+    author = unknown.find_class("tweet-card__author")[0]
+    assert " ".join(author.text_content().split()) == "Unknown account"
+    assert author.get("href") == "https://x.com/i/user/555"
