@@ -18,10 +18,12 @@ import json
 import re
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from .entities import place, placed, reply_start
 from .store import (
     BadRecord,
     Store,
@@ -615,30 +617,14 @@ def _int(value):
         return 0
 
 
-def _place(text, start, end, expected):
-    """Code-point (start, end) of `expected` in `text`: the given indices when they hold
-    it, else its first occurrence at or after `start` (or anywhere); None if absent.
-
-    Archive indices count code points of the unescaped text, which is exactly Python's
-    str indexing; the check catches files whose indices count otherwise."""
-    if text[start:end].lower() == expected.lower():
-        return start, end
-    low, needle = text.lower(), expected.lower()
-    found = low.find(needle, max(0, start - 8))
-    if found < 0:
-        found = low.find(needle)
-    if found < 0:
-        return None
-    return found, found + len(expected)
-
-
-def entities_v1(text, entities, extended):
-    """Archive/v1.1 entities -> our mentions, hashtags, urls, media (t.co) lists."""
+def entities_v1(text, entities, extended, raw=None):
+    """Archive/v1.1 entities -> our mentions, hashtags, urls, media (t.co) lists, placed
+    in the unescaped `text` (`raw`: the full_text as the archive has it)."""
     mentions, hashtags, urls = [], [], []
     for m in entities.get("user_mentions", ()):
         handle = m.get("screen_name", "")
         s, e = (_int(i) for i in m.get("indices", (0, 0)))
-        where = _place(text, s, e, "@" + handle)
+        where = place(text, "@" + handle, s, e, raw)
         if where:
             mentions.append(
                 {
@@ -650,14 +636,14 @@ def entities_v1(text, entities, extended):
             )
     for h in entities.get("hashtags", ()):
         s, e = (_int(i) for i in h.get("indices", (0, 0)))
-        where = _place(text, s, e, "#" + h.get("text", ""))
+        where = place(text, "#" + h.get("text", ""), s, e, raw)
         if where:
             hashtags.append(
                 {"start": where[0], "end": where[1], "tag": h.get("text", "")}
             )
     for u in entities.get("urls", ()):
         s, e = (_int(i) for i in u.get("indices", (0, 0)))
-        where = _place(text, s, e, u.get("url", ""))
+        where = place(text, u.get("url", ""), s, e, raw)
         if where and u.get("url"):
             urls.append(
                 {
@@ -712,13 +698,33 @@ def tweet_id_of(tweet):
     return str(int(tid))  # "007" and "7" are one tweet
 
 
-def record_from_tweet(tweet, owner, media_names, copy):
-    """One archive tweet (unwrapped) -> a store record."""
+def display_of(rng, text):
+    """(display, cut) of a display_text_range: [start, end] to store, or None when it
+    is the whole text; cut is True when the range ran past the text's end. Real
+    archives hold such ranges (counted in the escaped text, or in UTF-16): the text is
+    shown as far as it goes. BadItem when the range is not [start, end]."""
+    if not rng:
+        return None, False
+    if not isinstance(rng, list) or len(rng) < 2:
+        raise BadItem(f"its display_text_range {rng!r:.40} is not [start, end]")
+    s, e = _int(rng[0]), _int(rng[1])
+    cut = max(s, e) > len(text)
+    if cut:
+        s, e = min(s, len(text)), min(e, len(text))
+        if s == e:
+            s = 0
+    return ([s, e] if (s, e) != (0, len(text)) else None), cut
+
+
+def record_from_tweet(tweet, owner, media_names, copy, counts=None):
+    """One archive tweet (unwrapped) -> a store record. `counts` (a Counter), when given,
+    counts what was mended on the way: "display" for a display range cut to the text."""
     tid = tweet_id_of(tweet)
     get = tweet.get
-    text = html.unescape(get("full_text") or get("text") or "")
+    raw = get("full_text") or get("text") or ""
+    text = html.unescape(raw)
     mentions, hashtags, urls, media = entities_v1(
-        text, get("entities", {}), get("extended_entities", {})
+        text, get("entities", {}), get("extended_entities", {}), raw
     )
     record = {
         "id": tid,
@@ -737,24 +743,22 @@ def record_from_tweet(tweet, owner, media_names, copy):
         "hashtags": hashtags,
         "urls": urls,
     }
-    rng = get("display_text_range")
-    if rng:
-        if not isinstance(rng, list) or len(rng) < 2:
-            raise BadItem(f"its display_text_range {rng!r:.40} is not [start, end]")
-        s, e = _int(rng[0]), _int(rng[1])
-        if (s, e) != (0, len(text)):
-            record["display"] = [s, e]
+    display, cut = display_of(get("display_text_range"), text)
+    if display:
+        record["display"] = display
+    if cut and counts is not None:
+        counts["display"] += 1
     if media:
         record["media"] = media_v1(tid, media, media_names, copy)
-        for m, raw in zip(record["media"], media, strict=True):
-            s, e = (_int(i) for i in raw.get("indices", (0, 0)))
-            where = _place(text, s, e, m["url"]) if m["url"] else None
+        for m, item in zip(record["media"], media, strict=True):
+            s, e = (_int(i) for i in item.get("indices", (0, 0)))
+            where = place(text, m["url"], s, e, raw)
             if where:
                 m["start"], m["end"] = where
     return record
 
 
-def new_tweet_line(tweet, owner, update, notes):
+def new_tweet_line(tweet, owner, update, notes, counts=None):
     """The fast path of an import: (id, shard, line, facts) of an archive tweet that is
     new to the store and plainly typed, built in one pass; None for any other tweet
     (stored or forgotten, with media or a matching note, a field of an unusual type),
@@ -767,11 +771,12 @@ def new_tweet_line(tweet, owner, update, notes):
     tid = tweet_id_of(tweet)
     if tid in update or tid in update.forgotten:
         return None
-    text = html.unescape(get("full_text") or get("text") or "")
+    raw = get("full_text") or get("text") or ""
+    text = html.unescape(raw)
     if type(text) is not str:
         return None
     mentions, hashtags, urls, media = entities_v1(
-        text, get("entities", {}), get("extended_entities", {})
+        text, get("entities", {}), get("extended_entities", {}), raw
     )
     if media:
         return None  # photos are copied by the general path
@@ -802,13 +807,9 @@ def new_tweet_line(tweet, owner, update, notes):
         line["handle"] = handle
     if text:
         line["text"] = text
-    rng = get("display_text_range")
-    if rng:
-        if not isinstance(rng, list) or len(rng) < 2:
-            return None
-        s, e = _int(rng[0]), _int(rng[1])
-        if (s, e) != (0, len(text)):
-            line["display"] = [s, e]
+    display, cut = display_of(get("display_text_range"), text)
+    if display:
+        line["display"] = display
     if reply_id:
         line["reply_to_id"] = reply_id
     if reply_uid:
@@ -882,6 +883,8 @@ def new_tweet_line(tweet, owner, update, notes):
         mentions,
         likes + retweets,
     )
+    if cut and counts is not None:
+        counts["display"] += 1
     return tid, created[:4], encode_line(line), facts
 
 
@@ -902,45 +905,79 @@ def notes_from_items(items):
     return notes
 
 
+_OPENING_HANDLES = re.compile(r"(?:@\w+\s+)+")
+_CLOSING_LINKS = re.compile(r"(?:\s*https://t\.co/\S+)+$")
+
+
+def _opening_words(text):
+    """The first words a post shows, for matching a truncated post with its note: not
+    the @handles a reply opens with (the truncated text has them, the note may not),
+    nor the "…" and t.co links a truncated text ends with; white space as one space."""
+    text = text.lstrip()
+    opening = _OPENING_HANDLES.match(text)
+    if opening:
+        text = text[opening.end() :]
+    text = _CLOSING_LINKS.sub("", text).rstrip().rstrip("…")
+    return " ".join(text.split())[:40]
+
+
 def apply_note(record, notes):
-    """Replace a truncated long post's text with its whole note text, if one matches."""
+    """Replace a truncated long post's text with its whole note text, if one matches,
+    and place every entity (the note's, and the tweet's photos) in that text."""
     candidates = notes.get(note_key(record["created_at"]))
     if not candidates:
         return False
-    start = record.get("display", [0])[0]
-    prefix = (
-        re.sub(r"(\s*https://t\.co/\S+)+$", "", record["text"][start:])
-        .rstrip("…")
-        .strip()
-    )
+    start = (record.get("display") or [0])[0]
+    shown = _opening_words(record["text"][start:])
+    if not shown:
+        return False
     for core in candidates:
-        text = core["text"]
-        if not text.startswith(prefix[:40]):
+        raw = core["text"]
+        text = html.unescape(raw)
+        if not _opening_words(text).startswith(shown):
             continue
-        record["text"] = text
-        record.pop("display", None)
-        record["mentions"] = [
+        ids = {m["handle"].lower(): m.get("id", "") for m in record["mentions"]}
+        mentions = [
             {
                 "start": _int(m["fromIndex"]),
                 "end": _int(m["toIndex"]),
                 "handle": m["screenName"],
+                "id": ids.get(m["screenName"].lower(), ""),
             }
             for m in core.get("mentions", ())
         ]
-        record["hashtags"] = [
+        hashtags = [
             {"start": _int(h["fromIndex"]), "end": _int(h["toIndex"]), "tag": h["text"]}
             for h in core.get("hashtags", ())
         ]
-        record["urls"] = [
-            {
-                "start": _int(u["fromIndex"]),
-                "end": _int(u["toIndex"]),
-                "url": u["shortUrl"],
-                "expanded": u.get("expandedUrl") or u["shortUrl"],
-                "display": u.get("displayUrl") or u["shortUrl"],
-            }
-            for u in core.get("urls", ())
-        ]
+        urls = []
+        for u in core.get("urls", ()):
+            short = u["shortUrl"]
+            expanded = u.get("expandedUrl") or short
+            s, e = _int(u["fromIndex"]), _int(u["toIndex"])
+            # A note's text may show the link itself rather than its t.co form.
+            where = place(text, short, s, e, raw) or place(text, expanded, s, e, raw)
+            if where:
+                urls.append(
+                    {
+                        "start": where[0],
+                        "end": where[1],
+                        "url": short,
+                        "expanded": expanded,
+                        "display": u.get("displayUrl") or short,
+                    }
+                )
+        record["text"] = text
+        record["mentions"] = placed(text, "mentions", mentions, raw)
+        record["hashtags"] = placed(text, "hashtags", hashtags, raw)
+        record["urls"] = urls
+        # The photos' t.co links were in the truncated text, not in the note's.
+        record["media"] = placed(text, "media", record.get("media", ()), raw)
+        record.pop("display", None)
+        if record.get("reply_to_id"):
+            opening = reply_start(text, record["mentions"])
+            if opening:
+                record["display"] = [opening, len(text)]
         return True
     return False
 
@@ -964,6 +1001,7 @@ class ImportSummary:
     files: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     total: int = 0  # tweets in the store afterwards
+    replaced: dict | None = None  # with replace: {"owner", "tweets"} the store held
 
     def totals(self):
         t = FileSummary("total")
@@ -982,9 +1020,18 @@ def _scaled(progress, base, nbytes, total):
     return on_progress
 
 
-def import_archive(path, store_root, progress=None):
+def _same_account(a, b):
+    """Whether two owners ({"id", "handle"}) are one account, as far as they say."""
+    if a.get("id") and b.get("id"):
+        return str(a["id"]) == str(b["id"])
+    return (a.get("handle") or "").lower() == (b.get("handle") or "").lower()
+
+
+def import_archive(path, store_root, progress=None, replace=False):
     """Import an archive (zip or folder) into the store; returns an ImportSummary.
 
+    An archive of another account than the store's owner is refused (ArchiveError),
+    unless `replace`: then the store is emptied first, in the same commit.
     `progress(done_bytes, total_bytes)` is called now and then. Raises ArchiveError or
     StoreError, in which case the store is left as it was."""
     source = _open_source(path)
@@ -1029,19 +1076,32 @@ def import_archive(path, store_root, progress=None):
     store = Store(store_root)
     total_bytes = sum(source.size(n) for n in layout.tweet_files) or 1
     done_before = 0
+    counts = Counter()  # what record_from_tweet mended, for one warning each
     with store.update() as update:
         copied = set()  # photos staged by this import
 
         def copy(src_name, file_name):
             """Stage a photo; it reaches media/ only with the update's commit."""
             dest = store.media_dir / file_name
-            if file_name not in copied and not (
-                dest.exists() and dest.stat().st_size == source.size(src_name)
+            if file_name not in copied and not update.has_file(
+                dest, source.size(src_name)
             ):
                 update.add_file(dest, lambda out: source.copy(src_name, out))
                 copied.add(file_name)
             return file_name
 
+        held = len(update)
+        if replace:
+            summary.replaced = {"owner": update.owner, "tweets": held}
+            update.clear()
+        elif held and update.owner and not _same_account(update.owner, owner):
+            raise ArchiveError(
+                f"{source.label} is the archive of @{owner.get('handle') or owner['id']}, "
+                f"but the tweet store {store.root} holds {held:,} tweets of "
+                f"@{update.owner.get('handle') or update.owner.get('id')}; importing "
+                "would mix two accounts. To replace those tweets with this archive's, "
+                "run the import again with --replace (it empties the store first)."
+            )
         update.set_owner(owner)
         for name in layout.tweet_files:
             stats = FileSummary(name)
@@ -1060,13 +1120,13 @@ def import_archive(path, store_root, progress=None):
                 try:
                     tweet = _tweet_of(item)
                     try:
-                        fast = new_tweet_line(tweet, owner, update, notes)
+                        fast = new_tweet_line(tweet, owner, update, notes, counts)
                     except (KeyError, TypeError, ValueError, AttributeError):
                         fast = None  # the general path says why
                     if fast is not None:
                         outcomes[update.add_new(*fast)] += 1
                         continue
-                    record = record_from_tweet(tweet, owner, media_names, copy)
+                    record = record_from_tweet(tweet, owner, media_names, copy, counts)
                     if notes:
                         apply_note(record, notes)
                     outcome = update.add(record)
@@ -1089,7 +1149,12 @@ def import_archive(path, store_root, progress=None):
                 summary.warnings.append(
                     f"{name}: manifest.js says {listed} tweets, the file holds {stats.read}"
                 )
-        summary.total = len(update._lines)
+        summary.total = len(update)
+    if counts["display"]:
+        summary.warnings.append(
+            f"{counts['display']:,} tweet(s) had a display_text_range past the end of "
+            "their text; each is shown up to the end of its text."
+        )
     if progress:
         progress(total_bytes, total_bytes)
     return summary
