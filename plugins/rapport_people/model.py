@@ -296,17 +296,12 @@ def load_yaml(path, text, line_offset, overlay=False):
         problem = exc.problem or exc.context or "is not valid YAML"
         lines = text.split("\n")
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+        fix = _yaml_fix(problem, line_text)
+        problem = _without_file_text(problem)
         return (
             None,
             {},
-            [
-                PersonFileError(
-                    path,
-                    f"invalid YAML: {problem}.",
-                    _yaml_fix(problem, line_text),
-                    line=line,
-                )
-            ],
+            [PersonFileError(path, f"invalid YAML: {problem}.", fix, line=line)],
         )
     except yaml.YAMLError as exc:
         return (
@@ -323,6 +318,13 @@ def load_yaml(path, text, line_offset, overlay=False):
         except RecursionError:
             return None, {}, [_too_deep(path)]
     return data, lines, problems
+
+
+def _without_file_text(problem):
+    """A YAML problem without text quoted from the file: it may be a private value."""
+    if "constructor for the tag" in problem:
+        return "a YAML tag (text starting with !) cannot be used here; quote the value"
+    return re.sub(r"'[^']{2,}'", "a value", problem)
 
 
 def _too_deep(path):
@@ -364,6 +366,7 @@ def _walk_nodes(path, node, offset, keypath, lines, problems, overlay=False):
             _walk_nodes(path, item, offset, here, lines, problems, overlay)
 
 
+_KEY_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
 # Key names of ours that may appear under private: (or at the top of an overlay).
 _PRIVATE_NAMES = frozenset((*PRIVATE_KEYS, *LOG_KEYS, "consent", "private"))
 
@@ -378,6 +381,8 @@ def _public_keypath(keypath, overlay=False):
     for index, part in enumerate(keypath):
         if inside and isinstance(part, str) and part not in _PRIVATE_NAMES:
             return keypath[:index]
+        if index == 0 and isinstance(part, str) and not _KEY_LIKE.match(part):
+            return ()  # a top-level "key" with spaces is a value's fragment
         if index == 0 and part == "private":
             inside = True
     return keypath

@@ -54,10 +54,12 @@ sys.path.insert(0, {plugins!r})
 from invoke import Collection
 from rapport_people.tasks import ns as people
 from rapport_site.hooks import ns as hooks
+from rapport_site.tasks import check
 
 ns = Collection()
 ns.add_collection(people, "people")
 ns.add_collection(hooks, "hooks")
+ns.add_task(check)
 """
 
 
@@ -168,7 +170,10 @@ COMMA_LOG = f"""
 
 def test_an_unquoted_comma_in_a_log_note_is_reported_without_the_note(full_repo):
     full_repo.person("ben", COMMA_LOG)
-    for args in (("people.check",), ("people.list",), ("hooks.pre-push",)):
+    full_repo.output.mkdir()
+    (full_repo.output / "index.html").write_text("<!doctype html><title>x</title>")
+    site_check = ("check", "--settings", str(full_repo.base / "pelicanconf.py"))
+    for args in (("people.check",), ("people.list",), ("hooks.pre-push",), site_check):
         result = full_repo.invoke(*args)
         assert result.returncode == 1, args
         assert NOTE not in output(result), args
@@ -410,6 +415,16 @@ def test_pre_push_hook_refuses_a_push_that_leaks_an_overlay_value(full_repo, tmp
     assert pushed.stdout.split() == ["start"]
 
 
+def test_pre_push_in_a_public_repository_refuses_a_tracked_unlisted_person(public_repo):
+    public_repo.person("ben", "name: Ben Unlisted-Secret")
+    public_repo.init_git()
+    result = public_repo.invoke("hooks.pre-push")
+    assert result.returncode == 1
+    assert "Unlisted-Secret" not in output(result)
+    assert f"{public_repo.people / 'ben.md'}, field 'listed'" in output(result)
+    assert "Push refused" in output(result)
+
+
 def test_hooks_install_never_replaces_a_hook_it_did_not_write(full_repo):
     full_repo.init_git()
     hook = full_repo.base / ".git" / "hooks" / "pre-push"
@@ -458,3 +473,16 @@ def test_the_worst_blurb_within_the_caps_is_accepted_and_renders_one_more_is_not
     assert render_blurb(person.body).startswith("<p>[[[")
     _, problems = check_person("ada.md", text=f"---\nname: Ada\n---\n[{worst}")
     assert [p.line for p in problems] == [4]
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("private:\n  notes: !hush-hush the merger", 4),  # a YAML tag
+        ("where: Coffee\nhush-hush merger talk: yes", 4),  # a value's fragment as a key
+    ],
+)
+def test_yaml_problems_never_quote_text_of_the_file(front, line):
+    _, problems = check_person("dev.md", text=f"---\nname: Dev\n{front}\n---\n")
+    assert [p.line for p in problems] == [line]
+    assert "hush" not in str(problems[0])
