@@ -196,7 +196,9 @@ def new(c, name, twitter=None, met=None, where=None):
         lines.append(f"where: {_yaml_value(where.strip())}")
     lines += [
         "tags: []",
-        "# Set listed: true only once they agreed, and say how in consent:",
+        "# Set listed: true only once they agreed, and say how in consent:.",
+        "# To withdraw: invoke people.withdraw SLUG. Deleting this file would also",
+        "# delete the privacy audit's memory of this person.",
         "listed: false",
         "# consent: YYYY-MM-DD, by email",
         "private:",

@@ -324,6 +324,7 @@ def test_new_in_a_public_repository_creates_the_person_under_private(public_repo
     path = public_repo.private / "dev-fictional.md"
     assert result.stdout.strip() == str(path)
     assert not (public_repo.people / "dev-fictional.md").exists()
+    assert "# To withdraw: invoke people.withdraw SLUG." in path.read_text()
     result = public_repo.invoke("people.list")
     assert "dev-fictional" in result.stdout
     result = public_repo.invoke("people.log", "dev-fictional", "--via", "coffee")
