@@ -551,30 +551,49 @@ def list_(c, tag=None, listed=False, unlisted=False):
     console.print(table)
 
 
-def _tracked_files(root):
-    """Every file git tracks in `root`'s repository, as absolute paths."""
+def _git(root, *args, stdin=None):
     try:
         result = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--full-name"],
+            ["git", "-C", str(root), *args],
+            input=stdin,
             capture_output=True,
-            check=False,
-        )
-        top = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            encoding="utf-8",
             check=False,
         )
     except FileNotFoundError:
         result = None
-    if result is None or result.returncode or top.returncode:
+    if result is None or result.returncode:
         raise Exit(
             f"Error: {root} is not a git repository (or git is not installed); "
             "people.check --public checks what git tracks.",
             code=1,
         )
-    base = Path(top.stdout.strip())
-    return [base / name for name in result.stdout.decode("utf-8").split("\0") if name]
+    return result.stdout
+
+
+def _tracked_files(root, folders):
+    """{absolute path: staged content} of every file git tracks inside `folders`.
+
+    The staged content, not the working tree: that is what a commit (and a push, and
+    CI's checkout) holds.
+    """
+    base = Path(_git(root, "rev-parse", "--show-toplevel").decode("utf-8").strip())
+    entries = []
+    for record in _git(root, "ls-files", "-z", "-s", "--full-name").split(b"\0"):
+        if record:
+            meta, name = record.split(b"\t", 1)
+            path = base / name.decode("utf-8")
+            if any(path.resolve().is_relative_to(f) for f in folders):
+                entries.append((path, meta.split()[1]))
+    if not entries:
+        return {}
+    batch = _git(root, "cat-file", "--batch", stdin=b"\n".join(s for _, s in entries))
+    out, offset = {}, 0
+    for path, _ in entries:
+        header_end = batch.index(b"\n", offset)
+        size = int(batch[offset:header_end].split()[2])
+        out[path] = batch[header_end + 1 : header_end + 1 + size]
+        offset = header_end + 1 + size + 1
+    return out
 
 
 def public_problems(settings, root):
@@ -593,18 +612,19 @@ def _public_findings(settings, root):
         Path(p).resolve() if p else None for p in _folders(settings)
     )
     out = []
-    for path in _tracked_files(root):
+    folders = [f for f in (people_dir, private_dir) if f]
+    for path, content in _tracked_files(root, folders).items():
         resolved = path.resolve()
         if private_dir and resolved.is_relative_to(private_dir):
             out.append(
                 (path, None, "is in the private folder, which git must never track")
             )
             continue
-        if not resolved.is_relative_to(people_dir) or not path.is_file():
+        if not resolved.is_relative_to(people_dir):
             continue
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
             out.append((path, None, "cannot be read as UTF-8 text"))
             continue
         yaml_text, _, split = split_front_matter(path, text)

@@ -366,6 +366,19 @@ def test_check_public_names_tracked_private_and_unlisted_files_never_values(
     assert "3 tracked file(s)" in out
 
 
+def test_check_public_reads_what_git_holds_not_the_working_copy(public_repo):
+    path = public_repo.person("ada", "name: Ada\nlisted: true\nconsent: by email")
+    public_repo.init_git()
+    path.write_text("---\nname: Ada\nlisted: true\n---\n")  # cleaned, not staged
+    public_repo.overlay("ada", "consent: by email\n")
+    result = public_repo.invoke("people.check", "--public")
+    assert result.returncode == 1
+    assert f"{path}, field 'consent': holds consent: (line 4)." in output(result)
+    public_repo.git("add", str(path))
+    result = public_repo.invoke("people.check", "--public")
+    assert result.returncode == 0, output(result)
+
+
 def test_check_public_passes_on_the_public_layout(public_repo):
     public_repo.person("ada", "name: Ada\nlisted: true")
     public_repo.overlay("ada", "consent: by email\nnotes: private\n")
