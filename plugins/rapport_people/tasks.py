@@ -551,7 +551,8 @@ def list_(c, tag=None, listed=False, unlisted=False):
     console.print(table)
 
 
-def _git(root, *args, stdin=None):
+def git(root, *args, stdin=None):
+    """Run git in `root`; its stdout as bytes. Not a repository: a clear Exit."""
     try:
         result = subprocess.run(
             ["git", "-C", str(root), *args],
@@ -563,8 +564,8 @@ def _git(root, *args, stdin=None):
         result = None
     if result is None or result.returncode:
         raise Exit(
-            f"Error: {root} is not a git repository (or git is not installed); "
-            "people.check --public checks what git tracks.",
+            f"Error: git {args[0]} failed in {root}: it is not a git repository, or "
+            "git is not installed. Run the task inside your site's repository.",
             code=1,
         )
     return result.stdout
@@ -576,9 +577,9 @@ def _tracked_files(root, folders):
     The staged content, not the working tree: that is what a commit (and a push, and
     CI's checkout) holds.
     """
-    base = Path(_git(root, "rev-parse", "--show-toplevel").decode("utf-8").strip())
+    base = Path(git(root, "rev-parse", "--show-toplevel").decode("utf-8").strip())
     entries = []
-    for record in _git(root, "ls-files", "-z", "-s", "--full-name").split(b"\0"):
+    for record in git(root, "ls-files", "-z", "-s", "--full-name").split(b"\0"):
         if record:
             meta, name = record.split(b"\t", 1)
             path = base / name.decode("utf-8")
@@ -586,7 +587,7 @@ def _tracked_files(root, folders):
                 entries.append((path, meta.split()[1]))
     if not entries:
         return {}
-    batch = _git(root, "cat-file", "--batch", stdin=b"\n".join(s for _, s in entries))
+    batch = git(root, "cat-file", "--batch", stdin=b"\n".join(s for _, s in entries))
     out, offset = {}, 0
     for path, _ in entries:
         header_end = batch.index(b"\n", offset)

@@ -7,7 +7,6 @@ machine has private/, so the gate that can see it runs here, before a push.
 
 import os
 import shlex
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -16,7 +15,7 @@ from invoke import Collection, task
 from invoke.exceptions import Exit
 
 from rapport_people import settings as people_defaults
-from rapport_people.tasks import _root, public_problems, site_settings
+from rapport_people.tasks import _root, git, public_problems, site_settings
 
 from .build import BuildFailed, build
 
@@ -29,25 +28,9 @@ exec {invoke} -r "$(git rev-parse --show-toplevel)" hooks.pre-push
 """
 
 
-def _git(root, *args):
-    result = subprocess.run(
-        ["git", "-C", str(root), *args],
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-    )
-    if result.returncode:
-        raise Exit(
-            f"Error: {root} is not a git repository (git {' '.join(args)} failed); "
-            "run the task inside your site's repository.",
-            code=1,
-        )
-    return result.stdout.strip()
-
-
 def hook_path(root):
     """Where git looks for the pre-push hook (honours core.hooksPath and worktrees)."""
-    path = Path(_git(root, "rev-parse", "--git-path", "hooks/pre-push"))
+    path = Path(git(root, "rev-parse", "--git-path", "hooks/pre-push").decode().strip())
     return path if path.is_absolute() else Path(root) / path
 
 

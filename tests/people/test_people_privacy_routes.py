@@ -379,6 +379,14 @@ def test_check_public_reads_what_git_holds_not_the_working_copy(public_repo):
     assert result.returncode == 0, output(result)
 
 
+def test_check_public_outside_a_git_repository_is_one_clear_error(task_repo):
+    task_repo.person("ada", "name: Ada")
+    result = task_repo.invoke("people.check", "--public")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: git rev-parse failed in ")
+    assert "Traceback" not in output(result)
+
+
 def test_check_public_passes_on_the_public_layout(public_repo):
     public_repo.person("ada", "name: Ada\nlisted: true")
     public_repo.overlay("ada", "consent: by email\nnotes: private\n")
