@@ -158,6 +158,16 @@ def test_withdraw_in_a_public_repository_moves_the_whole_file_to_private(public_
         public_repo.build()
 
 
+def test_withdraw_fixes_a_listed_person_under_private(task_repo):
+    task_repo.private.mkdir(parents=True)
+    path = task_repo.private / "zed.md"
+    path.write_text("---\nname: Zed\nlisted: true\nconsent: by email\n---\n")
+    assert task_repo.invoke("people.check").returncode == 1
+    result = task_repo.invoke("people.withdraw", "zed")
+    assert result.returncode == 0, output(result)
+    assert read_person(path, task_repo.private).listed is False
+
+
 # --- 4: no value in any error ----------------------------------------------------------
 
 COMMA_LOG = f"""
