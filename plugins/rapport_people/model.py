@@ -907,8 +907,8 @@ def check_person(path, private_dir=None, text=None, limits=Limits()):
             "listed",
             "is true in a person file under the private folder.",
             f"A listed person's public fields belong in the people folder: move "
-            f"the file there, keep consent and private fields in {slug}.yml "
-            "beside it here, or set listed: false.",
+            f"the file there and keep consent and private fields in {slug}.yml "
+            f"beside it here, or unlist them: invoke people.withdraw {slug}.",
         )
     private = {}
     if data.get("private") is not None:

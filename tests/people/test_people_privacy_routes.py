@@ -414,7 +414,10 @@ def test_ci_runs_check_public_only_in_a_public_repository():
     steps = [s for job in flow["jobs"].values() for s in job.get("steps", [])]
     gate = [s for s in steps if "people.check --public" in s.get("run", "")]
     assert len(gate) == 1
-    assert gate[0]["if"] == "${{ !github.event.repository.private }}"
+    assert gate[0]["if"] == (
+        "${{ !github.event.repository.private"
+        " && vars.RAPPORT_FICTIONAL_PEOPLE != 'true' }}"
+    )
 
 
 # --- 9: the pre-push gate sees private/ -------------------------------------------------
