@@ -272,7 +272,11 @@ def audit_site(settings):
     when the contact log itself does not parse.
     """
     settings = defaults.resolve(settings)
-    people = load_people(defaults.people_dir(settings), defaults.private_dir(settings))
+    people = load_people(
+        defaults.people_dir(settings),
+        defaults.private_dir(settings),
+        defaults.limits(settings),
+    )
     return audit_output(settings["OUTPUT_PATH"], people, settings)
 
 

@@ -27,7 +27,9 @@ class PeopleGenerator(Generator):
         # the tweets plugin may render) posts before our generate_context runs, and
         # @mentions in them need tweet_profile_urls. Parsing is cached per file.
         self.people = load_people(
-            defaults.people_dir(self.settings), defaults.private_dir(self.settings)
+            defaults.people_dir(self.settings),
+            defaults.private_dir(self.settings),
+            defaults.limits(self.settings),
         )
         self.public = [
             project(p, self.setting("PEOPLE_URL").format(slug=p.slug),

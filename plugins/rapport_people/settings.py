@@ -6,11 +6,24 @@ build (the tasks, the standalone audit).
 
 import os
 
+from .model import Limits
+
 # Person files, relative to PATH (content/people/<slug>.md).
 PEOPLE_PATH = "people"
 # Git-ignored overlay of `private:` mappings, private/people/<slug>.yml. None: no overlay.
 # pelicanconf.py sets it to <root>/private/people.
 PEOPLE_PRIVATE_PATH = None
+
+# A public repository keeps nothing private or unlisted in git: `invoke people.new`
+# creates people in PEOPLE_PRIVATE_PATH (<slug>.md, unlisted), `people.withdraw` moves
+# them there, and the pre-push hook runs `people.check --public`. See the README.
+PEOPLE_PUBLIC_REPOSITORY = False
+
+# Size caps of a person file or overlay, of its blurb, and of the '[' and '<' in the
+# blurb (Python-Markdown's time grows with the square of unclosed brackets).
+PEOPLE_MAX_FILE_BYTES = 64 * 1024
+PEOPLE_MAX_BLURB_BYTES = 16 * 1024
+PEOPLE_MAX_BLURB_BRACKETS = 64
 
 PEOPLE_URL = "people/{slug}/"
 PEOPLE_SAVE_AS = "people/{slug}/index.html"
@@ -53,6 +66,16 @@ DEFAULTS = {
 def resolve(settings):
     """Return Pelican settings with every people default filled in."""
     return {**DEFAULTS, **settings}
+
+
+def limits(settings):
+    """The size caps of person files (model.Limits) from the settings."""
+    settings = resolve(settings)
+    return Limits(
+        settings["PEOPLE_MAX_FILE_BYTES"],
+        settings["PEOPLE_MAX_BLURB_BYTES"],
+        settings["PEOPLE_MAX_BLURB_BRACKETS"],
+    )
 
 
 def people_dir(settings):

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import os
 import re
+import subprocess
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -26,11 +27,15 @@ from . import settings as defaults
 from .model import (
     check_people,
     check_person,
+    find_person_file,
+    in_folder,
+    load_yaml,
     overlay_path,
     parse_date,
     parse_full_date,
     parse_handle,
     read_overlay,
+    split_front_matter,
 )
 
 console = Console(highlight=False)
@@ -63,9 +68,17 @@ def site_settings(c):
     return settings
 
 
+def _check(settings):
+    return check_people(
+        defaults.people_dir(settings),
+        defaults.private_dir(settings),
+        defaults.limits(settings),
+    )
+
+
 def _load(c):
     settings = site_settings(c)
-    people = check_people(defaults.people_dir(settings), defaults.private_dir(settings))
+    people = _check(settings)
     if people.problems:
         for problem in people.problems:
             console.print(str(problem), markup=False)
@@ -139,34 +152,41 @@ def slugify(name):
     }
 )
 def new(c, name, twitter=None, met=None, where=None):
-    """Create an unlisted person file in the contact log; never overwrites one."""
+    """Create an unlisted person file in the contact log; never overwrites one.
+
+    With PEOPLE_PUBLIC_REPOSITORY = True the file goes to the private folder
+    (git-ignored), else to the people folder.
+    """
     settings = site_settings(c)
     name = name.strip()
     slug = slugify(name)
+    # No value in these messages: an unlisted person's details stay out of logs.
     if not slug:
         raise Exit(
-            f"Error: cannot make a file name from '{name}'; use a name with letters.",
+            "Error: cannot make a file name from that name; use a name with letters.",
             code=1,
         )
     if twitter is not None and parse_handle(twitter) is None:
         raise Exit(
-            f"Error: '{twitter}' is not an X/Twitter handle (1 to 15 letters, digits or "
+            "Error: --twitter is not an X/Twitter handle (1 to 15 letters, digits or "
             "underscores). Nothing was written.",
             code=1,
         )
     if met is not None and parse_date(met) is None:
         raise Exit(
-            f"Error: --met '{met}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY. "
+            "Error: --met is not a date; write YYYY-MM-DD, YYYY-MM or YYYY. "
             "Nothing was written.",
             code=1,
         )
-    path = Path(defaults.people_dir(settings)) / f"{slug}.md"
-    if path.exists():
+    people_dir, private_dir = _folders(settings)
+    existing = find_person_file(people_dir, private_dir, slug)
+    if existing:
         raise Exit(
-            f"Error: {path} already exists; nothing was written. Edit it, or pick "
+            f"Error: {existing} already exists; nothing was written. Edit it, or pick "
             "another name (the file name comes from the name).",
             code=1,
         )
+    path = Path(private_dir if _public_layout(settings) else people_dir) / f"{slug}.md"
     lines = ["---", f"name: {_yaml_value(name)}"]
     if twitter:
         lines.append(f"twitter: {parse_handle(twitter)}")
@@ -176,7 +196,9 @@ def new(c, name, twitter=None, met=None, where=None):
         lines.append(f"where: {_yaml_value(where.strip())}")
     lines += [
         "tags: []",
-        "# Set listed: true only once they agreed, and say how in consent:",
+        "# Set listed: true only once they agreed, and say how in consent:.",
+        "# To withdraw: invoke people.withdraw SLUG. Deleting this file would also",
+        "# delete the privacy audit's memory of this person.",
         "listed: false",
         "# consent: YYYY-MM-DD, by email",
         "private:",
@@ -186,7 +208,9 @@ def new(c, name, twitter=None, met=None, where=None):
         "",
     ]
     text = "\n".join(lines)
-    _, problems = check_person(path, text=text)
+    _, problems = check_person(
+        path, private_dir, text=text, limits=defaults.limits(settings)
+    )
     if problems:
         raise Exit(f"Error: {problems[0]} Nothing was written.", code=1)
     try:
@@ -196,6 +220,36 @@ def new(c, name, twitter=None, met=None, where=None):
             f"Error: {path} already exists; nothing was written.", code=1
         ) from None
     console.print(Text(str(path)))
+
+
+def _folders(settings):
+    return defaults.people_dir(settings), defaults.private_dir(settings)
+
+
+def _public_layout(settings):
+    """PEOPLE_PUBLIC_REPOSITORY, refused without a private folder to put people in."""
+    if not settings["PEOPLE_PUBLIC_REPOSITORY"]:
+        return False
+    if not defaults.private_dir(settings):
+        raise Exit(
+            "Error: PEOPLE_PUBLIC_REPOSITORY is True but PEOPLE_PRIVATE_PATH is not "
+            "set; set it in pelicanconf.py (e.g. private/people, git-ignored). Nothing "
+            "was changed.",
+            code=1,
+        )
+    return True
+
+
+def _person_path(settings, slug):
+    path = find_person_file(*_folders(settings), slug)
+    if path is None:
+        raise Exit(
+            f"Error: no person file for the slug {slug} in {_folders(settings)[0]}"
+            f"{' or the private folder' if _folders(settings)[1] else ''}. Check the "
+            "slug with invoke people.list, or create it with invoke people.new.",
+            code=1,
+        )
+    return Path(path)
 
 
 # --- people.log ----------------------------------------------------------------------
@@ -277,33 +331,30 @@ def _read_utf8(path):
 def log(c, slug, via, note="", date=None):
     """Add an entry to a person's private log, keeping the rest of the file as it was.
 
-    Goes to private/people/<slug>.yml when that overlay exists, else to the person file.
+    Goes to private/people/<slug>.yml when that overlay exists, or when the repository
+    is public and the person file is tracked; else to the person file.
     """
     settings = site_settings(c)
     day = _today(date)
     via = via.strip().lower()
     if not via:
         raise Exit("Error: --via is empty; say how you were in touch.", code=1)
-    path = Path(defaults.people_dir(settings)) / f"{slug}.md"
-    if not path.is_file():
-        raise Exit(
-            f"Error: no person file {path}. Check the slug with invoke people.list, "
-            "or create it with invoke people.new.",
-            code=1,
-        )
+    path = _person_path(settings, slug)
     entry = CommentedMap([("date", day), ("via", via)])
     if note:
         entry["note"] = note
     private_dir = defaults.private_dir(settings)
     overlay = overlay_path(private_dir, slug)
+    public = _public_layout(settings) and not in_folder(path, private_dir)
+    limits = defaults.limits(settings)
     # Validate the file as it is before ruamel reads it: our parser refuses YAML
     # aliases and deep nesting with a clear error, where ruamel would expand them.
-    if overlay and os.path.isfile(overlay):
+    if overlay and (os.path.isfile(overlay) or public):
         target = Path(overlay)
-        original = _read_utf8(target)
-        _refuse(read_overlay(target, text=original)[1])
+        original = _read_utf8(target) if target.is_file() else ""
+        _refuse(read_overlay(target, text=original, limits=limits)[1])
         updated = _edit_yaml(original, lambda data: _append_entry(data, entry))
-        _refuse(read_overlay(target, text=updated)[1])
+        _refuse(read_overlay(target, text=updated, limits=limits)[1])
     else:
         target = path
         original = _read_utf8(path)
@@ -314,7 +365,7 @@ def log(c, slug, via, note="", date=None):
                 f"Error: {path} has no front matter block; run invoke people.check.",
                 code=1,
             ) from None
-        _refuse(check_person(path, private_dir, text=original)[1])
+        _refuse(check_person(path, private_dir, text=original, limits=limits)[1])
 
         def add(data):
             if not isinstance(data.get("private"), CommentedMap):
@@ -322,9 +373,65 @@ def log(c, slug, via, note="", date=None):
             _append_entry(data["private"], entry)
 
         updated = head + _edit_yaml(front, add) + tail
-        _refuse(check_person(path, private_dir, text=updated)[1])
+        _refuse(check_person(path, private_dir, text=updated, limits=limits)[1])
     _write_atomically(target, updated)
     console.print(Text(f"Logged {via} on {day.isoformat()} in {target}."))
+
+
+# --- people.withdraw -----------------------------------------------------------------
+
+
+@task(help={"slug": "The person's file name without .md, e.g. ada-example."})
+def withdraw(c, slug):
+    """Unlist a person: listed: false, keeping the file so the audit still knows them.
+
+    Deleting the file instead would also delete the privacy audit's memory of them: a
+    post still naming them would then build and deploy. With PEOPLE_PUBLIC_REPOSITORY
+    the whole file moves to the private folder, out of the repository.
+    """
+    settings = site_settings(c)
+    path = _person_path(settings, slug)
+    private_dir = defaults.private_dir(settings)
+    limits = defaults.limits(settings)
+    original = _read_utf8(path)
+    # A problem with `listed` itself (a listed person under private/) is what this fixes.
+    problems = check_person(path, private_dir, text=original, limits=limits)[1]
+    _refuse([p for p in problems if p.field != "listed"])
+    head, front, tail = _split_keeping_bytes(original)
+
+    def unlist(data):
+        data["listed"] = False
+
+    updated = head + _edit_yaml(front, unlist) + tail
+    move = _public_layout(settings) and not in_folder(path, private_dir)
+    target = Path(private_dir) / path.name if move else path
+    _refuse(check_person(target, private_dir, text=updated, limits=limits)[1])
+    if move:
+        try:
+            _write_atomically(target, updated, exclusive=True)
+        except FileExistsError:
+            raise Exit(
+                f"Error: {target} already exists; nothing was changed. Merge the two "
+                "files by hand, then run the command again.",
+                code=1,
+            ) from None
+        path.unlink()
+    elif updated != original:
+        _write_atomically(path, updated)
+    console.print(Text(f"Withdrew {slug}: listed: false in {target}."))
+    if move:
+        console.print(
+            Text(
+                f"Moved it out of the repository from {path} (commit that removal). "
+                "Earlier commits still hold the file: rewrite the history if they "
+                "must not."
+            )
+        )
+    console.print(
+        "The next build removes their pages; build and redeploy now. Keep the file: "
+        "the privacy audit searches every build for their name, website, place and "
+        "blurb only while it exists (deleting it deletes that memory)."
+    )
 
 
 # --- people.due ----------------------------------------------------------------------
@@ -446,11 +553,109 @@ def list_(c, tag=None, listed=False, unlisted=False):
     console.print(table)
 
 
-@task
-def check(c):
+def git(root, *args, stdin=None):
+    """Run git in `root`; its stdout as bytes. Not a repository: a clear Exit."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        result = None
+    if result is None or result.returncode:
+        raise Exit(
+            f"Error: git {args[0]} failed in {root}: it is not a git repository, or "
+            "git is not installed. Run the task inside your site's repository.",
+            code=1,
+        )
+    return result.stdout
+
+
+def _tracked_files(root, folders):
+    """{absolute path: staged content} of every file git tracks inside `folders`.
+
+    The staged content, not the working tree: that is what a commit (and a push, and
+    CI's checkout) holds.
+    """
+    base = Path(git(root, "rev-parse", "--show-toplevel").decode("utf-8").strip())
+    entries = []
+    for record in git(root, "ls-files", "-z", "-s", "--full-name").split(b"\0"):
+        if record:
+            meta, name = record.split(b"\t", 1)
+            path = base / name.decode("utf-8")
+            if any(path.resolve().is_relative_to(f) for f in folders):
+                entries.append((path, meta.split()[1]))
+    if not entries:
+        return {}
+    batch = git(root, "cat-file", "--batch", stdin=b"\n".join(s for _, s in entries))
+    out, offset = {}, 0
+    for path, _ in entries:
+        header_end = batch.index(b"\n", offset)
+        size = int(batch[offset:header_end].split()[2])
+        out[path] = batch[header_end + 1 : header_end + 1 + size]
+        offset = header_end + 1 + size + 1
+    return out
+
+
+def public_problems(settings, root):
+    """One line per tracked file and field that a public repository must not hold.
+
+    Names the file and the field, never the value.
+    """
+    return [
+        f"{path}, field '{name}': {what}." if name else f"{path}: {what}."
+        for path, name, what in _public_findings(settings, root)
+    ]
+
+
+def _public_findings(settings, root):
+    people_dir, private_dir = (
+        Path(p).resolve() if p else None for p in _folders(settings)
+    )
+    out = []
+    folders = [f for f in (people_dir, private_dir) if f]
+    for path, content in _tracked_files(root, folders).items():
+        resolved = path.resolve()
+        if private_dir and resolved.is_relative_to(private_dir):
+            out.append(
+                (path, None, "is in the private folder, which git must never track")
+            )
+            continue
+        if not resolved.is_relative_to(people_dir):
+            continue
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            out.append((path, None, "cannot be read as UTF-8 text"))
+            continue
+        yaml_text, _, split = split_front_matter(path, text)
+        data, lines, problems = (
+            load_yaml(path, yaml_text, 2) if not split else (None, {}, split)
+        )
+        if problems or not isinstance(data, dict):
+            out.append((path, None, "does not parse (invoke people.check says why)"))
+            continue
+        for key in ("private", "consent"):
+            if key in data:
+                line = lines.get((key,))
+                out.append((path, key, f"holds {key}: (line {line})"))
+        if data.get("listed") is not True:
+            out.append((path, "listed", "is the file of an unlisted person"))
+    return out
+
+
+@task(
+    help={
+        "public": "Also fail on any file git tracks that holds private:, consent: or "
+        "an unlisted person (what a public repository must not contain)."
+    }
+)
+def check(c, public=False):
     """Validate every person file and overlay; print every problem, fail if any."""
     settings = site_settings(c)
-    people = check_people(defaults.people_dir(settings), defaults.private_dir(settings))
+    people = _check(settings)
     for problem in people.problems:
         console.print(Text(f"- {problem}"))
     if people.problems:
@@ -459,12 +664,27 @@ def check(c):
             "above; the build will fail until they are fixed.",
             code=1,
         )
+    if public:
+        found = public_problems(settings, _root(c))
+        for line in found:
+            console.print(Text(f"- {line}"))
+        if found:
+            raise Exit(
+                f"Error: {len(found)} tracked file(s), listed above, hold what a public "
+                "repository must not (values are not shown). Move consent: and "
+                "private: to private/people/<slug>.yml, move unlisted people with "
+                "invoke people.withdraw SLUG (or to private/people/<slug>.md), then "
+                "git rm --cached what must not be tracked. Earlier commits still hold "
+                "it: rewrite the history, or keep the repository private.",
+                code=1,
+            )
     listed = len(people.listed)
     console.print(
         f"The contact log is valid: {len(people.persons)} people, {listed} listed, "
         f"{len(people.persons) - listed} unlisted."
+        + (" Nothing tracked by git is private or unlisted." if public else "")
     )
 
 
-ns = Collection("people", new, log, due, check)
+ns = Collection("people", new, log, withdraw, due, check)
 ns.add_task(list_, name="list")
