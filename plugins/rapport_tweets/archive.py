@@ -24,13 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from .entities import place, placed, reply_start
-from .store import (
-    BadRecord,
-    Store,
-    encode_line,
-    facts_from,
-    is_media_name,
-)
+from .record import BadRecord, is_media_name
+from .store import Store
 
 
 class ArchiveError(Exception):
@@ -758,136 +753,6 @@ def record_from_tweet(tweet, owner, media_names, copy, counts=None):
     return record
 
 
-def new_tweet_line(tweet, owner, update, notes, counts=None):
-    """The fast path of an import: (id, shard, line, facts) of an archive tweet that is
-    new to the store and plainly typed, built in one pass; None for any other tweet
-    (stored or forgotten, with media or a matching note, a field of an unusual type),
-    which takes the general path (record_from_tweet, Update.add). The line is exactly
-    what encode() makes of record_from_tweet()'s record, and is given only for records
-    that problem() accepts (the same exact-type checks as encode's quick check).
-    May raise what record_from_tweet raises; the caller then takes the general path,
-    which raises it again."""
-    get = tweet.get
-    tid = tweet_id_of(tweet)
-    if tid in update or tid in update.forgotten:
-        return None
-    raw = get("full_text") or get("text") or ""
-    text = html.unescape(raw)
-    if type(text) is not str:
-        return None
-    mentions, hashtags, urls, media = entities_v1(
-        text, get("entities", {}), get("extended_entities", {}), raw
-    )
-    if media:
-        return None  # photos are copied by the general path
-    created = parse_created_at(tweet["created_at"])
-    if notes and note_key(created) in notes:
-        return None
-    uid, handle = owner.get("id", ""), owner.get("handle", "")
-    reply_id = get("in_reply_to_status_id_str") or ""
-    reply_uid = get("in_reply_to_user_id_str") or ""
-    reply_handle = get("in_reply_to_screen_name") or ""
-    lang = get("lang", "")
-    if not (
-        uid  # facts_of() tells "" from a missing user_id
-        and type(uid) is str
-        and type(handle) is str
-        and type(reply_id) is str
-        and type(reply_uid) is str
-        and type(reply_handle) is str
-        and type(lang) is str
-    ):
-        return None
-    # Fields in the store's order (FIELDS), empty ones left out, as encode() writes.
-    # tweet_id_of() gives only ASCII digits and parse_created_at() only real dates
-    # like 2023-02-18T12:33:11Z: what problem() asks of id and created_at (tests hold
-    # both to that), so the line needs no _plain_id_and_date().
-    line = {"id": tid, "created_at": created, "user_id": uid}
-    if handle:
-        line["handle"] = handle
-    if text:
-        line["text"] = text
-    display, cut = display_of(get("display_text_range"), text)
-    if display:
-        line["display"] = display
-    if reply_id:
-        line["reply_to_id"] = reply_id
-    if reply_uid:
-        line["reply_to_user_id"] = reply_uid
-    if reply_handle:
-        line["reply_to_handle"] = reply_handle
-    retweet = text.startswith("RT @") or bool(get("retweeted_status"))
-    if retweet:
-        line["retweet"] = True
-    likes, retweets = _int(get("favorite_count")), _int(get("retweet_count"))
-    if likes:
-        line["likes"] = likes
-    if retweets:
-        line["retweets"] = retweets
-    if lang:
-        line["lang"] = lang
-    # Entity entries with their keys sorted and "" left out, as encode() writes them.
-    if mentions:
-        entries = []
-        for m in mentions:
-            m_handle, mid = m["handle"], m["id"]
-            if not (m_handle and type(m_handle) is str and type(mid) is str):
-                return None
-            if mid:
-                entries.append(
-                    {
-                        "end": m["end"],
-                        "handle": m_handle,
-                        "id": mid,
-                        "start": m["start"],
-                    }
-                )
-            else:
-                entries.append(
-                    {"end": m["end"], "handle": m_handle, "start": m["start"]}
-                )
-        line["mentions"] = entries
-    if hashtags:
-        entries = []
-        for h in hashtags:
-            tag = h["tag"]
-            if not (tag and type(tag) is str):
-                return None
-            entries.append({"end": h["end"], "start": h["start"], "tag": tag})
-        line["hashtags"] = entries
-    if urls:
-        entries = []
-        for u in urls:
-            url, expanded, display = u["url"], u["expanded"], u["display"]
-            if not (type(url) is type(expanded) is type(display) is str):
-                return None
-            entries.append(
-                {
-                    "display": display,
-                    "end": u["end"],
-                    "expanded": expanded,
-                    "start": u["start"],
-                    "url": url,
-                }
-            )
-        line["urls"] = entries
-    facts = facts_from(
-        tid,
-        created,
-        update.owner,
-        uid,
-        handle,
-        reply_id,
-        reply_handle,
-        retweet,
-        mentions,
-        likes + retweets,
-    )
-    if cut and counts is not None:
-        counts["display"] += 1
-    return tid, created[:4], encode_line(line), facts
-
-
 def note_key(created_at):
     return created_at[:19]
 
@@ -1119,13 +984,6 @@ def import_archive(path, store_root, progress=None, replace=False):
                 read += 1
                 try:
                     tweet = _tweet_of(item)
-                    try:
-                        fast = new_tweet_line(tweet, owner, update, notes, counts)
-                    except (KeyError, TypeError, ValueError, AttributeError):
-                        fast = None  # the general path says why
-                    if fast is not None:
-                        outcomes[update.add_new(*fast)] += 1
-                        continue
                     record = record_from_tweet(tweet, owner, media_names, copy, counts)
                     if notes:
                         apply_note(record, notes)

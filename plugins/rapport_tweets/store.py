@@ -21,16 +21,21 @@ import heapq
 import json
 import logging
 import os
-import re
 import tempfile
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from .entities import placed
+from .record import (
+    StoreError,
+    decode,
+    encode,
+    line_id,
+    merge,
+    year_of,
+)
 
 try:
     import fcntl
@@ -41,362 +46,12 @@ except ImportError:  # Windows
 log = logging.getLogger(__name__)
 
 FORMAT = 1
-# Top-level fields in the order they are written; `id` first so that a line's id can
-# be read without parsing the line (binary search in shards).
-FIELDS = (
-    "id",
-    "created_at",
-    "user_id",
-    "handle",
-    "name",
-    "text",
-    "display",
-    "reply_to_id",
-    "reply_to_user_id",
-    "reply_to_handle",
-    "conversation_id",
-    "quote_of",
-    "retweet",
-    "likes",
-    "retweets",
-    "replies",
-    "quotes",
-    "lang",
-    "mentions",
-    "hashtags",
-    "urls",
-    "media",
-)
-_FIELD_SET = frozenset(FIELDS)
 _ID_PREFIX = b'{"id":"'
 # The highlights index keeps this many candidates per year and kind; more than any
 # sensible TWEETS_TOP_PER_YEAR, and a larger setting falls back to a full scan.
 HIGHLIGHT_CANDIDATES = 50
 # Kinds of owner tweets in the highlights index.
 ORIGINAL, REPLY, RETWEET = "original", "reply", "retweet"
-
-
-class StoreError(Exception):
-    """The store is unreadable, inconsistent or busy; the message says how to fix it."""
-
-
-class BadRecord(ValueError):
-    """A tweet record that would not make a valid store line (encode refuses it)."""
-
-
-# --------------------------------------------------------------------------- lines
-
-
-def _empty(value):
-    return not value  # None, False, 0, "", [] and {} are left out of a line
-
-
-def _entry(entity):
-    # Entities and media are flat dicts; inside them a 0 is meaningful (an offset).
-    return {k: v for k, v in sorted(entity.items()) if v is not None and v != ""}
-
-
-def encode(record):
-    """One store line (no newline) for a tweet record: deterministic, fixed key order."""
-    try:
-        names = sorted(record, key=_ORDER.__getitem__)
-    except KeyError:
-        unknown = record.keys() - _FIELD_SET
-        raise BadRecord(f"unknown tweet fields: {sorted(unknown)}") from None
-    ordered = {}
-    plain = True  # so far, the quick check vouches for the line (see _plainly_valid)
-    for name in names:
-        value = record[name]
-        if value:
-            kind = _PLAIN_TYPES.get(name)
-            if kind is not None:
-                plain = plain and type(value) is kind
-            elif name in _ENTITY_CHECKS and type(value) is list:
-                value = [_entry(e) if type(e) is dict else e for e in value]
-                plain = plain and _plain_entities(name, value)
-            else:
-                plain = plain and name == "display" and _plain_display(value)
-            ordered[name] = value
-    # Never write a line that decode() would refuse: problem() says why, when the
-    # quick check of exact types cannot vouch for the record.
-    if not (plain and _plain_id_and_date(ordered)):
-        why = problem(ordered)
-        if why:
-            raise BadRecord(f"tweet record {str(record.get('id'))[:30]!r}: {why}")
-    return encode_line(ordered)
-
-
-_ORDER = {name: n for n, name in enumerate(FIELDS)}
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-# What _ENCODER.encode(obj) does for a dict, without its Python layers (one call per
-# stored tweet): the C encoder with the same settings; pure Python where there is none.
-_MARKERS = {}  # the C encoder's circular-reference check, as encode() makes it
-_C_ENCODER = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
-    _MARKERS, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",",
-    False, False, True,
-)  # fmt: skip
-
-
-def encode_line(obj):
-    """_ENCODER.encode(obj) for a dict: the same text, or the same error."""
-    if _C_ENCODER is None:
-        return _ENCODER.encode(obj)
-    try:
-        return "".join(_C_ENCODER(obj, 0))
-    except BaseException:
-        _MARKERS.clear()  # a failed encode may leave its objects in the check
-        raise
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-
-
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-_STR = (lambda v: isinstance(v, str), "a string")
-_INT = (_is_int, "a whole number")
-
-
-def is_media_name(value):
-    """True for a plain file name inside media/ ("123-abc.jpg"): not empty, not "." or
-    "..", no slash, backslash, drive colon or NUL, so it can never reach another file
-    of the store (index/people.tsv) or of the disk when the build copies it."""
-    return (
-        isinstance(value, str)
-        and value not in ("", ".", "..")
-        and not any(c in value for c in "/\\:\0")
-    )
-
-
-# A media `file` is checked by problem(), never by the quick check of exact types.
-_MEDIA_FILE = (is_media_name, "a plain file name inside media/ (no folder or '..')")
-# The type of each field a line may hold besides id and created_at.
-_FIELD_CHECKS = {
-    **dict.fromkeys(
-        (
-            "user_id",
-            "handle",
-            "name",
-            "text",
-            "reply_to_id",
-            "reply_to_user_id",
-            "reply_to_handle",
-            "conversation_id",
-            "quote_of",
-            "lang",
-        ),
-        _STR,
-    ),
-    **dict.fromkeys(("likes", "retweets", "replies", "quotes"), _INT),
-    "retweet": (lambda v: isinstance(v, bool), "true or false"),
-    "display": (
-        lambda v: isinstance(v, list) and len(v) == 2 and all(map(_is_int, v)),
-        "[start, end]",
-    ),
-}
-# Per entity list: the types of its entries' fields, and the fields each must have.
-_ENTITY_CHECKS = {
-    "mentions": ({"start": _INT, "end": _INT, "handle": _STR, "id": _STR}, ("handle",)),
-    "hashtags": ({"start": _INT, "end": _INT, "tag": _STR}, ("tag",)),
-    "urls": (
-        {"start": _INT, "end": _INT, "url": _STR, "expanded": _STR, "display": _STR},
-        (),
-    ),
-    "media": (
-        {
-            "start": _INT,
-            "end": _INT,
-            "width": _INT,
-            "height": _INT,
-            **dict.fromkeys(("type", "alt", "url", "expanded", "remote"), _STR),
-            "file": _MEDIA_FILE,
-        },
-        (),
-    ),
-}
-
-
-# For _plainly_valid: the exact type of each field whose problem() check is a type test,
-# and per entity list, the exact types of its entries' checked fields.
-_PLAIN_TYPES = {
-    **dict.fromkeys(("id", "created_at"), str),
-    **{name: str for name, check in _FIELD_CHECKS.items() if check is _STR},
-    **{name: int for name, check in _FIELD_CHECKS.items() if check is _INT},
-    "retweet": bool,
-}
-_PLAIN_ENTITIES = {
-    name: (
-        {key: {_STR: str, _INT: int}.get(check) for key, check in fields.items()},
-        needed,
-    )
-    for name, (fields, needed) in _ENTITY_CHECKS.items()
-}
-
-
-def _plainly_valid(record):
-    """True only if problem(record) is None, judged quickly by exact types (a str, an
-    int that is no bool); False means "ask problem()", not "invalid". encode() makes
-    the same checks as it builds the line."""
-    for name, value in record.items():
-        kind = _PLAIN_TYPES.get(name)
-        if kind is not None:
-            if type(value) is not kind:
-                return False
-        elif name in _PLAIN_ENTITIES:
-            if not _plain_entities(name, value):
-                return False
-        elif name != "display" or not _plain_display(value):
-            return False
-    return _plain_id_and_date(record)
-
-
-def _plain_entities(name, value):
-    if type(value) is not list:
-        return False
-    types, needed = _PLAIN_ENTITIES[name]
-    for entity in value:
-        if type(entity) is not dict:
-            return False
-        for key, item in entity.items():
-            # A key whose check is no type test (None here) is left to problem().
-            if key in types and type(item) is not types[key]:
-                return False
-        for key in needed:
-            if key not in entity:
-                return False
-    return True
-
-
-def _plain_display(value):
-    return (
-        type(value) is list
-        and len(value) == 2
-        and type(value[0]) is int
-        and type(value[1]) is int
-    )
-
-
-def _plain_id_and_date(record):
-    tid, created = record.get("id"), record.get("created_at")
-    if not (tid and tid.isascii() and tid.isdigit() and created and created.isascii()):
-        return False
-    if not _DATE.fullmatch(created):
-        return False
-    try:
-        datetime.fromisoformat(created[:19])
-    except ValueError:
-        return False
-    return True
-
-
-def problem(record):
-    """What is wrong with a decoded store line ("field 'x' is not ..."), or None.
-
-    Checked so that a hand-edited line fails here, naming its line and field, rather
-    than deep inside the index or the card renderer."""
-    if not isinstance(record, dict) or not str(record.get("id", "")).isdigit():
-        return "not a tweet record (no numeric 'id')"
-    if not isinstance(record["id"], str) or not record["id"].isascii():
-        return "field 'id' is not a string of digits"
-    created = record.get("created_at")
-    if not isinstance(created, str) or not _DATE.fullmatch(created):
-        return "field 'created_at' is not a date like 2023-02-18T12:33:11Z"
-    try:
-        datetime.fromisoformat(created[:19])
-    except ValueError:
-        return f"field 'created_at' {created!r} is not a real date"
-    for name, value in record.items():
-        if name in ("id", "created_at"):
-            continue
-        if name in _ENTITY_CHECKS:
-            why = _entities_problem(name, value)
-            if why:
-                return why
-            continue
-        check = _FIELD_CHECKS.get(name)
-        if check is None:
-            return f"unknown field {name!r}"
-        if not check[0](value):
-            return f"field {name!r} is not {check[1]}"
-    return None
-
-
-def _entities_problem(name, value):
-    if not isinstance(value, list):
-        return f"field {name!r} is not a list"
-    fields, required = _ENTITY_CHECKS[name]
-    for n, entity in enumerate(value, 1):
-        if not isinstance(entity, dict):
-            return f"{name} entry {n} is not an object"
-        for key in required:
-            if key not in entity:
-                return f"{name} entry {n} has no {key!r}"
-        for key, item in entity.items():
-            check = fields.get(key)
-            if check is not None and not check[0](item):
-                return f"{name} entry {n}: {key!r} is not {check[1]}"
-    return None
-
-
-def decode(line, path, lineno):
-    """The record of a store line (str, or UTF-8 bytes); a clear StoreError naming the
-    file and line if it is not a valid tweet record."""
-    try:
-        record = json.loads(line)
-    except ValueError as err:
-        raise StoreError(
-            f"{path}, line {lineno}: not valid JSON ({err}). Fix or delete that line "
-            "(git diff shows what changed), then run `invoke tweets.reindex`."
-        ) from None
-    why = problem(record)
-    if why:
-        raise StoreError(
-            f"{path}, line {lineno}: {why}. Fix or delete that line (git diff shows "
-            "what changed), then run `invoke tweets.reindex`."
-        )
-    return record
-
-
-def line_id(line):
-    """The id of a store line, read from its fixed prefix (no JSON parsing)."""
-    if line.startswith('{"id":"'):
-        end = line.find('"', 7)
-        if end > 7:
-            return line[7:end]
-    return None
-
-
-def merge(old, new):
-    """`old` updated with the non-empty fields of `new` (an archive and an API copy)."""
-    merged = dict(old)
-    if new.get("text"):
-        # Offsets point into their own text: a copy with a text brings its own display
-        # range (none: the whole text), and with another text its own entities too.
-        merged.pop("display", None)
-        if new["text"] != old.get("text"):
-            for name in ("mentions", "hashtags", "urls"):
-                merged.pop(name, None)
-            if old.get("media"):
-                merged["media"] = placed(new["text"], "media", old["media"])
-    for name, value in new.items():
-        if _empty(value):
-            continue
-        if name == "media" and _has_files(old.get("media")) and not _has_files(value):
-            continue  # the API knows no local file; keep the archive's photos
-        merged[name] = value
-    return merged
-
-
-def _has_files(media):
-    return bool(media) and any(m.get("file") for m in media)
-
-
-def year_of(record):
-    return record["created_at"][:4]
 
 
 # --------------------------------------------------------------------------- writes
@@ -546,33 +201,11 @@ class Facts(NamedTuple):
 def facts_of(record, owner):
     """The index facts of a record, given the owner ({"id", "handle"} or {})."""
     get = record.get
-    return facts_from(
-        record["id"],
-        record["created_at"],
-        owner,
-        get("user_id"),
-        get("handle") or "",
-        get("reply_to_id"),
-        get("reply_to_handle") or "",
-        get("retweet"),
-        get("mentions", ()),
-        int(get("likes", 0)) + int(get("retweets", 0)),
-    )
-
-
-def facts_from(
-    tid,
-    created,
-    owner,
-    user_id,
-    handle,
-    reply_to,
-    reply_handle,
-    retweet,
-    mentions,
-    score,
-):
-    """facts_of() from a record's values (an import's fast path has them at hand)."""
+    tid, created = record["id"], record["created_at"]
+    user_id, handle = get("user_id"), get("handle") or ""
+    reply_to, reply_handle = get("reply_to_id"), get("reply_to_handle") or ""
+    retweet, mentions = get("retweet"), get("mentions", ())
+    score = int(get("likes", 0)) + int(get("retweets", 0))
     owner_handle = (owner.get("handle") or "").lower()
     handle = handle.lower()
     by_owner = bool(owner) and (
@@ -1002,18 +635,6 @@ class Update:
         self.summary.updated += 1
         return "updated"
 
-    def add_new(self, tid, shard, line, facts):
-        """Add a tweet known to be neither stored nor forgotten, given as its line
-        (exactly what encode() makes of its record), its year_of() and
-        facts_of(record, self.owner): an import's fast path. Returns "new", as add()."""
-        self._lines[tid] = line
-        self._year[tid] = shard
-        self._dirty.add(shard)
-        self._facts[tid] = facts
-        self.summary.new += 1
-        self.summary.new_ids.append(tid)
-        return "new"
-
     def add_file(self, path, write):
         """Stage a file of the store (a photo): `write(fh)` fills it (binary); it is
         put at `path` by the commit, and not at all if the update fails."""
@@ -1215,15 +836,12 @@ class Reader:
                 )
             found = int(line[7:id_end])
             if found == key:
+                # count lines only to name a broken one
                 try:
-                    record = json.loads(line)
-                except ValueError:  # not JSON, or not UTF-8
-                    record = None
-                if record is None or problem(record):
-                    # count lines only to name the broken one
+                    return decode(line, "", 0)
+                except StoreError:
                     lineno = shard.read(0, start).count(b"\n") + 1
                     return decode(line, self.store.tweets_dir / name, lineno)
-                return record
             if found < key:
                 lo = end + 1
             else:

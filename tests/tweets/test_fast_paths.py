@@ -22,16 +22,8 @@ from rapport_tweets.archive import (
     iter_items,
     load_items,
 )
-from rapport_tweets.store import (
-    Facts,
-    Store,
-    _plainly_valid,
-    _thread_roots,
-    encode,
-    facts_of,
-    problem,
-    year_of,
-)
+from rapport_tweets.record import BadRecord, StoreError, decode, encode
+from rapport_tweets.store import Facts, Store, _thread_roots
 
 # --------------------------------------------------------------------------- created_at
 
@@ -181,7 +173,7 @@ GOOD = {
     "retweet": True,
     "likes": 3,
     "mentions": [{"start": 0, "end": 2, "handle": "x", "id": "9"}],
-    "urls": [{"start": 0, "end": 2, "url": "u", "extra": {"any": 1}}],
+    "urls": [{"start": 0, "end": 2, "url": "u"}],
     "media": [{"type": "photo", "width": 3}],
 }
 ODD_VALUES = [
@@ -209,19 +201,30 @@ ODD_VALUES = [
 ]
 
 
-def test_quick_check_vouches_only_for_records_problem_accepts():
+def test_encode_writes_only_what_decode_reads_back():
+    """One record type judges both ways: a record encode() accepts reads back as itself
+    (empty values left out); one it refuses is refused by decode() too, with the field
+    named the same way."""
     rnd = random.Random(3)
-    vouched = 0
+    written = 0
     for _ in range(20_000):
         record = json.loads(json.dumps(GOOD))
         for _ in range(rnd.randint(0, 2)):
             record[rnd.choice([*GOOD, "lang", "quotes", "nope"])] = rnd.choice(
                 ODD_VALUES
             )
-        if _plainly_valid(record):
-            vouched += 1
-            assert problem(record) is None, record
-    assert vouched > 1000  # the quick check does vouch for ordinary records
+        kept = {k: v for k, v in record.items() if v}
+        try:
+            line = encode(record)
+        except BadRecord as err:
+            with pytest.raises(StoreError) as refused:
+                decode(json.dumps(kept), "f", 1)
+            why = str(refused.value).removeprefix("f, line 1: ").split(". Fix or")[0]
+            assert str(err).endswith(f": {why}"), record
+            continue
+        written += 1
+        assert decode(line, "f", 1) == decode(json.dumps(kept), "f", 1), record
+    assert written > 1000  # ordinary records are written
 
 
 # --------------------------------------------------------------------------- photos
@@ -312,61 +315,30 @@ OWNERS = [
 ]
 
 
-class _NoStore:
-    """What new_tweet_line asks of an Update: an empty store, some ids forgotten."""
-
-    def __init__(self, owner):
-        self.owner, self.forgotten = owner, {"7"}
-
-    def __contains__(self, tid):
-        return tid == "8"
-
-
-def _general(tweet, owner, notes, store_owner):
-    """(id, shard, line, facts) by the general path, or the name of its error."""
-    try:
-        record = archive_mod.record_from_tweet(tweet, owner, {}, lambda s, f: f)
-        if notes:
-            archive_mod.apply_note(record, notes)
-        facts = facts_of(record, store_owner)
-        return record["id"], year_of(record), encode(record), facts
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
-        return type(err).__name__
-
-
-def test_new_tweet_line_is_what_the_general_path_stores():
-    """The one-pass line and facts equal encode() and facts_of() of the record; odd
-    tweets are left to the general path (None), never stored differently."""
+def test_any_archive_tweet_is_stored_whole_or_skipped_with_a_reason():
+    """Odd archive tweets either make a line the store reads back, or raise one of the
+    errors the import turns into a counted "item N skipped" warning."""
     rnd = random.Random(11)
     notes = archive_mod.notes_from_items(
         [{"noteTweet": {"createdAt": "2021-09-22T15:29:39", "core": {"text": "@x"}}}]
     )
-    fast_count = 0
+    stored = 0
     for n in range(20_000):
         tweet = json.loads(json.dumps(TWEET))
         for _ in range(rnd.randint(0, 3)):
             key = rnd.choice([*TWEET, "text", "retweeted_status", "extended_entities"])
             tweet[key] = rnd.choice(ODD_TWEET_VALUES)
-        if n % 50 == 0:
-            tweet["id_str"] = rnd.choice(["7", "8", "007"])
-        # The archive's owner, and the store's (which may know more, from before).
-        owner, store_owner = rnd.choice(OWNERS), rnd.choice(OWNERS)
-        note_set = notes if n % 7 == 0 else {}
-        general = _general(tweet, owner, note_set, store_owner)
+        owner = rnd.choice(OWNERS)
         try:
-            fast = archive_mod.new_tweet_line(
-                tweet, owner, _NoStore(store_owner), note_set
-            )
+            record = archive_mod.record_from_tweet(tweet, owner, {}, lambda s, f: f)
+            if n % 7 == 0:
+                archive_mod.apply_note(record, notes)
+            line = encode(record)
         except (KeyError, TypeError, ValueError, AttributeError):
-            assert isinstance(general, str), tweet
             continue
-        if fast is None:
-            continue
-        fast_count += 1
-        assert tweet.get("id_str") not in ("7", "8")
-        assert fast == general, (tweet, owner, store_owner)
-        assert problem(json.loads(fast[2])) is None
-    assert fast_count > 2000  # the fast path does take ordinary tweets
+        stored += 1
+        assert decode(line, "f", 1)["id"] == record["id"]
+    assert stored > 2000  # ordinary tweets are stored
 
 
 # --------------------------------------------------------------------------- index
@@ -404,9 +376,8 @@ def test_thread_roots_shortcut_gives_the_same_roots():
         assert _thread_roots(facts) == _thread_roots_by_walking(facts)
 
 
-def test_ids_and_dates_the_archive_reader_gives_are_what_problem_accepts():
-    """new_tweet_line skips the id and date checks of problem(): tweet_id_of and
-    parse_created_at give nothing problem() would refuse."""
+def test_ids_and_dates_the_archive_reader_gives_are_what_the_store_accepts():
+    """tweet_id_of and parse_created_at give nothing a store line would refuse."""
     rnd = random.Random(8)
     given = 0
     dates = [*_dates(rnd, 30_000), "2023-02-18T12:33:11Z", "2023-02-18 12:33:11+01:00"]
@@ -418,5 +389,6 @@ def test_ids_and_dates_the_archive_reader_gives_are_what_problem_accepts():
         except ValueError:
             continue
         given += 1
-        assert problem({"id": tid, "created_at": created}) is None, (tid, created)
+        record = {"id": tid, "created_at": created}
+        assert decode(encode(record), "f", 1) == record
     assert given > 1000

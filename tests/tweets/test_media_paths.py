@@ -8,7 +8,13 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from rapport_tweets.archive import import_archive
-from rapport_tweets.store import BadRecord, StoreError, decode, encode, is_media_name
+from rapport_tweets.record import (
+    BadRecord,
+    StoreError,
+    decode,
+    encode,
+    is_media_name,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTO_TWEET = "1000000000000000102"  # the sample store's tweet with a photo

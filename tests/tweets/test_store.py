@@ -12,15 +12,8 @@ from tweets_support import snapshot
 
 from rapport_tweets import store as store_mod
 from rapport_tweets.archive import ArchiveError, import_archive
-from rapport_tweets.store import (
-    FIELDS,
-    BadRecord,
-    Reader,
-    Store,
-    StoreError,
-    decode,
-    encode,
-)
+from rapport_tweets.record import FIELDS, BadRecord, StoreError, decode, encode
+from rapport_tweets.store import Reader, Store
 
 
 def test_lines_are_deterministic_with_id_first():
@@ -227,10 +220,38 @@ def test_decode_names_the_line_and_the_bad_field(change, field):
             encode({**GOOD_LINE, **change})  # never written either
 
 
+# A value of the wrong type for every field a line may hold.
+WRONG = {
+    "id": 5,
+    "created_at": "yesterday",
+    "user_id": 1,
+    "handle": 1,
+    "name": 1,
+    "text": 1,
+    "display": [1, 2, 3],
+    "reply_to_id": 1,
+    "reply_to_user_id": 1,
+    "reply_to_handle": 1,
+    "conversation_id": 1,
+    "quote_of": 1,
+    "retweet": "yes",
+    "likes": "1",
+    "retweets": "1",
+    "replies": "1",
+    "quotes": "1",
+    "lang": 1,
+    "mentions": "x",
+    "hashtags": "x",
+    "urls": "x",
+    "media": "x",
+}
+
+
 def test_every_field_has_a_check():
-    assert set(FIELDS) == {"id", "created_at"} | set(store_mod._FIELD_CHECKS) | set(
-        store_mod._ENTITY_CHECKS
-    )
+    assert set(FIELDS) == set(WRONG)
+    for name, value in WRONG.items():
+        with pytest.raises(StoreError, match=f"field '{name}'"):
+            decode(json.dumps({**GOOD_LINE, name: value}), "f", 1)
 
 
 @pytest.mark.parametrize("line", ['{"id":"2000"}', '{"id":"2000","likes":null}'])
