@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import requests
 import tweepy
 
+from .archive import parse_created_at
 from .entities import placed, reply_start
 from .store import Store
 
@@ -172,7 +173,7 @@ def record_from_v2(tweet, users, media):
     mentions = placed(text, "mentions", mentions, raw)
     record = {
         "id": str(tweet["id"]),
-        "created_at": tweet["created_at"][:19] + "Z",
+        "created_at": parse_created_at(tweet["created_at"]),
         "user_id": str(tweet.get("author_id", "")),
         "handle": author.get("username", ""),
         "name": author.get("name", ""),
