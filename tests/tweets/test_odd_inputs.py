@@ -1,9 +1,6 @@
-"""The import's fast paths agree with the general code they shortcut.
-
-Each fast path (piecewise json.loads of a data file, the archive's created_at form, the
-quick type check before problem()) must give exactly what the slower general path
-gives, errors included, on ordinary and on odd inputs.
-"""
+"""Odd inputs, at random: dates of any shape, damaged data files, records of wrong
+types, archive tweets with odd fields. Each is either read as the ordinary case is, or
+refused with the error a user sees; never stored half-checked, never a crash."""
 
 import errno
 import json
