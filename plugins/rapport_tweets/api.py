@@ -17,9 +17,9 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import settings as tweet_settings
+from .index import HIGHLIGHT_CANDIDATES, ORIGINAL, REPLY, RETWEET
 from .record import StoreError, is_media_name
 from .render import card_of
-from .store import HIGHLIGHT_CANDIDATES, ORIGINAL, REPLY, RETWEET
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pelican.generators import Generator
 
 from . import settings as tweet_settings
 from .api import TweetsAPI
-from .store import Reader
+from .reader import Reader
 
 logger = logging.getLogger(__name__)
 

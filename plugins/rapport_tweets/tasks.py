@@ -25,7 +25,10 @@ from rich.table import Table
 
 from . import settings as tweet_settings
 from .archive import ArchiveError, import_archive
-from .store import JOURNAL, Reader, Store, StoreError
+from .commit import JOURNAL
+from .reader import Reader
+from .record import StoreError
+from .store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 console = Console(highlight=False, soft_wrap=True)

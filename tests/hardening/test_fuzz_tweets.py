@@ -28,8 +28,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from rapport_tweets.archive import ArchiveError, import_archive, iter_items
+from rapport_tweets.reader import Reader
+from rapport_tweets.record import StoreError
 from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Reader, Store, StoreError
+from rapport_tweets.store import Store
 
 build = archive_builder()
 OWNER = build.OWNER

@@ -8,7 +8,7 @@ from datetime import date
 from markupsafe import Markup
 
 from rapport_tweets.api import TweetsAPI
-from rapport_tweets.store import Reader
+from rapport_tweets.reader import Reader
 
 
 def make_api(store, card_template, output=None, **settings):

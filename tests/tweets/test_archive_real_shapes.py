@@ -9,8 +9,9 @@ from tweets_support import snapshot
 
 from rapport_tweets import tasks
 from rapport_tweets.archive import ArchiveError, import_archive
+from rapport_tweets.reader import Reader
 from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Reader, Store
+from rapport_tweets.store import Store
 
 PHOTO = {
     "key": "3000000000000000901",

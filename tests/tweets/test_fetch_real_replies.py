@@ -20,8 +20,9 @@ from rapport_tweets.fetch import (
     client_from_env,
     fetch,
 )
+from rapport_tweets.reader import Reader
 from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Reader, Store
+from rapport_tweets.store import Store
 
 TOKEN = "SECRET-BEARER-real-replies"
 TIMELINE = re.compile(r"https://api\.twitter\.com/2/users/\d+/tweets")

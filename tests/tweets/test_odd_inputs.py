@@ -17,8 +17,9 @@ from rapport_tweets.archive import (
     iter_items,
     load_items,
 )
+from rapport_tweets.index import Facts, _thread_roots
 from rapport_tweets.record import BadRecord, StoreError, decode, encode
-from rapport_tweets.store import Facts, Store, _thread_roots
+from rapport_tweets.store import Store
 
 # --------------------------------------------------------------------------- created_at
 

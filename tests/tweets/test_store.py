@@ -10,10 +10,11 @@ import sys
 import pytest
 from tweets_support import snapshot
 
-from rapport_tweets import store as store_mod
+from rapport_tweets import commit as commit_mod
 from rapport_tweets.archive import ArchiveError, import_archive
+from rapport_tweets.reader import Reader
 from rapport_tweets.record import FIELDS, BadRecord, StoreError, decode, encode
-from rapport_tweets.store import Reader, Store
+from rapport_tweets.store import Store
 
 
 def test_lines_are_deterministic_with_id_first():
@@ -65,7 +66,7 @@ def test_failure_mid_write_leaves_the_old_store_byte_identical(
     sample_store, fixtures, tmp_path, monkeypatch
 ):
     before = snapshot(sample_store)
-    real_prepare = store_mod._prepare
+    real_prepare = commit_mod.write_temp
     calls = []
 
     def failing_prepare(path, text):
@@ -74,7 +75,7 @@ def test_failure_mid_write_leaves_the_old_store_byte_identical(
             raise OSError("disk full")
         return real_prepare(path, text)
 
-    monkeypatch.setattr(store_mod, "_prepare", failing_prepare)
+    monkeypatch.setattr(commit_mod, "write_temp", failing_prepare)
     tweet = fixtures.archive_tweet(fixtures.tid(999), "2016-12-31 10:00:00", "new one")
     archive = fixtures.write_archive(tmp_path / "a", [tweet])
     with pytest.raises(OSError, match="disk full"):
@@ -312,7 +313,7 @@ def test_lock_taken_as_the_holder_finishes_is_retaken(sample_store, monkeypatch)
     store = Store(sample_store)
     store.lock_path.write_text("12345\n")
     calls = []
-    real = store_mod._try_lock
+    real = commit_mod.try_lock
 
     def holder_finishes_first(fd):
         calls.append(fd)
@@ -320,7 +321,7 @@ def test_lock_taken_as_the_holder_finishes_is_retaken(sample_store, monkeypatch)
             store.lock_path.unlink()
         real(fd)
 
-    monkeypatch.setattr(store_mod, "_try_lock", holder_finishes_first)
+    monkeypatch.setattr(commit_mod, "try_lock", holder_finishes_first)
     with store.lock():
         assert len(calls) == 2
         assert os.path.samestat(os.fstat(calls[1]), os.stat(store.lock_path))
@@ -333,7 +334,7 @@ def _interrupted_reindex(store_root, monkeypatch, moves_done):
     moved = []
 
     def replace(src, dst):
-        if (store_root / store_mod.JOURNAL).exists():
+        if (store_root / commit_mod.JOURNAL).exists():
             if len(moved) == moves_done:
                 raise KeyboardInterrupt("killed")
             moved.append(dst)

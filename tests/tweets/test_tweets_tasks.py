@@ -11,7 +11,7 @@ from invoke.exceptions import Exit
 from tweets_support import snapshot
 
 from rapport_tweets import tasks
-from rapport_tweets.store import Reader
+from rapport_tweets.reader import Reader
 
 ROOT = Path(__file__).resolve().parents[2]
 
