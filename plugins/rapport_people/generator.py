@@ -108,13 +108,12 @@ class PeopleGenerator(Generator):
         threads, first_talked = [], None
         if person.twitter:
             limit = self.setting("PEOPLE_CONVERSATIONS_LIMIT")
-            pinned = set(person.highlights)
-            for thread in tweets.conversations_with(person.twitter, limit=limit):
-                # A pinned tweet is shown once, under Pinned: the same card twice would
-                # repeat its id attribute and its text on one page.
-                cards = [c for c in thread.cards if _card_tweet_id(c) not in pinned]
-                if cards:
-                    threads.append({"started": thread.started, "cards": cards})
+            # A pinned tweet is shown once, under Pinned: the same card twice would
+            # repeat its id attribute and its text on one page.
+            for thread in tweets.conversations_with(
+                person.twitter, limit=limit, exclude=person.highlights
+            ):
+                threads.append({"started": thread.started, "cards": thread.cards})
             first_talked = tweets.first_talked(person.twitter)
         return {
             "tweets_enabled": True,
@@ -168,15 +167,6 @@ class PeopleGenerator(Generator):
             except OSError:
                 return
             folder = os.path.dirname(folder)
-
-
-_CARD_ID = re.compile(r'^\s*<[a-z]+\b[^>]*\bid="tweet-(\d+)"')
-
-
-def _card_tweet_id(card):
-    """The tweet id of a rendered card (its root element's id="tweet-<id>"), or None."""
-    match = _CARD_ID.match(str(card))
-    return match.group(1) if match else None
 
 
 def group_by_year(people):
