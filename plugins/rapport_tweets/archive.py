@@ -1,19 +1,17 @@
 """Read an X (Twitter) archive, zip or extracted folder, into store records.
 
 Each format variant has a small named function below, and a fixture in
-tests/fixtures/archives/build.py. A tweet file is read as bytes and parsed with
-msgspec a megabyte piece at a time (`load_items`), each item let go once stored, so
-the parsed archive never sits in memory. Where msgspec refuses a piece, the file's
-text is read item by item from there (json.JSONDecoder.raw_decode, `iter_items`), which
-accepts a little more and names the line at fault. Anything unexpected is an
-ArchiveError (nothing is written) or a counted warning.
+tests/fixtures/archives/build.py. Every data file (`window.YTD.<name>.partN = [ … ]`,
+and manifest.js) is read as bytes and parsed by msgspec (`load_items`): a tweet file a
+megabyte piece at a time, each item let go once stored, so the parsed archive never
+sits in memory. A file that does not parse is an ArchiveError naming its line (nothing
+is written); an item that cannot be stored is a counted warning.
 """
 
 from __future__ import annotations
 
 import codecs
 import html
-import json
 import re
 import zipfile
 import zlib
@@ -103,12 +101,6 @@ class _Folder:
             "place until the import ends, then run it again."
         )
 
-    def read_text(self, name):
-        try:
-            return (self.path / name).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as err:
-            raise self._unreadable(name, err) from None
-
     def read_bytes(self, name):
         try:
             return (self.path / name).read_bytes()
@@ -148,17 +140,6 @@ class _Zip:
         return ArchiveError(
             f"{self.label}: {name} cannot be read ({err}); {_zip_advice(err)}"
         )
-
-    def read_text(self, name):
-        try:
-            return self.zip.read(name).decode("utf-8-sig")
-        except _READ_ERRORS as err:
-            raise self._unreadable(name, err) from None
-        except UnicodeDecodeError as err:
-            raise ArchiveError(
-                f"{self.label}: {name} cannot be read ({err}); it is not UTF-8 text. "
-                "Download the archive again."
-            ) from None
 
     def read_bytes(self, name):
         try:
@@ -259,137 +240,101 @@ def find_layout(source):
 
 # --------------------------------------------------------------------------- JS files
 
-_ASSIGNMENT = re.compile(r"\s*window\.(?:YTD\.([\w]+)\.part(\d+)|__THAR_CONFIG)\s*=\s*")
-_SEPARATOR = re.compile(r"\s*(,|\])\s*")
-_DECODER = json.JSONDecoder()
-
-
-def _where(text, pos):
-    line = text.count("\n", 0, pos) + 1
-    return f"line {line}"
-
-
-def iter_items(text, label, on_progress=None):
-    """Yield the items of `window.YTD.<name>.partN = [ … ]`, one decoded item at a time."""
-    m = _ASSIGNMENT.match(text)
-    if not m or m.group(1) is None:
-        raise ArchiveError(
-            f"{label}: does not start with 'window.YTD.<name>.partN = ['; not an X "
-            "archive data file (or an unknown, newer format)."
-        )
-    pos = m.end()
-    if text[pos : pos + 1] != "[":
-        raise ArchiveError(
-            f"{label}: expected '[' after the assignment ({_where(text, pos)})."
-        )
-    pos += 1
-    m = _SEPARATOR.match(text, pos)
-    if m and m.group(1) == "]":
-        return
-    yield from _items_from(text, pos, label, on_progress)
-
-
-def _items_from(text, pos, label, on_progress=None):
-    """iter_items from `pos`, the start of an item (or the space before it)."""
-    count = 0
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n":
-            pos += 1
-        try:
-            item, pos = _DECODER.raw_decode(text, pos)
-        except ValueError as err:
-            raise ArchiveError(
-                f"{label}: unreadable at {_where(text, pos)} ({err.msg}); the file is "
-                "damaged or truncated. Download the archive again."
-            ) from None
-        yield item
-        count += 1
-        if on_progress is not None and count % 500 == 0:
-            on_progress(pos)
-        m = _SEPARATOR.match(text, pos)
-        if not m:
-            raise ArchiveError(
-                f"{label}: unreadable at {_where(text, pos)} (expected ',' or ']' after "
-                "an item); the file is damaged or truncated. Download the archive again."
-            )
-        pos = m.end()
-        if m.group(1) == "]":
-            if on_progress is not None:
-                on_progress(pos)
-            return
-
-
-# The common case of a data file's start, in bytes: a subset of what _ASSIGNMENT takes.
-_ASSIGNMENT_BYTES = re.compile(
-    rb"[ \t\r\n]*window\.YTD\.\w+\.part\d+[ \t\r\n]*=[ \t\r\n]*\["
+# `window.YTD.<name>.partN = [ … ]` (data files) or `window.__THAR_CONFIG = { … }`
+# (manifest.js), in bytes: JSON's white space only.
+_ASSIGNMENT = re.compile(
+    rb"[ \t\r\n]*window\.(?:(YTD)\.\w+\.part\d+|__THAR_CONFIG)[ \t\r\n]*=[ \t\r\n]*"
 )
 # Between two items as X writes them; a file is parsed in pieces cut at its comma.
 _ITEM_BREAK = b"\n  },\n  {"
 _PIECE_BYTES = 1 << 20
-_SPACE = re.compile(r"\s*")
+_WHERE = re.compile(r"\(byte (\d+)\)")
+_EMPTY = re.compile(rb"[ \t\r\n]*")
 
 
-def _list_span(data):
-    """(first, end): the bytes between '[' and ']' of `window.YTD.<name>.partN = [ … ]`
-    followed by nothing but white space; None for any other file."""
+def _line(data, pos):
+    return data.count(b"\n", 0, pos) + 1
+
+
+def _value_span(data, label, opener):
+    """(first, end) of the JSON value assigned in a data file: data[first] is `opener`
+    and data[end - 1] its closing bracket, when the file ends as X writes it (white
+    space or a ';' may follow)."""
     begin = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    m = _ASSIGNMENT_BYTES.match(data, begin)
-    if not m:
-        return None
-    end = len(data)
-    while end > m.end() and data[end - 1] in b" \t\r\n":
+    m = _ASSIGNMENT.match(data, begin)
+    if not m or (opener == b"[") != bool(m.group(1)):
+        if opener == b"{":
+            raise ArchiveError(f"{label}: not an X archive manifest.")
+        raise ArchiveError(
+            f"{label}: does not start with 'window.YTD.<name>.partN = ['; not an X "
+            "archive data file (or an unknown, newer format)."
+        )
+    first = m.end()
+    if data[first : first + 1] != opener:
+        raise ArchiveError(
+            f"{label}: expected {opener.decode()!r} after the assignment "
+            f"(line {_line(data, first)})."
+        )
+    end = len(data)  # not data.rstrip(): that would copy the whole file
+    while end > first + 1 and data[end - 1] in b" \t\r\n;":
         end -= 1
-    if end <= m.end() or data[end - 1] != ord("]"):
-        return None
-    return m.end(), end - 1
+    return first, end
 
 
-def _load_piece(data, first, end):
-    """The items of data[first:end], a run of comma-separated JSON values, or None.
-
-    The piece is bracketed by the bytes around it (a '[' or ',' before, a ',' or ']'
-    after), turned into '[' and ']' in one copy, which msgspec parses as bytes: no
-    decoded copy of the text, and invalid UTF-8 is refused like any other damage."""
-    piece = bytearray(memoryview(data)[first - 1 : end + 1])
-    piece[0], piece[-1] = 0x5B, 0x5D  # "[", "]"
+def _parse(data, first, end, label):
+    """The JSON value of data[first:end] (msgspec, from the bytes: no decoded copy of
+    the text); an ArchiveError naming the line where it is damaged."""
     try:
-        return msgspec.json.decode(piece)
-    except (msgspec.DecodeError, RecursionError):
-        return None
+        return msgspec.json.decode(memoryview(data)[first:end])
+    except (msgspec.DecodeError, RecursionError) as err:
+        found = _WHERE.search(str(err))
+        pos = first + int(found.group(1)) if found else end
+        why = str(err).removeprefix("JSON is malformed: ")
+        why = re.sub(r" \(byte \d+\)", "", why)
+        raise ArchiveError(
+            f"{label}: unreadable at line {_line(data, pos)} ({why}); the file is "
+            "damaged or truncated. Download the archive again."
+        ) from None
+
+
+def _config(source, name):
+    """manifest.js is `window.__THAR_CONFIG = { … }` (one object, not a list)."""
+    data = source.read_bytes(name)
+    value = _parse(data, *_value_span(data, name, b"{"), name)
+    if not isinstance(value, dict):
+        raise ArchiveError(f"{name}: not an X archive manifest.")
+    return value
 
 
 def load_items(source, name, progress=None):
-    """Yield the items of the data file `name` of `source`; `progress(done_bytes)` after
-    each piece.
+    """Yield the items of the data file `name` of `source`
+    (`window.YTD.<name>.partN = [ … ]`); `progress(done_bytes)` after each piece.
 
-    The file is read as bytes and parsed with msgspec a piece of about a megabyte at
-    a time, cut at the commas between items; each item is let go once yielded. Pieces
-    that parse, joined by those commas, parse as the whole list (a JSON text has one
-    parse), so this yields what `iter_items` yields from the file's text. Where a piece
-    does not parse (other formatting, damage), `iter_items` takes over from the start
-    of that piece: it accepts a little more and names the line at fault."""
+    The file is read as bytes and parsed a piece of about a megabyte at a time, cut
+    between items where X breaks its lines; each item is let go once yielded, so the
+    parsed file never sits in memory whole. Where a piece does not parse (a file laid
+    out otherwise), the rest of the file is parsed in one piece, and an error there
+    names the line at fault."""
     data = source.read_bytes(name)
-    span = _list_span(data)
-    if span is None:
-        yield from _items_by_text(source, name, None, len(data), progress)
+    first, end = _value_span(data, name, b"[")
+    if data[end - 1 : end] != b"]":  # cut short: say where
+        _parse(data, first, end, name)
+    start, first = first, first + 1  # the "[", and past it
+    if _EMPTY.fullmatch(data, first, end - 1):
         return
-    first, end = span
     while True:
-        stop = end
-        if first + _PIECE_BYTES < end:
-            cut = data.find(_ITEM_BREAK, first + _PIECE_BYTES, end)
+        stop = end - 1
+        if first + _PIECE_BYTES < stop:
+            cut = data.find(_ITEM_BREAK, first + _PIECE_BYTES, stop)
             if cut >= 0:
                 stop = cut + len(b"\n  }")
         items = _load_piece(data, first, stop)  # data[first - 1] is "[" or ","
+        if items is None and stop != end - 1:
+            stop = end - 1  # not cut between items after all: the rest in one piece
+            items = _load_piece(data, first, stop)
         if items is None:
-            at = None
-            if first != span[0]:
-                bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-                at = len(str(memoryview(data)[bom:first], "utf-8"))
-            size = len(data)
-            del data
-            yield from _items_by_text(source, name, at, size, progress)
-            return
+            _parse(data, start, end, name)  # raises, naming the line at fault
+            raise ArchiveError(f"{name}: unreadable; download the archive again.")
         for index in range(len(items)):
             item = items[index]
             items[index] = None
@@ -397,37 +342,22 @@ def load_items(source, name, progress=None):
             del item
         if progress:
             progress(stop + 1)
-        if stop == end:
+        if stop == end - 1:
             return
         first = stop + 1  # past the comma
 
 
-def _items_by_text(source, name, at, size, progress):
-    """iter_items on the file's text, from its start or from character `at`."""
-    text = source.read_text(name)
-    on_progress = None
-    if progress:
-        chars = max(len(text), 1)
+def _load_piece(data, first, end):
+    """The items of data[first:end], a run of comma-separated JSON values, or None.
 
-        def on_progress(pos):
-            progress(size * pos // chars)
-
-    if at is None:
-        yield from iter_items(text, name, on_progress)
-    else:
-        yield from _items_from(text, _SPACE.match(text, at).end(), name, on_progress)
-
-
-def _config(text, label):
-    """manifest.js is `window.__THAR_CONFIG = { … }` (one object, not a list)."""
-    m = _ASSIGNMENT.match(text)
-    if not m:
-        raise ArchiveError(f"{label}: not an X archive manifest.")
+    The piece is bracketed by the bytes around it (a '[' or ',' before, a ',' or ']'
+    after), turned into '[' and ']' in one copy."""
+    piece = bytearray(memoryview(data)[first - 1 : end + 1])
+    piece[0], piece[-1] = 0x5B, 0x5D  # "[", "]"
     try:
-        value, _end = _DECODER.raw_decode(text, m.end())
-    except ValueError as err:
-        raise ArchiveError(f"{label}: unreadable ({err.msg}).") from None
-    return value
+        return msgspec.json.decode(piece)
+    except (msgspec.DecodeError, RecursionError):
+        return None
 
 
 # --------------------------------------------------------------------------- owner
@@ -512,12 +442,15 @@ def _utc_iso(value):
     if len(parts) == 6 and parts[4] == "+0000" and parts[1] in _MONTHS:
         hour, minute, second = parts[3].split(":")
         numbers = (parts[5], parts[2], hour, minute, second)
-        if not all(n.isascii() and n.isdigit() for n in numbers):
+        digits = "".join(numbers)
+        if not (digits.isascii() and digits.isdigit()):
             raise ValueError(value)
         year, day, hour, minute, second = map(int, numbers)
-        moment = datetime(
-            year, _MONTHS[parts[1]], day, hour, minute, second, tzinfo=UTC
-        )
+        month = _MONTHS[parts[1]]
+        datetime(year, month, day, hour, minute, second)  # ValueError: no such date
+        # Already UTC: written as isoformat() would, the year padded to four digits
+        # (which shard names and readers expect).
+        return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
     else:
         try:
             moment = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
@@ -525,7 +458,6 @@ def _utc_iso(value):
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if moment.tzinfo is None:  # no offset: UTC, never the importing machine's zone
             moment = moment.replace(tzinfo=UTC)
-    # isoformat pads the year to four digits, which shard names and readers expect.
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat("T", "seconds") + "Z"
 
 
@@ -844,16 +776,11 @@ def import_archive(path, store_root, progress=None, replace=False):
     layout = find_layout(source)
     owner, expected = {}, {}
     if layout.manifest:
-        config = _config(source.read_text(layout.manifest), layout.manifest)
+        config = _config(source, layout.manifest)
         owner = owner_from_manifest(config)
         expected = expected_files(config)
     if layout.account:
-        owner = (
-            owner_from_account(
-                iter_items(source.read_text(layout.account), layout.account)
-            )
-            or owner
-        )
+        owner = owner_from_account(load_items(source, layout.account)) or owner
     if not owner:
         raise ArchiveError(
             f"{source.label}: no account.js or manifest.js with the account id, so the "
@@ -871,7 +798,7 @@ def import_archive(path, store_root, progress=None, replace=False):
             )
     notes = {}
     for name in layout.note_files:
-        notes.update(notes_from_items(iter_items(source.read_text(name), name)))
+        notes.update(notes_from_items(load_items(source, name)))
 
     media_names = {}
     for media_dir in layout.media_dirs:

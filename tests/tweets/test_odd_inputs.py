@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import random
+import re
 import sys
 
 import pytest
@@ -14,7 +15,6 @@ from rapport_tweets import archive as archive_mod
 from rapport_tweets.archive import (
     ArchiveError,
     _Folder,
-    iter_items,
     load_items,
 )
 from rapport_tweets.index import Facts, _thread_roots
@@ -88,25 +88,33 @@ def _archive_text(items, prefix="window.YTD.tweets.part0 = "):
     return prefix + json.dumps(items, indent=2, ensure_ascii=False)
 
 
-def _both(tmp_path, data):
-    """(items or error) from load_items on the bytes and from iter_items on the text."""
+_PREFIX = "window.YTD.tweets.part0 = "
+
+
+def _read(tmp_path, data):
+    """(items or the error's message) of load_items on a data file of these bytes."""
     (tmp_path / "data").mkdir(exist_ok=True)
     (tmp_path / "data" / "tweets.js").write_bytes(data)
-    source = _Folder(tmp_path)
     done = []
     try:
-        fast = list(load_items(source, "data/tweets.js", done.append))
+        items = list(load_items(_Folder(tmp_path), "data/tweets.js", done.append))
     except ArchiveError as err:
-        fast = str(err)
-    try:
-        text = data.decode("utf-8-sig")
-        slow = list(iter_items(text, "data/tweets.js"))
-    except ArchiveError as err:
-        slow = str(err)
-    except UnicodeDecodeError:
-        slow = "not UTF-8"
+        return str(err)
     assert done == sorted(done)
-    return fast, slow
+    return items
+
+
+def _expected(text):
+    """What the file holds, by the standard library: the list after the assignment,
+    or None when that is not one JSON list."""
+    text = text.removeprefix("\ufeff")
+    if not text.startswith(_PREFIX):
+        return None
+    try:
+        value = json.loads(text.removeprefix(_PREFIX).rstrip(" \t\r\n;"))
+    except ValueError:
+        return None
+    return value if isinstance(value, list) else None
 
 
 @pytest.fixture(params=[1 << 20, 300])
@@ -116,52 +124,91 @@ def piece_bytes(request, monkeypatch):
     return request.param
 
 
-VARIANTS = {
+ITEMS = [_tweet(n) for n in range(40)]
+# Layouts a data file may have: each gives every item.
+LAYOUTS = {
     "plain": lambda text: text,
     "bom": lambda text: "\ufeff" + text,
     "crlf": lambda text: text.replace("\n", "\r\n"),
     "trailing space": lambda text: text + " \n\n",
     "trailing semicolon": lambda text: text + ";",
     "no break between items": lambda text: text.replace("\n  },\n  {", "},{"),
+    "a break inside an item": lambda text: text.replace(
+        '"nested": [', '"nested": [\n  {"a": 1\n  },\n  {"b": 2},', 1
+    ),
+}
+# Damage: each is an error that names the line.
+DAMAGE = {
+    "damaged late": lambda text: text[: len(text) * 3 // 4] + "@" + text[-20:],
+    "cut short": lambda text: text[:-40],
+    "trailing comma": lambda text: text[:-2] + ",\n]",
     "odd space before a comma": lambda text: text.replace(
         "\n  },\n  {", "}\u00a0,{", 3
     ),
-    "damaged late": lambda text: text[: len(text) * 3 // 4] + "@" + text[-20:],
-    "cut short": lambda text: text[:-40],
-    "empty list": lambda text: "window.YTD.tweets.part0 = [ ]",
-    "an object": lambda text: "window.YTD.tweets.part0 = {}",
-    "trailing comma": lambda text: text[:-2] + ",\n]",
+}
+NOT_DATA = {
     "not ytd": lambda text: "var x = " + text,
     "config": lambda text: "window.__THAR_CONFIG = []",
 }
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_data_file_fast_parse_agrees_with_item_by_item(tmp_path, piece_bytes, variant):
-    text = VARIANTS[variant](_archive_text([_tweet(n) for n in range(40)]))
-    fast, slow = _both(tmp_path, text.encode())
-    assert fast == slow
-    if variant == "damaged late":
-        assert "line" in slow  # the error still names the line
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_data_file_layouts_give_every_item(tmp_path, piece_bytes, layout):
+    text = LAYOUTS[layout](_archive_text(ITEMS))
+    assert _read(tmp_path, text.encode()) == _expected(text)
+    if layout != "a break inside an item":
+        assert _read(tmp_path, text.encode()) == ITEMS
 
 
-def test_data_file_with_bad_utf8_late_is_the_same_error(tmp_path, piece_bytes):
-    data = _archive_text([_tweet(n) for n in range(40)]).encode()
+def test_an_empty_data_file_has_no_items(tmp_path, piece_bytes):
+    assert _read(tmp_path, b"window.YTD.tweets.part0 = [ ]\n") == []
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_a_damaged_data_file_is_an_error_naming_the_line(tmp_path, piece_bytes, damage):
+    text = DAMAGE[damage](_archive_text(ITEMS))
+    error = _read(tmp_path, text.encode())
+    assert re.match(r"data/tweets\.js: unreadable at line \d+ \(", error), error
+    assert "Download the archive again" in error
+
+
+def test_bad_utf8_names_its_line(tmp_path, piece_bytes):
+    data = _archive_text(ITEMS).encode()
     data = data[:-300] + b"\xff" + data[-300:]
-    fast, _slow = _both(tmp_path, data)
-    assert "cannot be read" in fast
+    line = data[: data.index(b"\xff")].count(b"\n") + 1
+    assert _read(tmp_path, data).startswith(
+        f"data/tweets.js: unreadable at line {line} "
+    )
 
 
-def test_random_damage_gives_the_same_items_or_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize("kind", sorted(NOT_DATA))
+def test_a_file_that_is_no_data_file_says_so(tmp_path, kind):
+    error = _read(tmp_path, NOT_DATA[kind](_archive_text(ITEMS)).encode())
+    assert "does not start with 'window.YTD.<name>.partN = ['" in error
+
+
+def test_a_data_file_holding_no_list_says_so(tmp_path):
+    error = _read(tmp_path, (_PREFIX + "\n{}").encode())
+    assert error == "data/tweets.js: expected '[' after the assignment (line 2)."
+
+
+def test_random_damage_gives_what_the_file_holds_or_an_error(tmp_path, monkeypatch):
     monkeypatch.setattr(archive_mod, "_PIECE_BYTES", 200)
     rnd = random.Random(9)
     base = _archive_text([_tweet(n) for n in range(12)])
+    errors = 0
     for _ in range(150):
         chars = list(base)
         for _ in range(rnd.randint(1, 3)):
             chars[rnd.randrange(len(chars))] = rnd.choice(' ,]}{"\n\u00a0x0')
-        fast, slow = _both(tmp_path, "".join(chars).encode())
-        assert fast == slow
+        text = "".join(chars)
+        got, expected = _read(tmp_path, text.encode()), _expected(text)
+        if expected is None:
+            errors += 1
+            assert isinstance(got, str) and got.startswith("data/tweets.js: "), got
+        else:
+            assert got == expected
+    assert 0 < errors < 150
 
 
 # --------------------------------------------------------------------------- records
