@@ -156,25 +156,26 @@ class TaskRepo(TinySite):
             TASKS_PY.format(plugins=str(ROOT / "plugins")), encoding="utf-8"
         )
 
-    def invoke(self, *args):
+    def invoke(self, *args, env=None):
         """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess."""
         # Plain, wide, UTF-8 output whatever the test process's locale or colour
         # settings are (Pelican sets LC_ALL to "C" in-process builds).
-        env = {
+        full_env = {
             k: v
             for k, v in os.environ.items()
             if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")
         }
-        env |= {
+        full_env |= {
             "COLUMNS": "200",
             "NO_COLOR": "1",
             "TERM": "dumb",
             "PYTHONIOENCODING": "utf-8",
         }
+        full_env |= env or {}
         return subprocess.run(
             [str(VENV_BIN / "invoke"), "-r", str(self.base), *args],
             cwd=self.base.parent,
-            env=env,
+            env=full_env,
             capture_output=True,
             encoding="utf-8",
             timeout=120,
