@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 from rapport_site.build import BuildFailed, output_path  # noqa: E402
 from rapport_site.build import build as run_pelican  # noqa: E402
+from rapport_site.tasks import require_dev_tools  # noqa: E402
 
 SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -226,7 +227,11 @@ def post_new(c, title, category="Networking", tags="", date=None):
     }
 )
 def test(c, args="", jobs=None):
-    """Run lint and the whole test suite (browser tests too when Chromium is installed)."""
+    """Run lint and the whole test suite (browser tests when Chromium is installed).
+
+    Needs the test tools: `python3 bootstrap.py test` installs them.
+    """
+    require_dev_tools("test", "pytest", "xdist", "ruff")
     lint(c)
     workers = "auto" if jobs is None else str(int(jobs))
     parallel = "" if workers == "0" else f"-n {workers} "
@@ -236,6 +241,7 @@ def test(c, args="", jobs=None):
 @task
 def lint(c):
     """Check style with ruff (lint and format)."""
+    require_dev_tools("lint", "ruff")
     c.run(f"{shlex.quote(sys.executable)} -m ruff check .", pty=False)
     c.run(f"{shlex.quote(sys.executable)} -m ruff format --check .", pty=False)
 

@@ -1,11 +1,29 @@
 """The site's own tasks: `invoke check`, an audit of the built site."""
 
+import importlib.util
 from pathlib import Path
 
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def require_dev_tools(task_name, *modules):
+    """Stop with one sentence when a task needs requirements-dev.txt and it is missing.
+
+    `python3 bootstrap.py build` installs requirements.txt only; the test tools come
+    with `python3 bootstrap.py test`.
+    """
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        raise Exit(
+            f"Error: `invoke {task_name}` needs the test tools ({', '.join(missing)}), "
+            "which `python3 bootstrap.py build` does not install. Run "
+            "`python3 bootstrap.py test` once (it installs requirements-dev.txt), "
+            "then try again.",
+            code=1,
+        )
 
 
 def _settings(settings_file, output):
