@@ -26,6 +26,23 @@ SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 POSTS = ROOT / "content" / "posts"
 HOST, PORT = "127.0.0.1", 8000
+# `invoke livereload` builds here, not into output/: its pages load the dev server's
+# reload script, which `invoke serve` and `invoke check` must never see.
+LIVERELOAD_OUTPUT = ROOT / "cache" / "livereload"
+
+
+def invoke_command():
+    """How to type `invoke` here: bare when it is on PATH, else as it was typed
+    (`.venv/bin/invoke` after the Quick start)."""
+    typed = Path(sys.argv[0])
+    if typed.name != "invoke":  # not run by the invoke script (python -m invoke)
+        typed = Path(sys.executable).parent / "invoke"
+    found = shutil.which("invoke")
+    if found and Path(found).resolve() == typed.resolve():
+        return "invoke"
+    if typed.is_absolute() and typed.is_relative_to(Path.cwd()):
+        return str(typed.relative_to(Path.cwd()))
+    return str(typed)
 
 
 def _overrides(output):
@@ -58,11 +75,11 @@ def _maybe_fetch_tweets(settings_file, overrides):
     fetch_before_build(read_settings(str(settings_file), override=overrides))
 
 
-@task(help={"output": "Folder to clean (default: the OUTPUT_PATH of pelicanconf.py)."})
+@task(help={"output": "Folder to clean (default: output/ and public/)."})
 def clean(c, output=None):
-    """Remove the generated site and Pelican's content cache."""
-    out = Path(output) if output else output_path(SETTINGS)
-    for folder in (out, ROOT / "cache"):
+    """Remove the built sites (output/, public/) and Pelican's content cache."""
+    sites = [Path(output)] if output else [output_path(SETTINGS), ROOT / "public"]
+    for folder in (*sites, ROOT / "cache"):
         if folder.is_dir():
             shutil.rmtree(folder)
             print(f"Removed {folder}")
@@ -72,7 +89,13 @@ def clean(c, output=None):
 def build(c, output=None):
     """Build the site with pelicanconf.py (local URLs, drafts previewable)."""
     out = _build(SETTINGS, output)
-    print(f"Serve it with `invoke serve`, then open http://{HOST}:{PORT}/ ({out}).")
+    if output:
+        print(f"Look at it with `{invoke_command()} serve --output {output}`.")
+    else:
+        print(
+            f"Look at it with `{invoke_command()} serve`, then open "
+            f"http://{HOST}:{PORT}/ ({out})."
+        )
 
 
 @task(help={"output": "Write the site here instead of output/."})
@@ -88,73 +111,138 @@ def regenerate(c):
     _pelican(c, f"-r -s {SETTINGS}", cache=True)
 
 
-@task(help={"port": f"Port to listen on (default {PORT}).", "bind": "Address to bind."})
-def serve(c, port=PORT, bind=HOST):
-    """Serve output/ at http://127.0.0.1:8000/ (Pelican's server; Ctrl+C stops it)."""
-    out = output_path(SETTINGS)
+def _free_port(task_name, bind, port):
+    from rapport_site.preview import PortBusy, check_port
+
+    try:
+        check_port(task_name, bind, int(port))
+    except PortBusy as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
+
+
+@task(
+    help={
+        "port": f"Port to listen on (default {PORT}).",
+        "bind": f"Address to listen on (default {HOST}).",
+        "output": "Serve this folder instead of output/ (e.g. public/).",
+    }
+)
+def serve(c, port=PORT, bind=HOST, output=None):
+    """Serve output/ at http://127.0.0.1:8000/; Ctrl+C stops it."""
+    out = Path(output).resolve() if output else output_path(SETTINGS)
     if not out.is_dir():
         raise Exit(
-            f"Error: {out} does not exist yet. Run `invoke build` first.", code=1
+            f"Error: {out} does not exist yet. Run `{invoke_command()} build` first.",
+            code=1,
         )
-    _pelican(c, f"-l -s {SETTINGS} -p {int(port)} -b {shlex.quote(bind)}")
+    _free_port("serve", bind, port)
+    _pelican(
+        c,
+        f"-l -s {SETTINGS} -o {shlex.quote(str(out))} -p {int(port)} "
+        f"-b {shlex.quote(bind)}",
+    )
 
 
 @task(help={"port": f"Port to listen on (default {PORT})."})
 def reserve(c, port=PORT):
     """Build, then serve."""
+    _free_port("reserve", HOST, port)
     build(c)
     serve(c, port)
 
 
-@task(help={"output": "Write the site here instead of output/."})
+def _publish_build(task_name, output=None):
+    """Build with publishconf.py (into public/ unless `output`); SITEURL must be set."""
+    if not os.environ.get("SITEURL", "").strip():
+        raise Exit(
+            f"Error: `invoke {task_name}` builds the site for publishing and needs "
+            "SITEURL, the address it will live at: "
+            f"SITEURL=https://you.github.io/blog {invoke_command()} {task_name}",
+            code=1,
+        )
+    return _build(PUBLISH_SETTINGS, output)
+
+
+def _published(out, output):
+    """What to say after a publishing build: where it is, how to check it."""
+    return (
+        f"The published site is in {_shown(out)}; output/, your local preview, is "
+        f"untouched. Check it with `SITEURL={os.environ['SITEURL'].strip()} "
+        f"{invoke_command()} check --settings publishconf.py"
+        + (f" --output {_shown(out)}" if output else "")
+        + "`."
+    )
+
+
+def _shown(path):
+    """`path` relative to the current folder when it is inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd())) + "/"
+    except ValueError:
+        return str(path)
+
+
+@task(help={"output": "Write the site here instead of public/."})
 def preview(c, output=None):
-    """Build with publishconf.py (absolute URLs, real domain), as CI does; needs SITEURL."""
-    _build(PUBLISH_SETTINGS, output)
+    """Build with publishconf.py into public/, as CI does; needs SITEURL."""
+    out = _publish_build("preview", output)
+    print(_published(out, output))
 
 
 @task(help={"port": f"Port to listen on (default {PORT})."})
 def livereload(c, port=PORT):
-    """Build, serve, and reload the browser whenever content, theme or settings change."""
-    from livereload import Server
+    """Build, serve, and rebuild and reload the browser on every save."""
+    from rapport_site.preview import PortBusy, livereload_script, serve_and_reload
 
-    build(c)
-    server = Server()
-    watched = [
-        ROOT / "content",
-        ROOT / "theme",
-        ROOT / "plugins",
-        ROOT / "data",
-        SETTINGS,
-    ]
+    port = int(port)
+    _free_port("livereload", HOST, port)
+    overrides = {
+        "OUTPUT_PATH": str(LIVERELOAD_OUTPUT),
+        "LIVERELOAD_SCRIPT": livereload_script(port),
+        "SECURITY_HEADERS_SAVE_AS": "",
+        "LOAD_CONTENT_CACHE": True,
+        "CACHE_CONTENT": True,
+    }
+    _build(SETTINGS, overrides=overrides)
 
-    def rebuild_quietly():
+    def rebuild():
         try:
-            _build(
-                SETTINGS, overrides={"LOAD_CONTENT_CACHE": True, "CACHE_CONTENT": True}
-            )
-        except Exit as exc:
+            _build(SETTINGS, overrides=overrides)
+        except Exit as exc:  # a mistake in a post: say so, keep serving
             print(exc.message)
 
-    for path in watched:
-        server.watch(str(path), rebuild_quietly)
-    server.serve(host=HOST, port=int(port), root=str(output_path(SETTINGS)))
+    print(
+        f"Open http://{HOST}:{port}/. Every save under content/, theme/ or data/, or "
+        "of pelicanconf.py, rebuilds the site and then reloads the page (restart "
+        "after editing plugins/); Ctrl+C stops it."
+    )
+    watched = [ROOT / "content", ROOT / "theme", ROOT / "data", SETTINGS]
+    try:
+        serve_and_reload(LIVERELOAD_OUTPUT, HOST, port, watched, rebuild)
+    except PortBusy as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
 
 
-@task(help={"output": "Write the site here instead of output/."})
+@task(help={"output": "Write the site here instead of public/."})
 def publish(c, output=None):
-    """Build with publishconf.py; upload with rsync when PUBLISH_TARGET is set."""
-    out = _build(PUBLISH_SETTINGS, output)
+    """Build with publishconf.py into public/; rsync it to PUBLISH_TARGET if set."""
+    out = _publish_build("publish", output)
+    print(_published(out, output))
     target = os.environ.get("PUBLISH_TARGET")
     if not target:
         print(
-            f"Built {out} for publishing. No upload target is configured, so nothing "
-            "was uploaded. Set PUBLISH_TARGET=user@host:/var/www/site to upload with "
-            "rsync, run `invoke gh-pages`, or push to main and let the GitHub Pages "
+            "No upload target is configured, so nothing was uploaded. Set "
+            "PUBLISH_TARGET=user@host:/var/www/site to upload with rsync, run "
+            f"`{invoke_command()} gh-pages`, or push to main and let the GitHub Pages "
             "workflow deploy it."
         )
         return
     if not shutil.which("rsync"):
-        raise Exit("Error: rsync is not installed; install it to publish to a server.")
+        raise Exit(
+            "Error: rsync is not installed; install it to publish to a server. "
+            f"Nothing was uploaded; the site is built in {_shown(out)}.",
+            code=1,
+        )
     c.run(
         f"rsync -avc --delete {shlex.quote(str(out))}/ {shlex.quote(target)}", pty=False
     )
@@ -165,8 +253,8 @@ def publish(c, output=None):
     help={"push": "Also push the gh-pages branch to origin (default: only commit it)."},
 )
 def gh_pages(c, push=False):
-    """Build with publishconf.py and commit output/ to the gh-pages branch (ghp-import)."""
-    out = _build(PUBLISH_SETTINGS)
+    """Build with publishconf.py and commit public/ to the gh-pages branch."""
+    out = _publish_build("gh-pages")
     flags = "-p " if push else ""
     c.run(
         f"{shlex.quote(sys.executable)} -m ghp_import -n -b gh-pages "
@@ -199,7 +287,7 @@ def _pelican(c, args, cache=False):
     },
 )
 def post_new(c, title, category="Networking", tags="", date=None):
-    """Create a draft post in content/posts/ with a metadata skeleton; never overwrites."""
+    """Create a draft post (metadata skeleton) in content/posts/; never overwrites."""
     from rapport_site.posts import PostError, new_post
 
     try:

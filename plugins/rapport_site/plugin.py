@@ -4,7 +4,7 @@ import logging
 
 from pelican import signals
 
-from .headers import META_CSP, write_headers
+from .headers import META_CSP, livereload_policy, write_headers
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +25,14 @@ def check_autoescape(pelican):
 
 
 def default_settings(pelican):
-    """One Content-Security-Policy for the pages' meta tag and the `_headers` file."""
-    pelican.settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
+    """One Content-Security-Policy for the pages' meta tag and the `_headers` file;
+    in a livereload build (LIVERELOAD_SCRIPT), the local policy derived from it."""
+    settings = pelican.settings
+    settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
+    settings.setdefault("LIVERELOAD_SCRIPT", "")
+    if settings["LIVERELOAD_SCRIPT"]:
+        policy = livereload_policy(settings["CONTENT_SECURITY_POLICY"])
+        settings["CONTENT_SECURITY_POLICY"] = policy
 
 
 def register():

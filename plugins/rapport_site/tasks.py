@@ -51,9 +51,11 @@ def _settings(settings_file, output):
     }
 )
 def check(c, output=None, settings=None, skip="", limit=50):
-    """Audit the built site: third-party requests, inline code, broken links and
-    anchors, HTML5 validity, XML, page metadata and the privacy audit. Exits 1 on any
-    problem."""
+    """Audit the built site; exit 1 on any problem.
+
+    Checks third-party requests, inline code, broken links and anchors, HTML5
+    validity, XML, page metadata and the privacy audit.
+    """
     from .check import run_checks
     from .check_report import render
 

@@ -24,6 +24,7 @@ REPO_PARTS = (
     "bench",
     "content",
     "theme",
+    "data",
 )
 
 
@@ -98,6 +99,76 @@ def test_invoke_publish_without_a_target_builds_and_uploads_nothing(tmp_path):
     assert "PUBLISH_TARGET" in result.stdout
     canonical = (out / "index.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://example.org/">' in canonical
+
+
+def test_the_readme_publish_steps_pass_the_check_and_keep_the_local_site(repo_copy):
+    """Deploying's commands, in order, then the local preview as before."""
+    env = {"SITEURL": "https://example.org"}
+    assert run([INVOKE, "build"], cwd=repo_copy).returncode == 0
+    local_index = (repo_copy / "output/index.html").read_bytes()
+    published = run([INVOKE, "publish"], cwd=repo_copy, env=env)
+    assert published.returncode == 0, output_of(published)
+    public = repo_copy / "public"
+    assert (public / "index.html").is_file()
+    assert "public/" in published.stdout
+    assert "check --settings publishconf.py" in published.stdout
+    # A sample tweet links into the README's example domain no more.
+    checked = run(
+        [INVOKE, "check", "--settings", "publishconf.py"], cwd=repo_copy, env=env
+    )
+    assert checked.returncode == 0, output_of(checked)
+    assert (repo_copy / "output/index.html").read_bytes() == local_index
+    local = run([INVOKE, "check"], cwd=repo_copy)
+    assert local.returncode == 0, output_of(local)
+    assert "Traceback" not in output_of(published) + output_of(local)
+
+
+def test_gh_pages_without_siteurl_names_gh_pages(repo_copy):
+    result = run([INVOKE, "gh-pages"], cwd=repo_copy)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(
+        f"SITEURL=https://you.github.io/blog {INVOKE} gh-pages"
+    ), result.stderr
+    assert "Traceback" not in output_of(result)
+
+
+def test_build_says_how_to_serve_with_the_invoke_that_is_there(repo_copy):
+    """After the Quick start, invoke is .venv/bin/invoke, not on PATH."""
+    without = os.pathsep.join(
+        p for p in os.environ["PATH"].split(os.pathsep) if p != str(INVOKE.parent)
+    )
+    result = run([INVOKE, "build"], cwd=repo_copy, env={"PATH": without})
+    assert result.returncode == 0, output_of(result)
+    assert f"`{INVOKE} serve`" in result.stdout
+    on_path = run(
+        [INVOKE, "build"],
+        cwd=repo_copy,
+        env={"PATH": str(INVOKE.parent) + os.pathsep + without},
+    )
+    assert "`invoke serve`" in on_path.stdout
+
+
+@pytest.fixture
+def busy_port():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+@pytest.mark.parametrize("name", ["serve", "livereload"])
+def test_a_busy_port_is_one_sentence_with_a_port_hint(repo_copy, busy_port, name):
+    (repo_copy / "output").mkdir()
+    result = run([INVOKE, name, "--port", busy_port], cwd=repo_copy, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: port {busy_port} on 127.0.0.1 is in use (another `invoke serve` or "
+        "`invoke livereload`?). Stop the other server, or pick a free port: "
+        f"invoke {name} --port {busy_port + 1}"
+    )
+    assert "Traceback" not in output_of(result)
 
 
 # --- post.new --------------------------------------------------------------------
@@ -230,6 +301,31 @@ def test_every_task_has_help_text():
         assert expected in names, f"`invoke --list` lacks {expected}"
     with ThreadPoolExecutor(max_workers=8) as pool:
         problems = [p for found in pool.map(help_problems, names) for p in found]
+    assert not problems, "\n".join(problems)
+
+
+def list_summaries(stdout):
+    """{task: summary} from `invoke --list`, wrapped summaries joined."""
+    summaries, name = {}, None
+    for line in stdout.splitlines():
+        if m := re.match(r"^  (\S+)\s+(.*)$", line):
+            name = m.group(1)
+            summaries[name] = m.group(2).strip()
+        elif name and line.startswith("   "):
+            summaries[name] += " " + line.strip()
+    return summaries
+
+
+def test_every_task_summary_is_one_short_complete_sentence():
+    result = run([INVOKE, "--list"])
+    assert result.returncode == 0, output_of(result)
+    summaries = list_summaries(result.stdout)
+    assert "check" in summaries and "people.list" in summaries
+    problems = [
+        f"{name}: {summary!r}"
+        for name, summary in summaries.items()
+        if not summary.endswith(".") or "(issue" in summary or len(summary) > 80
+    ]
     assert not problems, "\n".join(problems)
 
 
