@@ -857,6 +857,13 @@ class Store:
             finally:
                 update.discard()
 
+    def empty(self):
+        """Empty the store (tweets, owner, photos) as one commit; forgotten ids stay.
+        Returns how many tweets it held. For a new site, before its owner's import."""
+        with self.update() as update:
+            update.clear()
+        return update.summary.removed
+
     def reindex(self):
         """Rewrite the derived index (and resort shards) from the stored lines."""
         with self.update() as update:
@@ -879,6 +886,7 @@ class Update:
         self._all_dirty = False
         self._where = {}  # id -> (file, line number) of lines read from disk
         self._staged = []  # (temp file, final path) of files added with add_file
+        self._removals = set()  # store files (photos) the commit deletes
         self._syncer = None  # a thread that fsyncs staged files meanwhile
         self._syncs = []  # its pending fsyncs (futures)
         for path in store.shard_paths():
@@ -899,12 +907,38 @@ class Update:
             self._all_dirty = True
             self._facts.clear()  # facts depend on who the owner is: recompute them
 
+    def clear(self):
+        """Empty the store in this update: every tweet, the owner and every photo go
+        (on commit, as one). Forgotten ids stay: forgetting is for good."""
+        self.summary.removed += len(self._lines)
+        self._dirty.update(self._year.values())
+        for mapping in (self._lines, self._year, self._facts, self._where):
+            mapping.clear()
+        self.meta = {k: v for k, v in self.meta.items() if k not in ("owner", "newest")}
+        self._all_dirty = True
+        if self.store.media_dir.is_dir():
+            self._removals.update(
+                p for p in self.store.media_dir.iterdir() if p.is_file()
+            )
+
+    def has_file(self, path, size):
+        """Whether the store keeps a file of `size` bytes at `path` after this update."""
+        path = Path(path)
+        return (
+            path not in self._removals
+            and path.is_file()
+            and path.stat().st_size == size
+        )
+
     def touch_all(self):
         self._all_dirty = True
         self._dirty.update(self._year.values())
 
     def __contains__(self, tweet_id):
         return tweet_id in self._lines
+
+    def __len__(self):
+        return len(self._lines)
 
     def get(self, tweet_id):
         return self._record(tweet_id) if tweet_id in self._lines else None
@@ -968,6 +1002,7 @@ class Update:
             _discard([(tmp, path)])
             raise
         self._staged.append((tmp, path))
+        self._removals.discard(path)
         # The fsync, which waits for the disk, runs in a thread while the import goes
         # on; the commit waits for every one (and fails with its error) before the
         # journal makes the staged files part of the store.
@@ -1008,6 +1043,7 @@ class Update:
         if (
             not changed
             and not self._staged
+            and not self._removals
             and self.meta == self.store.meta()
             and self.store.index_rows() is not None  # else rewrite a stale index
         ):
@@ -1059,7 +1095,7 @@ class Update:
         emptied = [
             self.store.tweets_dir / f"{shard}.jsonl"
             for shard in sorted(self._dirty - set(by_shard))
-        ]
+        ] + sorted(self._removals)
         pending, self._staged = [*self._staged, *pending], []  # the journal's now
         commit_files(self.store.root, pending, emptied)
         self.meta = meta
