@@ -274,6 +274,64 @@ def _pelican(c, args, cache=False):
     )
 
 
+# --- a site of your own ---------------------------------------------------------
+
+
+@task(
+    help={
+        "name": 'Your name, in quotes: the site\'s name and author, e.g. "Ada Lovelace".',
+        "twitter": "Your X/Twitter handle, with or without the @ (optional).",
+        "force": "Run again on a site that is already yours: removes only what is "
+        "left of the sample, and writes the settings again.",
+    }
+)
+def start(c, name, twitter="", force=False):
+    """Make the site yours: drop the sample content, set your name, build."""
+    from pelican.settings import get_settings_from_file
+
+    from rapport_people.model import parse_handle
+    from rapport_site.start import already_started, start_site
+
+    name = " ".join(name.split())
+    if not name:
+        raise Exit(
+            'Error: --name is empty; give your name: --name "Your Name".', code=1
+        )
+    handle = parse_handle(twitter) if twitter else ""
+    if handle is None:
+        raise Exit(
+            f"Error: --twitter '{twitter}' is not an X/Twitter handle (1 to 15 letters, "
+            "digits or underscores). Nothing was changed.",
+            code=1,
+        )
+    if already_started(SETTINGS) and not force:
+        raise Exit(
+            "Error: this site is already yours (AUTHOR in pelicanconf.py is no longer "
+            "the sample's); nothing was changed. To remove whatever is left of the "
+            f"sample and write the settings again: {invoke_command()} start --name "
+            f"{shlex.quote(name)} --force",
+            code=1,
+        )
+    store = get_settings_from_file(str(SETTINGS)).get("TWEETS_STORE")
+    done = start_site(ROOT, SETTINGS, store or ROOT / "data" / "tweets", name, handle)
+    print(
+        f"Removed {len(done.removed)} sample file(s) and {done.tweets_removed} sample "
+        f"tweet(s); pelicanconf.py now names {name}"
+        + (f" (@{handle})" if handle else "")
+        + "."
+    )
+    clean(c)
+    build(c)
+    cmd = invoke_command()
+    if done.draft:
+        print(
+            f"Your first post is a draft: {done.draft.relative_to(ROOT)}. Edit it and "
+            f"content/pages/about.md, preview with `{cmd} livereload`, add people with "
+            f"`{cmd} people.new`, and import your tweets with `{cmd} tweets.import "
+            "PATH-TO-ARCHIVE.zip`."
+        )
+
+
 # --- posts -------------------------------------------------------------------
 
 
@@ -348,6 +406,7 @@ ns = Collection(
     livereload,
     publish,
     gh_pages,
+    start,
     test,
     lint,
     post,

@@ -350,3 +350,79 @@ def test_bootstrap_with_a_bad_argument_prints_usage(args):
     assert result.returncode != 0
     assert "usage: python3 bootstrap.py build | test" in output_of(result)
     assert "Traceback" not in output_of(result)
+
+
+# --- start: a site of your own -------------------------------------------------------
+
+
+def all_output_text(folder):
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json")
+    )
+
+
+def test_start_replaces_the_sample_with_a_site_of_your_own(repo_copy):
+    result = run(
+        [INVOKE, "start", "--name", "Ada Lovelace", "--twitter", "@ada_l"],
+        cwd=repo_copy,
+    )
+    assert result.returncode == 0, output_of(result)
+    assert "Traceback" not in output_of(result)
+    posts = sorted(p.name for p in (repo_copy / "content/posts").iterdir())
+    assert len(posts) == 1 and posts[0].endswith(
+        "-hello-and-why-i-started-this-blog.md"
+    )
+    assert "Status: draft" in (repo_copy / "content/posts" / posts[0]).read_text()
+    assert not list((repo_copy / "content/people").glob("*.md"))
+    assert "Sam Sample" not in (repo_copy / "content/pages/about.md").read_text()
+    # The tweet store is empty (and has no owner), through the store's own API.
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from rapport_tweets.store import Store
+
+    store = Store(repo_copy / "data/tweets")
+    assert not list(store.iter_records())
+    assert not store.meta().get("owner")
+    assert not list((repo_copy / "data/tweets/media").glob("*"))
+    conf = (repo_copy / "pelicanconf.py").read_text(encoding="utf-8")
+    assert 'AUTHOR = "Ada Lovelace"' in conf
+    assert 'SITENAME = "Ada Lovelace"' in conf
+    assert 'OWNER_TWITTER = "ada_l"' in conf
+    assert "OWNER_NAME = AUTHOR" in conf  # the rest of the file is as it was
+    # It built the new site, and nothing of the sample is left in it.
+    text = all_output_text(repo_copy / "output")
+    assert "Ada Lovelace" in text
+    for sample in ("Sam Sample", "samsample", "Ada Example", "asking-for-a-coffee"):
+        assert sample not in text, sample
+    checked = run([INVOKE, "check"], cwd=repo_copy)
+    assert checked.returncode == 0, output_of(checked)
+
+
+def test_start_refuses_to_run_twice_without_force(repo_copy):
+    first = run([INVOKE, "start", "--name", "Ada Lovelace"], cwd=repo_copy)
+    assert first.returncode == 0, output_of(first)
+    mine = repo_copy / "content/posts/2027-01-01-mine.md"
+    mine.write_text("Title: Mine\nDate: 2027-01-01\n\nMy words.\n", encoding="utf-8")
+    conf = (repo_copy / "pelicanconf.py").read_bytes()
+    again = run([INVOKE, "start", "--name", "Someone Else"], cwd=repo_copy)
+    assert again.returncode == 1
+    assert "already yours" in again.stderr and "--force" in again.stderr
+    assert (repo_copy / "pelicanconf.py").read_bytes() == conf
+    forced = run([INVOKE, "start", "--name", "Someone Else", "--force"], cwd=repo_copy)
+    assert forced.returncode == 0, output_of(forced)
+    assert mine.read_text(encoding="utf-8").endswith("My words.\n")  # never removed
+    assert 'AUTHOR = "Someone Else"' in (repo_copy / "pelicanconf.py").read_text()
+    # Only the owner's post: no second first draft next to it.
+    assert len(list((repo_copy / "content/posts").glob("*.md"))) == 2
+
+
+def test_start_refuses_a_bad_handle_and_changes_nothing(repo_copy):
+    conf = (repo_copy / "pelicanconf.py").read_bytes()
+    result = run(
+        [INVOKE, "start", "--name", "Ada", "--twitter", "not a handle"], cwd=repo_copy
+    )
+    assert result.returncode == 1
+    assert "is not an X/Twitter handle" in result.stderr
+    assert (repo_copy / "pelicanconf.py").read_bytes() == conf
+    assert (repo_copy / "content/posts/2013-04-22-asking-for-a-coffee.md").is_file()
