@@ -115,7 +115,7 @@ def _free_port(task_name, bind, port):
     from rapport_site.preview import PortBusy, check_port
 
     try:
-        check_port(task_name, bind, int(port))
+        check_port(f"{invoke_command()} {task_name}", bind, int(port))
     except PortBusy as exc:
         raise Exit(f"Error: {exc}", code=1) from None
 
@@ -218,7 +218,14 @@ def livereload(c, port=PORT):
     )
     watched = [ROOT / "content", ROOT / "theme", ROOT / "data", SETTINGS]
     try:
-        serve_and_reload(LIVERELOAD_OUTPUT, HOST, port, watched, rebuild)
+        serve_and_reload(
+            LIVERELOAD_OUTPUT,
+            HOST,
+            port,
+            watched,
+            rebuild,
+            command=f"{invoke_command()} livereload",
+        )
     except PortBusy as exc:
         raise Exit(f"Error: {exc}", code=1) from None
 

@@ -20,26 +20,28 @@ class PortBusy(Exception):
     """The port cannot be listened on; the message says which and what to do."""
 
 
-def port_busy_message(task_name, host, port, exc):
+def port_busy_message(command, host, port, exc):
+    """One sentence: why `port` cannot be used, and `command` on the next port."""
     if exc.errno == errno.EADDRINUSE:
         why = "is in use (another `invoke serve` or `invoke livereload`?)"
     else:
         why = f"cannot be used ({exc.strerror or exc})"
     return (
         f"port {port} on {host} {why}. Stop the other server, or pick a free port: "
-        f"invoke {task_name} --port {port + 1}"
+        f"{command} --port {port + 1}"
     )
 
 
-def check_port(task_name, host, port):
-    """Raise PortBusy unless host:port can be listened on, as the servers will."""
+def check_port(command, host, port):
+    """Raise PortBusy unless host:port can be listened on, as the servers will;
+    `command` is the task as the user types it, for the hint."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         # As Pelican's and tornado's servers do: a port in TIME_WAIT is free.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise PortBusy(port_busy_message(task_name, host, port, exc)) from None
+            raise PortBusy(port_busy_message(command, host, port, exc)) from None
 
 
 def livereload_script(port):
@@ -66,7 +68,7 @@ class _Server(Server):
             livereload.server.LiveScriptInjector = injector
 
 
-def serve_and_reload(root, host, port, watched, rebuild):
+def serve_and_reload(root, host, port, watched, rebuild, command="invoke livereload"):
     """Serve `root`; on a change under `watched`, run `rebuild`, then reload the browser.
 
     The watcher runs `rebuild` to its end before it tells the browser to reload.
@@ -81,4 +83,4 @@ def serve_and_reload(root, host, port, watched, rebuild):
     try:
         server.serve(host=host, port=port, root=str(root))
     except OSError as exc:
-        raise PortBusy(port_busy_message("livereload", host, port, exc)) from None
+        raise PortBusy(port_busy_message(command, host, port, exc)) from None

@@ -28,6 +28,10 @@ REPO_PARTS = (
 )
 
 
+# As after the Quick start: invoke is .venv/bin/invoke, not a command on PATH.
+NO_INVOKE_ON_PATH = {"PATH": os.pathsep.join(["/usr/bin", "/bin"])}
+
+
 def run(args, cwd=ROOT, env=None, timeout=300):
     full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
     for name in ("SITEURL", "PUBLISH_TARGET"):
@@ -124,7 +128,7 @@ def test_the_readme_publish_steps_pass_the_check_and_keep_the_local_site(repo_co
 
 
 def test_gh_pages_without_siteurl_names_gh_pages(repo_copy):
-    result = run([INVOKE, "gh-pages"], cwd=repo_copy)
+    result = run([INVOKE, "gh-pages"], cwd=repo_copy, env=NO_INVOKE_ON_PATH)
     assert result.returncode == 1
     assert result.stderr.strip().endswith(
         f"SITEURL=https://you.github.io/blog {INVOKE} gh-pages"
@@ -134,16 +138,13 @@ def test_gh_pages_without_siteurl_names_gh_pages(repo_copy):
 
 def test_build_says_how_to_serve_with_the_invoke_that_is_there(repo_copy):
     """After the Quick start, invoke is .venv/bin/invoke, not on PATH."""
-    without = os.pathsep.join(
-        p for p in os.environ["PATH"].split(os.pathsep) if p != str(INVOKE.parent)
-    )
-    result = run([INVOKE, "build"], cwd=repo_copy, env={"PATH": without})
+    result = run([INVOKE, "build"], cwd=repo_copy, env=NO_INVOKE_ON_PATH)
     assert result.returncode == 0, output_of(result)
     assert f"`{INVOKE} serve`" in result.stdout
     on_path = run(
         [INVOKE, "build"],
         cwd=repo_copy,
-        env={"PATH": str(INVOKE.parent) + os.pathsep + without},
+        env={"PATH": str(INVOKE.parent) + os.pathsep + NO_INVOKE_ON_PATH["PATH"]},
     )
     assert "`invoke serve`" in on_path.stdout
 
@@ -161,12 +162,15 @@ def busy_port():
 @pytest.mark.parametrize("name", ["serve", "livereload"])
 def test_a_busy_port_is_one_sentence_with_a_port_hint(repo_copy, busy_port, name):
     (repo_copy / "output").mkdir()
-    result = run([INVOKE, name, "--port", busy_port], cwd=repo_copy, timeout=120)
+    result = run(
+        [INVOKE, name, "--port", busy_port], cwd=repo_copy, env=NO_INVOKE_ON_PATH
+    )
     assert result.returncode == 1
+    # The hint names invoke as it was typed (here by its full path: not on PATH).
     assert result.stderr.strip() == (
         f"Error: port {busy_port} on 127.0.0.1 is in use (another `invoke serve` or "
         "`invoke livereload`?). Stop the other server, or pick a free port: "
-        f"invoke {name} --port {busy_port + 1}"
+        f"{INVOKE} {name} --port {busy_port + 1}"
     )
     assert "Traceback" not in output_of(result)
 
