@@ -96,6 +96,16 @@ def _day(value, option):
     return day
 
 
+def _reader_left():
+    """The reader of our output (`| head`) has gone: say nothing more on stdout.
+
+    Problems still go to stderr and set the exit code.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def show_table(title, columns, rows, keys=(), out=None):
     """Print a table: rich on a terminal, else plain tab-separated lines.
 
@@ -114,7 +124,11 @@ def show_table(title, columns, rows, keys=(), out=None):
     if not out.is_terminal or needed > out.width:
         lines = [title, "\t".join(columns)]
         lines += ["\t".join(cell.replace("\t", " ") for cell in row) for row in rows]
-        out.file.write("\n".join(lines) + "\n")
+        try:
+            out.file.write("\n".join(lines) + "\n")
+            out.file.flush()
+        except BrokenPipeError:
+            _reader_left()
         return
     table = Table(title=title)
     for index, column in enumerate(columns):

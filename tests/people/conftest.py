@@ -156,8 +156,12 @@ class TaskRepo(TinySite):
             TASKS_PY.format(plugins=str(ROOT / "plugins")), encoding="utf-8"
         )
 
-    def invoke(self, *args, env=None):
-        """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess."""
+    def invoke(self, *args, env=None, stdout_closed=False):
+        """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess.
+
+        With `stdout_closed`, its output goes to a pipe nobody reads (closed at once),
+        as `| head` leaves it.
+        """
         # Plain, wide, UTF-8 output whatever the test process's locale or colour
         # settings are (Pelican sets LC_ALL to "C" in-process builds).
         full_env = {
@@ -172,8 +176,22 @@ class TaskRepo(TinySite):
             "PYTHONIOENCODING": "utf-8",
         }
         full_env |= env or {}
+        command = [str(VENV_BIN / "invoke"), "-r", str(self.base), *args]
+        if stdout_closed:
+            process = subprocess.Popen(
+                command,
+                cwd=self.base.parent,
+                env=full_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                encoding="utf-8",
+            )
+            process.stdout.close()
+            stderr = process.stderr.read()
+            process.wait(timeout=120)
+            return subprocess.CompletedProcess(command, process.returncode, "", stderr)
         return subprocess.run(
-            [str(VENV_BIN / "invoke"), "-r", str(self.base), *args],
+            command,
             cwd=self.base.parent,
             env=full_env,
             capture_output=True,

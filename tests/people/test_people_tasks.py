@@ -364,3 +364,16 @@ def test_one_broken_file_still_shows_everyone_else_and_names_it(task_repo, args)
     assert f"- {broken}, line 3: invalid YAML: " in result.stderr
     assert "hidden@example.com" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("task", ["people.list", "people.due"])
+def test_a_reader_that_stops_early_is_no_traceback(task_repo, task):
+    """`invoke people.due | head -1`: the pipe closes before everything is written."""
+    task_repo.person("ada-example", ADA)
+    task_repo.person("erin", "name: Erin\nprivate:\n  log:\n"
+                     "    - {date: 2013-05-10, via: ask, note: Coffee?}")  # fmt: skip
+    args = [task, "--today", "2014-01-01"] if task == "people.due" else [task]
+    assert task_repo.invoke(*args).returncode == 0
+    closed = task_repo.invoke(*args, stdout_closed=True)
+    assert "Traceback" not in closed.stderr, closed.stderr
+    assert closed.returncode == 0, closed.stderr
