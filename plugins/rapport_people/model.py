@@ -263,7 +263,13 @@ class _Loader(_BaseLoader):
     }
 
 
-def _yaml_fix(problem, line_text=""):
+def _yaml_fix(problem, line_text="", context=""):
+    if context.startswith("while parsing a flow sequence"):
+        return "Close the list that opens on that line with ] on the same line."
+    if context.startswith("while parsing a flow mapping"):
+        return "Close the {...} that opens on that line with } on the same line."
+    if context.startswith("while scanning a quoted scalar"):
+        return "Close the quoted text that opens on that line with the same quote."
     if "'@'" in problem or "'`'" in problem or re.search(r":\s+[@`]", line_text):
         return (
             "Quote the value or drop the leading @: a YAML value cannot start with @, "
@@ -273,6 +279,22 @@ def _yaml_fix(problem, line_text=""):
         "Check the indentation and quoting on that line: quote text that contains "
         "': ' or ' #', or starts with [, {, &, * or !."
     )
+
+
+# Errors inside these constructs are found where the parser gives up (often a line or
+# more below); the owner's mistake is where the construct opened: an unclosed [, { or ".
+_UNCLOSED_CONTEXTS = (
+    "while parsing a flow",
+    "while scanning a quoted scalar",
+)
+
+
+def _error_mark(exc):
+    """The mark of the line to name: where an unclosed bracket or quote opened, else
+    where the parser failed."""
+    if exc.context_mark and (exc.context or "").startswith(_UNCLOSED_CONTEXTS):
+        return exc.context_mark
+    return exc.problem_mark or exc.context_mark
 
 
 def load_yaml(path, text, line_offset, overlay=False):
@@ -291,12 +313,12 @@ def load_yaml(path, text, line_offset, overlay=False):
     except RecursionError:
         return None, {}, [_too_deep(path)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = _error_mark(exc)
         line = mark.line + line_offset if mark else None
         problem = exc.problem or exc.context or "is not valid YAML"
         lines = text.split("\n")
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
-        fix = _yaml_fix(problem, line_text)
+        fix = _yaml_fix(problem, line_text, exc.context or "")
         problem = _without_file_text(problem)
         return (
             None,

@@ -135,13 +135,32 @@ def test_missing_name(person_file):
 
 
 def test_invalid_yaml_names_the_file_line(person_file):
-    path = person_file("ada", "name: Ada\ntags: [law, marketing\nlisted: false")
+    path = person_file("ada", "name: Ada\nwhere: a: b\nlisted: false")
     message = only_problem(path)
-    assert message.startswith(f"{path}, line 4: invalid YAML: ")
+    assert message.startswith(f"{path}, line 3: invalid YAML: ")
     assert message.endswith(
         "Check the indentation and quoting on that line: quote text that contains "
         "': ' or ' #', or starts with [, {, &, * or !."
     )
+
+
+@pytest.mark.parametrize(
+    ("opening", "fix"),
+    [
+        ("tags: [law, marketing", "Close the list that opens on that line with ]"),
+        ("tags: {law: yes", "Close the {...} that opens on that line with }"),
+        ('where: "Old Bank', "Close the quoted text that opens on that line"),
+    ],
+)
+def test_an_unclosed_bracket_or_quote_names_the_line_it_opens_on(
+    person_file, opening, fix
+):
+    # Line 4 opens it; the parser only gives up two lines further down.
+    front = f"name: Ada\ntwitter: ada\n{opening}\nlisted: false\nmet: 2013"
+    path = person_file("ada", front)
+    message = only_problem(path)
+    assert message.startswith(f"{path}, line 4: invalid YAML: "), message
+    assert fix in message
 
 
 def test_unquoted_at_handle_gets_a_specific_fix(person_file):
