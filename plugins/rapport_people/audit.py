@@ -1,32 +1,52 @@
-"""The privacy audit: no private or unlisted contact-log string in any written file.
+"""The privacy audit: no private or unlisted contact-log string in what a reader sees.
 
 It runs after every build (signals.finalized) and is reusable on its own (`audit_site`)
-by a site check. It collects every string under `private:` (everyone's) and every
-identifying string of unlisted people, in the forms a page could carry them (raw,
-HTML-escaped, JSON-escaped), with ASCII letters lower-cased, into one Aho-Corasick
-automaton, and searches every distinct line of the written text files once. A hit
-names the file, the person's slug and the field, never the value.
+by a site check. It collects every string under `private:` from every source (the
+person file, its overlay, an overlay whose person file is gone; each as written, not
+only the merged winners) and every identifying string of unlisted people, and searches
+every file written to the output folder, whatever its extension, for them. A hit names
+the file, the person's slug and the field, never the value.
+
+Secrets and files are compared in one normal form, `normal()`: NFKC (it composes NFD
+and folds fullwidth forms and no-break spaces), casefold, invisible characters dropped,
+each run of whitespace one space. Each file is read once and searched in passes that
+all end in that form: the markup with entities decoded (twice: a feed escapes HTML that
+holds entities), so attributes and URLs count; the same with tags stripped (a name
+split by emphasis); and, only in files that have them, URL-decoded (%XX) and
+JSON-unescaped (\\uXXXX) text. A binary file is read by its text runs, like `strings`;
+a file's path under output/ is searched too. Each secret is also searched as Pelican
+would slugify it ("dev-fictional"): a title keeps a name in a URL and a file name.
 
 Not searched, by design:
 - tags, rel and dates (met, log dates), log `via` and `keep_in_touch`: vocabulary that
   any page may contain ("coffee", "2013-04-16", "8w");
 - an unlisted person's @handle: the owner's own public tweets may @mention them;
-- strings shorter than PEOPLE_AUDIT_MIN_LENGTH, and (slug, field) pairs the owner
-  declared coincidences in PEOPLE_AUDIT_ALLOW.
+- strings shorter than PEOPLE_AUDIT_MIN_LENGTH; free text (blurb lines, where, consent,
+  notes) made only of common words (`common-words.txt`) and shorter than
+  _LONG_ENOUGH characters, such as a blurb's "## About"; names, slugs, websites and
+  emails are searched whatever their words;
+- what PEOPLE_AUDIT_ALLOW declares a coincidence: ("slug", "field") for a whole field,
+  ("slug", "field", "the exact string") for one string (one line) of it.
+
+Not seen: compressed data (a PNG's zTXt chunk, gzip, PDF streams), text split by a tag
+inside a word, and text that script or CSS puts together at run time.
 """
 
 import gc
 import html
-import json
 import logging
 import os
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote_plus
 
 import ahocorasick
 import markdown
-from markupsafe import escape
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
 
 from . import settings as defaults
 from .model import PeopleError, load_people
@@ -35,12 +55,18 @@ logger = logging.getLogger(__name__)
 
 # Private keys whose values are vocabulary, not identifying text.
 _VOCABULARY = {("keep_in_touch",), ("log", "date"), ("log", "via")}
-_TAG = re.compile(r"<[^>]*>")
-_SPECIAL = re.compile(r"[&<>\"'\\/\x00-\x1f\x7f]")
-_JSON_HTML_SAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"}
-)
+# Fields that identify a person whatever their words: searched even when common.
+_IDENTIFIERS = {"name", "slug", "website", "private.email"}
+# Free text this long is searched even when it is made of common words.
+_LONG_ENOUGH = 40
 _MAX_LISTED = 50
+_COMMON_WORDS = frozenset(
+    word
+    for line in (Path(__file__).with_name("common-words.txt"))
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if (word := line.strip()) and not word.startswith("#")
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -71,8 +97,78 @@ class PrivacyAuditError(PeopleError):
             "The build failed so that this output is not deployed. Remove the text from "
             "the source of that page (a post, a template, a public field of another "
             "person); if it is a coincidence, make the field more specific or add "
-            "(slug, field) to PEOPLE_AUDIT_ALLOW in pelicanconf.py."
+            '("slug", "field") or ("slug", "field", "the exact string") to '
+            "PEOPLE_AUDIT_ALLOW in pelicanconf.py."
         )
+
+
+# --- the normal form ---------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+# Soft hyphen, zero-width space and joiners, word joiner, BOM: a reader sees none.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_TAG = re.compile(r"<[^>]*>")
+# A %XX escape, or a + between words as a query string writes a space.
+_URL_ENCODED = re.compile(r"%[0-9a-fA-F]{2}|\w\+\w")
+_JSON_ESCAPE = re.compile(
+    r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u([0-9a-f]{4})|\\([\"\\/bfnrt])",
+    re.IGNORECASE,
+)
+_JSON_SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def normal(text):
+    """`text` as the audit compares it: NFKC, casefolded, one space per run of space."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return _SPACE.sub(" ", text)
+
+
+def _json_char(match):
+    high, low, code, simple = match.groups()
+    if high:
+        return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + int(low, 16) - 0xDC00)
+    if code:
+        return chr(int(code, 16))
+    return _JSON_SIMPLE.get(simple, simple)
+
+
+def _entities_decoded(text):
+    # Twice: an Atom feed's content is HTML escaped once more, so an entity-encoded
+    # email autolink is &amp;#97;... there.
+    if "&" in text:
+        text = html.unescape(text)
+        if "&" in text:
+            text = html.unescape(text)
+    return text
+
+
+def reader_views(text):
+    """The normal forms of a written file's text that the audit searches."""
+    markup = normal(_entities_decoded(text))
+    yield markup
+    if "<" in markup:
+        yield _SPACE.sub(" ", _TAG.sub(" ", markup))
+    if _URL_ENCODED.search(text):
+        yield normal(unquote_plus(markup))
+    if "\\" in text and _JSON_ESCAPE.search(text):
+        yield normal(_entities_decoded(_JSON_ESCAPE.sub(_json_char, markup)))
+
+
+# Printable runs of at least 4 characters (ASCII, tab, or a UTF-8 sequence): the text
+# a `strings` would show of an image, a font or a PDF.
+_TEXT_RUN = re.compile(rb"(?:[\t\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){4,}")
+
+
+def _file_text(data):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return b"\n".join(_TEXT_RUN.findall(data)).decode("utf-8", errors="replace")
+
+
+# --- what is searched for ------------------------------------------------------------
 
 
 def _leaves(value, keypath=()):
@@ -96,15 +192,34 @@ def _field_name(prefix, keypath):
     return out
 
 
+def _private_secrets(slug, private):
+    return [
+        (slug, _field_name("private", keypath), text)
+        for keypath, text in _leaves(private)
+    ]
+
+
 _markdown = markdown.Markdown(extensions=["markdown.extensions.extra"])
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|div|table|thead|tbody|tr|td|th"
+    r"|hr|br)\b[^>]*>",
+    re.IGNORECASE,
+)
 
 
 def _body_segments(body):
-    """The lines of an unlisted person's blurb, as written and as rendered text."""
+    """An unlisted person's blurb as a reader sees it: each block, and each of its lines.
+
+    Rendered, so that heading, list and quote markers and emphasis are gone.
+    """
     _markdown.reset()
-    rendered = _markdown.convert(body)
-    text = html.unescape(_TAG.sub("\n", rendered))
-    return [*body.splitlines(), *text.splitlines()]
+    rendered = _BLOCK_TAG.sub("\n\n", _markdown.convert(body))
+    text = html.unescape(_TAG.sub(" ", rendered))
+    out = []
+    for block in re.split(r"\n\s*\n", text):
+        if block.strip():
+            out += [" ".join(block.split()), *block.splitlines()]
+    return out
 
 
 # Warm rebuilds run in one process and model.py hands back the same Person objects for
@@ -125,21 +240,20 @@ def collect_secrets(people):
     _secrets_cache.clear()
     _secrets_cache.update(live)
     for slug, private in people.orphan_overlays.items():
-        for keypath, text in _leaves(private):
-            out.append((slug, _field_name("private", keypath), text))
+        out += _private_secrets(slug, private)
     return out
 
 
 def _secrets_of(person):
-    out = [
-        (person.slug, _field_name("private", keypath), text)
-        for keypath, text in _leaves(person.private)
-    ]
+    out = []
+    for private in person.private_sources or (person.private,):
+        out += _private_secrets(person.slug, private)
     if person.consent:
         out.append((person.slug, "consent", person.consent))
     if person.listed:
-        return out
+        return list(dict.fromkeys(out))
     out.append((person.slug, "name", person.name))
+    out.append((person.slug, "slug", person.slug))
     if person.website:
         out.append((person.slug, "website", person.website))
         bare = re.sub(r"^https?://(www\.)?", "", person.website).rstrip("/")
@@ -148,47 +262,112 @@ def _secrets_of(person):
         out.append((person.slug, "where", person.where))
     for segment in _body_segments(person.body):
         out.append((person.slug, "body", segment))
-    return out
+    return list(dict.fromkeys(out))
 
 
-def _forms(text):
-    """The ways a page can spell `text`: raw, HTML-escaped, JSON-escaped."""
-    if text.isascii() and not _SPECIAL.search(text):
-        return {text}  # every escaping leaves it as it is
-    dumped = json.dumps(text, ensure_ascii=False)[1:-1]
-    return {
-        text,
-        str(escape(text)),
-        html.escape(text),
-        html.escape(text, quote=False),
-        dumped,
-        json.dumps(text)[1:-1],
-        dumped.translate(_JSON_HTML_SAFE),
-    }
+def _distinctive(field, text):
+    """Whether `text` (normal form) is specific enough to search for in `field`."""
+    if field in _IDENTIFIERS or len(text) >= _LONG_ENOUGH:
+        return True
+    return any(
+        word not in _COMMON_WORDS and not (word.isdigit() and len(word) < 3)
+        for word in re.findall(r"\w+", text)
+    )
 
 
-def build_automaton(secrets, min_length=4, allow=()):
-    """An Aho-Corasick automaton of every form of every secret, lower-cased."""
-    key = (tuple(secrets), min_length, tuple(tuple(pair) for pair in allow))
+_SLUG_SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _pieces(text):
+    """`text`, each of its lines and each sentence of a line: a page may quote any."""
+    pieces = {text}
+    for line in text.splitlines():
+        pieces.add(line)
+        pieces.update(_SENTENCE_END.split(line.strip()))
+    return pieces
+
+
+def _form(text):
+    # Without the closing punctuation, which a quote often drops or changes.
+    return normal(text).strip().rstrip(".,;:!?").rstrip()
+
+
+def _patterns(field, line, form, min_length, slug_subs):
+    """The normal form of one line of a secret, and its slug, when worth searching."""
+    if len(form) < min_length or not _distinctive(field, form):
+        return ()
+    slugged = slugify(line, regex_subs=slug_subs)
+    if len(slugged) >= min_length and "-" in slugged:
+        return (form, slugged)
+    return (form,)
+
+
+def _allow_entries(allow):
+    entries = []
+    for index, entry in enumerate(allow):
+        if (
+            not isinstance(entry, list | tuple)
+            or len(entry) not in (2, 3)
+            or not all(isinstance(part, str) for part in entry)
+        ):
+            raise PeopleError(
+                f"PEOPLE_AUDIT_ALLOW, entry {index + 1}: is not a pair or a triple of "
+                'text. Write ("slug", "field") to allow a whole field, or ("slug", '
+                '"field", "the exact string") to allow one string of it.'
+            )
+        entries.append(tuple(entry))
+    return entries
+
+
+def _allowed_by(entries, slug, field, forms):
+    """The allow entries that cover (slug, field), or one of its `forms` (normal)."""
+    return [
+        entry
+        for entry in entries
+        if entry[0] == slug
+        and entry[1] in (field, field.split(".")[0])
+        and (len(entry) == 2 or _form(entry[2]) in forms)
+    ]
+
+
+def build_automaton(secrets, min_length=4, allow=(), slug_subs=_SLUG_SUBS):
+    """An Aho-Corasick automaton of the normal forms and slugs of every secret."""
+    key = (
+        tuple(secrets),
+        min_length,
+        tuple(tuple(entry) for entry in allow),
+        tuple(tuple(sub) for sub in slug_subs),
+    )
     if key not in _automaton_cache:
         _automaton_cache.clear()
-        _automaton_cache[key] = _build_automaton(secrets, min_length, allow)
+        _automaton_cache[key] = _build_automaton(secrets, min_length, allow, slug_subs)
     return _automaton_cache[key]
 
 
-def _build_automaton(secrets, min_length, allow):
-    allowed = {tuple(pair) for pair in allow}
-    owners = {}
+def _build_automaton(secrets, min_length, allow, slug_subs):
+    entries = _allow_entries(allow)
+    used, owners = set(), {}
     for slug, field, text in secrets:
-        if (slug, field) in allowed or (slug, field.split(".")[0]) in allowed:
-            continue
-        lines = {text, *text.splitlines()}
-        lines |= {" ".join(line.split()) for line in lines}
-        for line in lines:
-            if "\n" in line or "\r" in line or len(line.strip()) < min_length:
+        whole = _form(text)
+        for line in _pieces(text):
+            form = _form(line)
+            covered = _allowed_by(entries, slug, field, (whole, form))
+            if covered:
+                used.update(covered)
                 continue
-            for form in _forms(line.strip()):
-                owners.setdefault(_fold(form), set()).add((slug, field))
+            for pattern in _patterns(field, line, form, min_length, slug_subs):
+                owners.setdefault(pattern, set()).add((slug, field))
+    for entry in entries:
+        if entry not in used:
+            logger.warning(
+                "PEOPLE_AUDIT_ALLOW: the entry for field '%s' of %s matches no string "
+                "the audit searches for; check its slug, field and string, or remove it",
+                entry[1],
+                entry[0],
+            )
     if not owners:
         return None
     # The automaton holds only the first _WINDOW characters of each string (its size
@@ -199,8 +378,8 @@ def _build_automaton(secrets, min_length, allow):
         entry = (pattern, tuple(sorted(sources)))
         by_window.setdefault(pattern[:_WINDOW], []).append(entry)
     automaton = ahocorasick.Automaton()
-    for window, entries in by_window.items():
-        automaton.add_word(window, tuple(entries))
+    for window, window_entries in by_window.items():
+        automaton.add_word(window, tuple(window_entries))
     automaton.make_automaton()
     return automaton
 
@@ -209,7 +388,7 @@ _WINDOW = 32
 
 
 def matches(automaton, text):
-    """The (slug, field) sources of every whole secret found in `text`."""
+    """The (slug, field) sources of every whole secret found in `text` (normal form)."""
     for end, entries in automaton.iter(text):
         for pattern, sources in entries:
             start = end + 1 - min(len(pattern), _WINDOW)
@@ -217,40 +396,32 @@ def matches(automaton, text):
                 yield sources
 
 
-def written_files(output_path, extensions):
-    """Every text file under the output folder that a page, feed or data file can be."""
-    extensions = tuple(e.lower() for e in extensions)
+# --- searching the output ------------------------------------------------------------
+
+
+def written_files(output_path):
+    """Every file under the output folder, whatever its extension."""
     for folder, dirs, files in os.walk(output_path):
         dirs.sort()
         for name in sorted(files):
-            if name.lower().endswith(extensions):
-                yield os.path.join(folder, name)
+            yield os.path.join(folder, name)
 
 
-def _fold(text):
-    """Lower-case ASCII letters only, as bytes.lower() does to a written file."""
-    return text.encode("utf-8").lower().decode("utf-8")
-
-
-def _read_folded(path):
-    with open(path, "rb") as handle:
-        return handle.read().lower()
-
-
-def scan(output_path, automaton, extensions=defaults.PEOPLE_AUDIT_EXTENSIONS):
-    """Search every written text file; return the sorted findings."""
+def scan(output_path, automaton):
+    """Search every written file, and its path, as a reader sees it; sorted findings."""
     if automaton is None or not os.path.isdir(output_path):
         return []
-    paths = list(written_files(output_path, extensions))
     # File by file, in flat memory: remembering the lines already searched (most repeat
     # from page to page) saves a third of the time but holds on to tens of MB.
     findings = set()
-    for path in paths:
-        text = _read_folded(path).decode("utf-8", errors="replace")
+    for path in written_files(output_path):
         relative = os.path.relpath(path, output_path).replace(os.sep, "/")
-        for sources in matches(automaton, text):
-            for slug, field in sources:
-                findings.add(Finding(relative, slug, field))
+        with open(path, "rb") as handle:
+            text = _file_text(handle.read())
+        for view in (normal(relative), *reader_views(text)):
+            for sources in matches(automaton, view):
+                for slug, field in sources:
+                    findings.add(Finding(relative, slug, field))
     return sorted(findings)
 
 
@@ -261,8 +432,9 @@ def audit_output(output_path, people, settings=None):
         collect_secrets(people),
         settings["PEOPLE_AUDIT_MIN_LENGTH"],
         settings["PEOPLE_AUDIT_ALLOW"],
+        settings.get("SLUG_REGEX_SUBSTITUTIONS") or _SLUG_SUBS,
     )
-    return scan(output_path, automaton, settings["PEOPLE_AUDIT_EXTENSIONS"])
+    return scan(output_path, automaton)
 
 
 def audit_site(settings):

@@ -170,6 +170,9 @@ class Person:
     keep_in_touch: Interval | None = None
     log: tuple = ()
     overlay: str | None = None
+    # The private mappings as each source wrote them (the file's `private:`, then the
+    # overlay's): the privacy audit searches all of them, not only the merged winners.
+    private_sources: tuple = field(default=(), compare=False, hash=False, repr=False)
 
 
 # Every node is a level; a log note (private.log[0].note) is at level 5. Far deeper
@@ -779,10 +782,12 @@ def check_person(path, private_dir=None, text=None):
     if data.get("private") is not None:
         private = _check_private(checker, data["private"], ("private",))
     problems += checker.problems
+    sources = (private,)
     overlay = overlay_path(private_dir, slug)
     if overlay and os.path.isfile(overlay):
         extra, overlay_problems = read_overlay(overlay)
         problems += overlay_problems
+        sources = (private, extra)
         private = merge_private(private, extra)
     else:
         overlay = None
@@ -796,6 +801,7 @@ def check_person(path, private_dir=None, text=None):
         keep_in_touch=parse_interval(private.get("keep_in_touch")),
         log=_log_entries(private),
         overlay=overlay,
+        private_sources=sources,
         **{k: v for k, v in fields.items() if v is not None},
     )
     return person, []
