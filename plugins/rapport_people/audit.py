@@ -40,6 +40,8 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 from pathlib import Path
 from urllib.parse import unquote_plus
 
@@ -104,25 +106,59 @@ class PrivacyAuditError(PeopleError):
 
 # --- the normal form ---------------------------------------------------------------
 
-_SPACE = re.compile(r"\s+")
-# Soft hyphen, zero-width space and joiners, word joiner, BOM: a reader sees none.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
-_TAG = re.compile(r"<[^>]*>")
-# A %XX escape, or a + between words as a query string writes a space.
-_URL_ENCODED = re.compile(r"%[0-9a-fA-F]{2}|\w\+\w")
+# Whitespace other than the space, as bytes: translated before decoding, where it is
+# cheap (NFKC then folds no-break and typographic spaces to a space).
+_WHITESPACE = bytes.maketrans(b"\t\n\x0b\x0c\r", b"     ")
+# Soft hyphen, zero-width space and joiners, word joiner, BOM: a reader sees none; the
+# next line, line and paragraph separators: a reader sees a space.
+_INVISIBLE = {"\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "",
+              "\ufeff": "", "\u0085": " ", "\u2028": " ", "\u2029": " "}  # fmt: skip
+# A tag and the spaces after it (a template's indentation), so that the text between
+# tags joins with one space.
+_TAG = re.compile(r"(<[^>]*>) *")
+# An entity other than &amp;, which str.replace decodes on its own.
+_OTHER_ENTITY = re.compile(r"&(?!amp;)(?:#|[A-Za-z]\w*;)")
+# A %XX escape, or a + in a query string value, where it stands for a space.
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_PLUS = re.compile(r"=[^\s\"'&<>]*\+")
 _JSON_ESCAPE = re.compile(
     r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u([0-9a-f]{4})|\\([\"\\/bfnrt])",
     re.IGNORECASE,
 )
-_JSON_SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_JSON_SIMPLE = {"b": " ", "f": " ", "n": " ", "r": " ", "t": " "}
+
+
+def _folded(text):
+    """NFKC, casefolded, invisible characters dropped; whitespace is left as it is."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        for char, replacement in _INVISIBLE.items():
+            if char in text:  # a C search; a regex over every page costs far more
+                text = text.replace(char, replacement)
+    return text
+
+
+def _one_space(text):
+    # str.replace halves every run of spaces per pass, and pages have few long runs
+    # once tags took the indentation after them: far cheaper than a regex per run.
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+def _text_and_tags(text):
+    """(what a reader reads, the tags with their attributes), both one-spaced."""
+    parts = _TAG.split(text)
+    return _one_space(" ".join(filter(None, parts[0::2]))), " ".join(parts[1::2])
 
 
 def normal(text):
-    """`text` as the audit compares it: NFKC, casefolded, one space per run of space."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-    return _SPACE.sub(" ", text)
+    """`text` as the audit compares it: entities decoded, tags stripped, NFKC,
+    casefolded, one space for each run of whitespace."""
+    text = _folded(
+        _entities_decoded(text.encode("utf-8").translate(_WHITESPACE).decode())
+    )
+    return _text_and_tags(text)[0].strip()
 
 
 def _json_char(match):
@@ -136,24 +172,39 @@ def _json_char(match):
 
 def _entities_decoded(text):
     # Twice: an Atom feed's content is HTML escaped once more, so an entity-encoded
-    # email autolink is &amp;#97;... there.
-    if "&" in text:
-        text = html.unescape(text)
-        if "&" in text:
+    # email autolink is &amp;#97;... there. The five entities our templates and feeds
+    # write by the hundred thousand are replaced in C; html.unescape does the rest.
+    for _ in range(2):
+        if "&" not in text:
+            break
+        text = (
+            text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", '"')
+            .replace("&#39;", "'")
+        )
+        if "&" not in text:
+            break
+        if _OTHER_ENTITY.search(text):
             text = html.unescape(text)
+        else:
+            text = text.replace("&amp;", "&")
     return text
 
 
-def reader_views(text):
-    """The normal forms of a written file's text that the audit searches."""
-    markup = normal(_entities_decoded(text))
-    yield markup
-    if "<" in markup:
-        yield _SPACE.sub(" ", _TAG.sub(" ", markup))
-    if _URL_ENCODED.search(text):
-        yield normal(unquote_plus(markup))
-    if "\\" in text and _JSON_ESCAPE.search(text):
-        yield normal(_entities_decoded(_JSON_ESCAPE.sub(_json_char, markup)))
+def reader_views(data):
+    """The normal forms of a written file's bytes that the audit searches."""
+    text = _folded(_entities_decoded(_file_text(data.translate(_WHITESPACE))))
+    reading, tags = _text_and_tags(text)
+    for view in (reading, tags):
+        if view:
+            yield view
+        if ("%" in view and _PERCENT.search(view)) or (
+            "+" in view and _PLUS.search(view)
+        ):
+            yield _one_space(_folded(unquote_plus(view)))
+    if "\\" in reading and _JSON_ESCAPE.search(reading):
+        yield normal(_JSON_ESCAPE.sub(_json_char, reading))
 
 
 # Printable runs of at least 4 characters (ASCII, tab, or a UTF-8 sequence): the text
@@ -165,7 +216,7 @@ def _file_text(data):
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return b"\n".join(_TEXT_RUN.findall(data)).decode("utf-8", errors="replace")
+        return b" ".join(_TEXT_RUN.findall(data)).decode("utf-8", errors="replace")
 
 
 # --- what is searched for ------------------------------------------------------------
@@ -276,6 +327,8 @@ def _distinctive(field, text):
 
 
 _SLUG_SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+# Only a string this short is also searched as a slug: a slug comes from a title.
+_SLUGGED_LENGTH = 80
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -299,8 +352,10 @@ def _patterns(field, line, form, min_length, slug_subs):
     """The normal form of one line of a secret, and its slug, when worth searching."""
     if len(form) < min_length or not _distinctive(field, form):
         return ()
+    if (form.isascii() and " " not in form) or len(form) > _SLUGGED_LENGTH:
+        return (form,)  # its slug is itself; or it is longer than a title
     slugged = slugify(line, regex_subs=slug_subs)
-    if len(slugged) >= min_length and "-" in slugged:
+    if len(slugged) >= min_length and slugged != form:
         return (form, slugged)
     return (form,)
 
@@ -407,22 +462,48 @@ def written_files(output_path):
             yield os.path.join(folder, name)
 
 
+# Lines already searched and clean, by hash, so that memory stays flat: up to this many.
+_MAX_SEARCHED = 500_000
+
+
 def scan(output_path, automaton):
     """Search every written file, and its path, as a reader sees it; sorted findings."""
     if automaton is None or not os.path.isdir(output_path):
         return []
-    # File by file, in flat memory: remembering the lines already searched (most repeat
-    # from page to page) saves a third of the time but holds on to tens of MB.
-    findings = set()
+    # File by file. A built site repeats most of its lines from page to page (every
+    # summary on every index, tag and feed page): each distinct line is searched once,
+    # remembered by its hash only. A file with a finding is not remembered, so that
+    # every file that holds the same text is named.
+    findings, searched = set(), set()
     for path in written_files(output_path):
         relative = os.path.relpath(path, output_path).replace(os.sep, "/")
         with open(path, "rb") as handle:
-            text = _file_text(handle.read())
-        for view in (normal(relative), *reader_views(text)):
+            data = handle.read()
+        hashes = ()
+        if data.isascii() or _is_utf8(data):
+            lines = data.split(b"\n")
+            hashes = list(map(hash, lines))
+            seen = map(searched.__contains__, hashes)
+            data = b"\n".join(compress(lines, map(not_, seen)))
+        found = set()
+        for view in (normal(relative), *reader_views(data)):
             for sources in matches(automaton, view):
-                for slug, field in sources:
-                    findings.add(Finding(relative, slug, field))
+                found.update(sources)
+        if found:
+            findings.update(Finding(relative, slug, field) for slug, field in found)
+        else:
+            if len(searched) > _MAX_SEARCHED:
+                searched.clear()
+            searched.update(hashes)
     return sorted(findings)
+
+
+def _is_utf8(data):
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def audit_output(output_path, people, settings=None):
