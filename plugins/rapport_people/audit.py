@@ -3,33 +3,36 @@
 It runs after every build (signals.finalized) and is reusable on its own (`audit_site`)
 by a site check. It collects every string under `private:` from every source (the
 person file, its overlay, an overlay whose person file is gone; each as written, not
-only the merged winners) and every identifying string of unlisted people, and searches
-every file written to the output folder, whatever its extension, for them. A hit names
-the file, the person's slug and the field, never the value.
+only the merged winners), every identifying string of unlisted people, and those of
+people withdrawn whole into the private folder, and searches every file written to the
+output folder, whatever its extension, and its path. A hit names the file, the person's
+slug and the field, never the value.
 
-Secrets and files are compared in one normal form, `normal()`: NFKC (it composes NFD
-and folds fullwidth forms and no-break spaces), casefold, invisible characters dropped,
-each run of whitespace one space. Each file is read once and searched in passes that
-all end in that form: the markup with entities decoded (twice: a feed escapes HTML that
-holds entities), so attributes and URLs count; the same with tags stripped (a name
-split by emphasis); and, only in files that have them, URL-decoded (%XX) and
-JSON-unescaped (\\uXXXX) text. A binary file is read by its text runs, like `strings`;
-a file's path under output/ is searched too. Each secret is also searched as Pelican
-would slugify it ("dev-fictional"): a title keeps a name in a URL and a file name.
+Secrets and files are compared in one normal form (`normal`): entities decoded (twice:
+a feed escapes HTML that holds entities), tags stripped, NFKC (it composes NFD and folds
+fullwidth forms and no-break spaces), casefolded, invisible characters dropped, each run
+of whitespace one space. A file is read once; a binary one by its text runs, like
+`strings`. Its tags, with their attributes and URLs, are searched beside its text, and,
+only where they occur, URL-decoded (%XX, +) and JSON-unescaped (\\uXXXX) forms of both.
+Each distinct line is searched once per build (a site repeats most of its lines from
+page to page); that is what keeps the audit within a tenth of the build. A secret up to
+a title's length is also searched as Pelican slugifies it ("dev-fictional"): a title
+keeps a name in a URL and a file name.
 
 Not searched, by design:
 - tags, rel and dates (met, log dates), log `via` and `keep_in_touch`: vocabulary that
   any page may contain ("coffee", "2013-04-16", "8w");
 - an unlisted person's @handle: the owner's own public tweets may @mention them;
 - strings shorter than PEOPLE_AUDIT_MIN_LENGTH; free text (blurb lines, where, consent,
-  notes) made only of common words (`common-words.txt`) and shorter than
-  _LONG_ENOUGH characters, such as a blurb's "## About"; names, slugs, websites and
-  emails are searched whatever their words;
+  notes) made only of common words (`common-words.txt`) and shorter than _LONG_ENOUGH
+  characters, such as a blurb's "## About"; names, slugs, websites and emails are
+  searched whatever their words;
 - what PEOPLE_AUDIT_ALLOW declares a coincidence: ("slug", "field") for a whole field,
-  ("slug", "field", "the exact string") for one string (one line) of it.
+  ("slug", "field", "the exact string") for one line or sentence of it.
 
 Not seen: compressed data (a PNG's zTXt chunk, gzip, PDF streams), text split by a tag
-inside a word, and text that script or CSS puts together at run time.
+inside a word, text that script or CSS puts together at run time, and a string that
+runs on from a line already searched, clean, in an earlier file.
 """
 
 import gc
@@ -39,7 +42,7 @@ import os
 import re
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import compress
 from operator import not_
 from pathlib import Path
@@ -51,7 +54,13 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 from . import settings as defaults
-from .model import PeopleError, load_people
+from .model import (
+    PeopleError,
+    PeopleInvalid,
+    check_person,
+    load_people,
+    person_files,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -279,10 +288,34 @@ _secrets_cache = {}
 _automaton_cache = {}
 
 
-def collect_secrets(people):
-    """Every (slug, field, text) the audit looks for, from a model.People."""
+def withdrawn_people(private_dir, people):
+    """Whole person files kept in the private folder (a person withdrawn the safe way),
+    as unlisted people; those the model already read are left to it.
+
+    A file there that does not parse fails the audit (PeopleInvalid): it cannot be
+    searched for, so the build must not pass.
+    """
+    if not private_dir or not os.path.isdir(private_dir):
+        return []
+    known = {person.slug for person in people.persons}
+    out, problems = [], []
+    for path in person_files(private_dir):
+        if Path(path).stem in known:
+            continue
+        person, file_problems = check_person(path, private_dir)
+        problems += file_problems
+        if person is not None:
+            out.append(replace(person, listed=False))
+    if problems:
+        raise PeopleInvalid(problems)
+    return out
+
+
+def collect_secrets(people, withdrawn=()):
+    """Every (slug, field, text) the audit looks for, from a model.People and the
+    `withdrawn_people`."""
     out, live = [], {}
-    for person in people.persons:
+    for person in [*people.persons, *withdrawn]:
         cached = _secrets_cache.get(id(person))
         if cached is None or cached[0] is not person:
             cached = (person, _secrets_of(person))
@@ -509,8 +542,9 @@ def _is_utf8(data):
 def audit_output(output_path, people, settings=None):
     """Findings of the privacy audit of `output_path` for a model.People."""
     settings = defaults.resolve(settings or {})
+    withdrawn = withdrawn_people(defaults.private_dir(settings), people)
     automaton = build_automaton(
-        collect_secrets(people),
+        collect_secrets(people, withdrawn),
         settings["PEOPLE_AUDIT_MIN_LENGTH"],
         settings["PEOPLE_AUDIT_ALLOW"],
         settings.get("SLUG_REGEX_SUBSTITUTIONS") or _SLUG_SUBS,

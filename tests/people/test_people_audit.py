@@ -522,3 +522,29 @@ def test_a_malformed_allow_entry_is_an_error(blurb_site, entry):
     with pytest.raises(PeopleError) as caught:
         audit_site(blurb_site.settings(PEOPLE_AUDIT_ALLOW=[entry]))
     assert "PEOPLE_AUDIT_ALLOW, entry 1" in str(caught.value)
+
+
+def test_a_person_withdrawn_to_the_private_folder_is_still_searched(tiny_site):
+    """people.withdraw keeps the whole file, unlisted, in private/people/<slug>.md."""
+    tiny_site.private.mkdir(parents=True)
+    (tiny_site.private / "dev-withdrawn.md").write_text(
+        "---\nname: Canary Withdrawn Q3\nlisted: true\nconsent: 2013-04-20, by email\n"
+        "private:\n  notes: Canary withdrawn notes Q3\n---\n",
+        encoding="utf-8",
+    )
+    tiny_site.post("leak", "I had tea with Canary Withdrawn Q3 and heard the notes.")
+    with pytest.raises(PrivacyAuditError) as caught:
+        tiny_site.build()
+    assert "2015/01/leak/index.html: name of dev-withdrawn" in str(caught.value)
+    assert not (tiny_site.output / "people" / "dev-withdrawn").exists()
+
+
+def test_a_withdrawn_file_that_does_not_parse_fails_the_audit(tiny_site):
+    tiny_site.private.mkdir(parents=True)
+    (tiny_site.private / "dev-withdrawn.md").write_text(
+        "---\nname: [unclosed\n---\n", encoding="utf-8"
+    )
+    tiny_site.build(PEOPLE_AUDIT=False)
+    with pytest.raises(PeopleError) as caught:
+        audit_site(tiny_site.settings())
+    assert "dev-withdrawn.md" in str(caught.value)
