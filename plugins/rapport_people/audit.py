@@ -10,8 +10,7 @@ slug and the field, never the value.
 
 Secrets and files are compared in one normal form (`normal`): entities decoded (twice:
 a feed escapes HTML that holds entities), tags stripped, NFKC (it composes NFD and folds
-fullwidth forms and no-break spaces), casefolded, invisible characters dropped, each run
-of whitespace one space. A file is read once; a binary one by its text runs, like
+fullwidth forms and no-break spaces), casefolded, each run of whitespace one space. A file is read once; a binary one by its text runs, like
 `strings`. Its tags, with their attributes and URLs, are searched beside its text, and,
 only where they occur, URL-decoded (%XX, +) and JSON-unescaped (\\uXXXX) forms of both.
 Each distinct line is searched once per build (a site repeats most of its lines from
@@ -28,7 +27,7 @@ Not searched, by design:
   characters, such as a blurb's "## About"; names, slugs, websites and emails are
   searched whatever their words;
 - what PEOPLE_AUDIT_ALLOW declares a coincidence: ("slug", "field") for a whole field,
-  ("slug", "field", "the exact string") for one line or sentence of it.
+  ("slug", "field", "the exact string") for one line of it (or the whole value).
 
 Not seen: compressed data (a PNG's zTXt chunk, gzip, PDF streams), text split by a tag
 inside a word, text that script or CSS puts together at run time, and a string that
@@ -118,10 +117,6 @@ class PrivacyAuditError(PeopleError):
 # Whitespace other than the space, as bytes: translated before decoding, where it is
 # cheap (NFKC then folds no-break and typographic spaces to a space).
 _WHITESPACE = bytes.maketrans(b"\t\n\x0b\x0c\r", b"     ")
-# Soft hyphen, zero-width space and joiners, word joiner, BOM: a reader sees none; the
-# next line, line and paragraph separators: a reader sees a space.
-_INVISIBLE = {"\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "",
-              "\ufeff": "", "\u0085": " ", "\u2028": " ", "\u2029": " "}  # fmt: skip
 # A tag and the spaces after it (a template's indentation), so that the text between
 # tags joins with one space.
 _TAG = re.compile(r"(<[^>]*>) *")
@@ -138,13 +133,8 @@ _JSON_SIMPLE = {"b": " ", "f": " ", "n": " ", "r": " ", "t": " "}
 
 
 def _folded(text):
-    """NFKC, casefolded, invisible characters dropped; whitespace is left as it is."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if not text.isascii():
-        for char, replacement in _INVISIBLE.items():
-            if char in text:  # a C search; a regex over every page costs far more
-                text = text.replace(char, replacement)
-    return text
+    """NFKC and casefolded; whitespace is left as it is."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def _one_space(text):
@@ -157,8 +147,13 @@ def _one_space(text):
 
 def _text_and_tags(text):
     """(what a reader reads, the tags with their attributes), both one-spaced."""
+    if "<" not in text:
+        return _one_space(text), ""
     parts = _TAG.split(text)
-    return _one_space(" ".join(filter(None, parts[0::2]))), " ".join(parts[1::2])
+    return (
+        _one_space(" ".join(filter(None, parts[0::2]))),
+        " ".join(filter(None, parts[1::2])),
+    )
 
 
 def normal(text):
@@ -364,16 +359,9 @@ _SLUG_SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
 _SLUGGED_LENGTH = 80
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
 def _pieces(text):
-    """`text`, each of its lines and each sentence of a line: a page may quote any."""
-    pieces = {text}
-    for line in text.splitlines():
-        pieces.add(line)
-        pieces.update(_SENTENCE_END.split(line.strip()))
-    return pieces
+    """`text` and each of its lines: a page may quote either."""
+    return {text, *text.splitlines()}
 
 
 def _form(text):
@@ -381,13 +369,18 @@ def _form(text):
     return normal(text).strip().rstrip(".,;:!?").rstrip()
 
 
-def _patterns(field, line, form, min_length, slug_subs):
-    """The normal form of one line of a secret, and its slug, when worth searching."""
+def _patterns(field, piece, form, min_length, slug_subs):
+    """The normal form of a piece of a secret, and its slug (with `slug_subs`), when
+    worth searching."""
     if len(form) < min_length or not _distinctive(field, form):
         return ()
-    if (form.isascii() and " " not in form) or len(form) > _SLUGGED_LENGTH:
-        return (form,)  # its slug is itself; or it is longer than a title
-    slugged = slugify(line, regex_subs=slug_subs)
+    if (
+        slug_subs is None
+        or (form.isascii() and " " not in form)
+        or len(form) > _SLUGGED_LENGTH
+    ):
+        return (form,)  # not slugged, its slug is itself, or it is longer than a title
+    slugged = slugify(piece, regex_subs=slug_subs)
     if len(slugged) >= min_length and slugged != form:
         return (form, slugged)
     return (form,)
@@ -439,14 +432,16 @@ def _build_automaton(secrets, min_length, allow, slug_subs):
     entries = _allow_entries(allow)
     used, owners = set(), {}
     for slug, field, text in secrets:
-        whole = _form(text)
-        for line in _pieces(text):
-            form = _form(line)
-            covered = _allowed_by(entries, slug, field, (whole, form))
+        forms = {piece: _form(piece) for piece in _pieces(text)}
+        whole = forms[text]
+        for piece, form in forms.items():
+            covered = entries and _allowed_by(entries, slug, field, (whole, form))
             if covered:
                 used.update(covered)
                 continue
-            for pattern in _patterns(field, line, form, min_length, slug_subs):
+            # A title made from a field is the whole value: only that is slugged.
+            subs = slug_subs if piece is text else None
+            for pattern in _patterns(field, piece, form, min_length, subs):
                 owners.setdefault(pattern, set()).add((slug, field))
     for entry in entries:
         if entry not in used:
@@ -514,7 +509,8 @@ def scan(output_path, automaton):
             data = handle.read()
         hashes = ()
         if data.isascii() or _is_utf8(data):
-            lines = data.split(b"\n")
+            # Without their indentation: one space, not a run, where lines join.
+            lines = list(map(bytes.strip, data.split(b"\n")))
             hashes = list(map(hash, lines))
             seen = map(searched.__contains__, hashes)
             data = b"\n".join(compress(lines, map(not_, seen)))
