@@ -548,3 +548,13 @@ def test_a_withdrawn_file_that_does_not_parse_fails_the_audit(tiny_site):
     with pytest.raises(PeopleError) as caught:
         audit_site(tiny_site.settings())
     assert "dev-withdrawn.md" in str(caught.value)
+
+
+def test_a_file_name_that_keeps_a_name_is_a_finding(canary_site):
+    """Path components are text: a file under output/ named after an unlisted person."""
+    canary_site.build()
+    slugged = "2015/01/coffee-with-canaryname-qxunlisted/index.html"
+    (canary_site.output / slugged).parent.mkdir(parents=True)
+    (canary_site.output / slugged).write_text("<p>Nothing here.</p>", encoding="utf-8")
+    findings = audit_site(canary_site.settings())
+    assert [str(f) for f in findings] == [f"{slugged}: name of canary-dev"]
