@@ -211,9 +211,11 @@ def reader_views(data):
         yield normal(_JSON_ESCAPE.sub(_json_char, reading))
 
 
-# Printable runs of at least 4 characters (ASCII, tab, or a UTF-8 sequence): the text
-# a `strings` would show of an image, a font or a PDF.
-_TEXT_RUN = re.compile(rb"(?:[\t\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){4,}")
+# Printable runs (ASCII, tab, or a UTF-8 sequence) of at least 8 characters: the text
+# `strings -n 8` would show of an image, a font or a PDF. Not 4, as `strings` does:
+# compressed image data holds a given four letters about once in 300 MB, and a site's
+# media can be that large.
+_TEXT_RUN = re.compile(rb"(?:[\t\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){8,}")
 
 
 def _file_text(data):

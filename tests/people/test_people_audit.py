@@ -558,3 +558,19 @@ def test_a_file_name_that_keeps_a_name_is_a_finding(canary_site):
     (canary_site.output / slugged).write_text("<p>Nothing here.</p>", encoding="utf-8")
     findings = audit_site(canary_site.settings())
     assert [str(f) for f in findings] == [f"{slugged}: name of canary-dev"]
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00tEXtAuthor\x00Anna Quux\x00\x91\xfe", True),
+        (b"\x89PNG\r\n\x1a\n\x00\x91\xfeAnna Quux\xff\x00", True),
+        # Four letters among compressed bytes are a coincidence, not text.
+        (b"\x89PNG\r\n\x1a\n\x00\x91\xfeanna\xff\x00quux\x01", False),
+    ],
+)
+def test_a_binary_file_is_read_by_its_text_runs(tmp_path, data, found):
+    secrets = [("anna", "name", "Anna"), ("anna", "name", "Anna Quux")]
+    (tmp_path / "photo.png").write_bytes(data)
+    findings = scan(tmp_path, build_automaton(secrets))
+    assert bool(findings) is found
