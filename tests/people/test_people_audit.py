@@ -237,9 +237,14 @@ def test_scan_finds_each_line_of_a_secret_in_any_case_and_wrapping(
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text(written, encoding="utf-8")
     (tmp_path / "b.html").write_text("<p>an innocent page</p>", encoding="utf-8")
+    # The same lines again: each distinct line is searched once, yet every file that
+    # holds a secret is named.
+    (tmp_path / "c.html").write_text(written, encoding="utf-8")
     findings = scan(tmp_path, build_automaton(secrets))
     assert bool(findings) is found
-    assert all(f.path == "a/index.html" for f in findings)
+    assert {f.path for f in findings} == (
+        {"a/index.html", "c.html"} if found else set()
+    )
 
 
 def test_a_long_secret_counts_only_when_it_appears_whole():
