@@ -185,6 +185,9 @@ class Person:
     keep_in_touch: Interval | None = None
     log: tuple = ()
     overlay: str | None = None
+    # The private mappings as each source wrote them (the file's `private:`, then the
+    # overlay's): the privacy audit searches all of them, not only the merged winners.
+    private_sources: tuple = field(default=(), compare=False, hash=False, repr=False)
 
 
 # Every node is a level; a log note (private.log[0].note) is at level 5. Far deeper
@@ -346,7 +349,12 @@ def _without_file_text(problem):
     """A YAML problem without text quoted from the file: it may be a private value."""
     if "constructor for the tag" in problem:
         return "a YAML tag (text starting with !) cannot be used here; quote the value"
-    return re.sub(r"'[^']{2,}'", "a value", problem)
+    # Scanned left to right, so "expected ',' or ']'" keeps its one-character quotes.
+    return re.sub(
+        r"'([^']*)'",
+        lambda m: m.group(0) if re.fullmatch(r"\\?.?", m.group(1)) else "a value",
+        problem,
+    )
 
 
 def _too_deep(path):
@@ -936,6 +944,8 @@ def check_person(path, private_dir=None, text=None, limits=Limits()):
     if data.get("private") is not None:
         private = _check_private(checker, data["private"], ("private",))
     problems += checker.problems
+    # Each source as written, for the audit: the merge keeps only the overlay's winners.
+    sources = (private, extra) if overlay else (private,)
     private = merge_private(private, extra)
     if problems:
         return None, problems
@@ -947,6 +957,7 @@ def check_person(path, private_dir=None, text=None, limits=Limits()):
         keep_in_touch=parse_interval(private.get("keep_in_touch")),
         log=_log_entries(private),
         overlay=overlay,
+        private_sources=sources,
         **{k: v for k, v in fields.items() if v is not None},
     )
     return person, []

@@ -9,6 +9,7 @@ from rapport_people.model import (
     PartialDate,
     PeopleError,
     PeopleInvalid,
+    _without_file_text,
     check_people,
     check_person,
     load_people,
@@ -161,6 +162,17 @@ def test_an_unclosed_bracket_or_quote_names_the_line_it_opens_on(
     message = only_problem(path)
     assert message.startswith(f"{path}, line 4: invalid YAML: "), message
     assert fix in message
+    # The parser's own one-character quotes survive the removal of quoted file text.
+    assert "a value]" not in message and "',a value" not in message
+
+
+def test_yaml_problem_keeps_the_parsers_punctuation_and_hides_file_text():
+    assert _without_file_text("did not find expected ',' or ']'") == (
+        "did not find expected ',' or ']'"
+    )
+    assert _without_file_text("found undefined alias 'secret-name'") == (
+        "found undefined alias a value"
+    )
 
 
 def test_unquoted_at_handle_gets_a_specific_fix(person_file):
