@@ -185,6 +185,9 @@ class Person:
     keep_in_touch: Interval | None = None
     log: tuple = ()
     overlay: str | None = None
+    # The private mappings as each source wrote them (the file's `private:`, then the
+    # overlay's): the privacy audit searches all of them, not only the merged winners.
+    private_sources: tuple = field(default=(), compare=False, hash=False, repr=False)
 
 
 # Every node is a level; a log note (private.log[0].note) is at level 5. Far deeper
@@ -263,7 +266,13 @@ class _Loader(_BaseLoader):
     }
 
 
-def _yaml_fix(problem, line_text=""):
+def _yaml_fix(problem, line_text="", context=""):
+    if context.startswith("while parsing a flow sequence"):
+        return "Close the list that opens on that line with ] on the same line."
+    if context.startswith("while parsing a flow mapping"):
+        return "Close the {...} that opens on that line with } on the same line."
+    if context.startswith("while scanning a quoted scalar"):
+        return "Close the quoted text that opens on that line with the same quote."
     if "'@'" in problem or "'`'" in problem or re.search(r":\s+[@`]", line_text):
         return (
             "Quote the value or drop the leading @: a YAML value cannot start with @, "
@@ -273,6 +282,22 @@ def _yaml_fix(problem, line_text=""):
         "Check the indentation and quoting on that line: quote text that contains "
         "': ' or ' #', or starts with [, {, &, * or !."
     )
+
+
+# Errors inside these constructs are found where the parser gives up (often a line or
+# more below); the owner's mistake is where the construct opened: an unclosed [, { or ".
+_UNCLOSED_CONTEXTS = (
+    "while parsing a flow",
+    "while scanning a quoted scalar",
+)
+
+
+def _error_mark(exc):
+    """The mark of the line to name: where an unclosed bracket or quote opened, else
+    where the parser failed."""
+    if exc.context_mark and (exc.context or "").startswith(_UNCLOSED_CONTEXTS):
+        return exc.context_mark
+    return exc.problem_mark or exc.context_mark
 
 
 def load_yaml(path, text, line_offset, overlay=False):
@@ -291,12 +316,12 @@ def load_yaml(path, text, line_offset, overlay=False):
     except RecursionError:
         return None, {}, [_too_deep(path)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = _error_mark(exc)
         line = mark.line + line_offset if mark else None
         problem = exc.problem or exc.context or "is not valid YAML"
         lines = text.split("\n")
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
-        fix = _yaml_fix(problem, line_text)
+        fix = _yaml_fix(problem, line_text, exc.context or "")
         problem = _without_file_text(problem)
         return (
             None,
@@ -324,7 +349,12 @@ def _without_file_text(problem):
     """A YAML problem without text quoted from the file: it may be a private value."""
     if "constructor for the tag" in problem:
         return "a YAML tag (text starting with !) cannot be used here; quote the value"
-    return re.sub(r"'[^']{2,}'", "a value", problem)
+    # Scanned left to right, so "expected ',' or ']'" keeps its one-character quotes.
+    return re.sub(
+        r"'([^']*)'",
+        lambda m: m.group(0) if re.fullmatch(r"\\?.?", m.group(1)) else "a value",
+        problem,
+    )
 
 
 def _too_deep(path):
@@ -914,6 +944,8 @@ def check_person(path, private_dir=None, text=None, limits=Limits()):
     if data.get("private") is not None:
         private = _check_private(checker, data["private"], ("private",))
     problems += checker.problems
+    # Each source as written, for the audit: the merge keeps only the overlay's winners.
+    sources = (private, extra) if overlay else (private,)
     private = merge_private(private, extra)
     if problems:
         return None, problems
@@ -925,6 +957,7 @@ def check_person(path, private_dir=None, text=None, limits=Limits()):
         keep_in_touch=parse_interval(private.get("keep_in_touch")),
         log=_log_entries(private),
         overlay=overlay,
+        private_sources=sources,
         **{k: v for k, v in fields.items() if v is not None},
     )
     return person, []

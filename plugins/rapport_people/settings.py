@@ -39,20 +39,12 @@ PEOPLE_SUMMARY_LENGTH = 160
 
 # The privacy audit that runs after every build. Strings shorter than
 # PEOPLE_AUDIT_MIN_LENGTH are not searched for: "Leo" or "Bath" would match half the
-# site. PEOPLE_AUDIT_ALLOW holds (slug, field) pairs the owner has checked by hand and
-# declared coincidences (a common phrase); it never holds the value itself.
+# site. PEOPLE_AUDIT_ALLOW holds what the owner has checked by hand and declared a
+# coincidence: ("slug", "field") for a whole field, ("slug", "field", "the exact
+# string") for one string of it. The audit reads every written file, whatever its
+# extension.
 PEOPLE_AUDIT = True
 PEOPLE_AUDIT_MIN_LENGTH = 4
-PEOPLE_AUDIT_EXTENSIONS = (
-    ".html",
-    ".htm",
-    ".xml",
-    ".json",
-    ".txt",
-    ".js",
-    ".atom",
-    ".rss",
-)
 PEOPLE_AUDIT_ALLOW = ()
 
 # `invoke people.due`: an unanswered `via: ask` is listed after this many days.

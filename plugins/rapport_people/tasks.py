@@ -9,6 +9,7 @@ import io
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -79,24 +80,78 @@ def _check(settings):
 def _load(c):
     settings = site_settings(c)
     people = _check(settings)
-    if people.problems:
-        for problem in people.problems:
-            console.print(str(problem), markup=False)
-        raise Exit(
-            f"Error: the contact log has {len(people.problems)} problem(s), listed "
-            "above. Fix them (invoke people.check shows them again) and retry.",
-            code=1,
-        )
     return settings, people
 
 
-def _today(today):
-    if today is None:
+def _fail_on_problems(people):
+    """After showing everyone who could be read: name the files that could not be."""
+    if not people.problems:
+        return
+    for problem in people.problems:
+        print(f"- {problem}", file=sys.stderr)
+    raise Exit(
+        f"Error: {len(people.problems)} problem(s) in the contact log, listed above; "
+        "the people in those files are not shown. Fix them (invoke people.check "
+        "shows them again) and retry.",
+        code=1,
+    )
+
+
+def _day(value, option):
+    """The day an option names (default today); `option` is its name, for the error."""
+    if value is None:
         return dt.date.today()
-    day = parse_full_date(today)
+    day = parse_full_date(value)
     if day is None:
-        raise Exit(f"Error: --today '{today}' is not a date; write YYYY-MM-DD.", code=1)
+        raise Exit(
+            f"Error: {option} '{value}' is not a date; write YYYY-MM-DD.", code=1
+        )
     return day
+
+
+def _reader_left():
+    """The reader of our output (`| head`) has gone: say nothing more on stdout.
+
+    Problems still go to stderr and set the exit code.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def show_table(title, columns, rows, keys=(), out=None):
+    """Print a table: rich on a terminal, else plain tab-separated lines.
+
+    Columns named in `keys` (the slug, dates) are never cut or wrapped: the slug is
+    what people.log needs. Piped output has no box drawing, so `cut -f` works on it.
+    """
+    out = out or console
+    widths = [
+        max([len(c), *(len(row[i]) for row in rows)]) for i, c in enumerate(columns)
+    ]
+    # Each column takes its cell padding and a border; the others need a letter each.
+    needed = 1 + sum(
+        3 + (width if column in keys else 1)
+        for column, width in zip(columns, widths, strict=True)
+    )
+    if not out.is_terminal or needed > out.width:
+        lines = [title, "\t".join(columns)]
+        lines += ["\t".join(cell.replace("\t", " ") for cell in row) for row in rows]
+        try:
+            out.file.write("\n".join(lines) + "\n")
+            out.file.flush()
+        except BrokenPipeError:
+            _reader_left()
+        return
+    table = Table(title=title)
+    for index, column in enumerate(columns):
+        if column in keys:
+            table.add_column(column, no_wrap=True, min_width=widths[index])
+        else:
+            table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    out.print(table)
 
 
 # --- writing files safely -------------------------------------------------------------
@@ -335,7 +390,7 @@ def log(c, slug, via, note="", date=None):
     is public and the person file is tracked; else to the person file.
     """
     settings = site_settings(c)
-    day = _today(date)
+    day = _day(date, "--date")
     via = via.strip().lower()
     if not via:
         raise Exit("Error: --via is empty; say how you were in touch.", code=1)
@@ -471,48 +526,47 @@ def overdue(people, today, skip=()):
 def due(c, today=None):
     """Who is overdue for a follow-up, most overdue first, and unanswered asks."""
     settings, people = _load(c)
-    day = _today(today)
+    day = _day(today, "--today")
     asks = pending_asks(people, day, settings["PEOPLE_ASK_WAIT_DAYS"])
     late = overdue(people, day, skip={p.slug for p, _, _ in asks})
     if late:
-        table = Table(title=f"Overdue for a follow-up ({len(late)})")
-        for column in (
-            "Name",
-            "Slug",
-            "Last contact",
-            "Via",
-            "Every",
-            "Due",
-            "Overdue",
-        ):
-            table.add_column(column, justify="right" if column == "Overdue" else "left")
-        for person, last, due_on, days in late:
-            table.add_row(
-                Text(person.name),
-                Text(person.slug),
-                last.date.isoformat() if last else "never logged",
-                Text(last.via) if last else "",
-                str(person.keep_in_touch),
-                due_on.isoformat(),
-                f"{days} days",
-            )
-        console.print(table)
+        show_table(
+            f"Overdue for a follow-up ({len(late)})",
+            ("Name", "Slug", "Last contact", "Via", "Every", "Due", "Overdue"),
+            [
+                (
+                    person.name,
+                    person.slug,
+                    last.date.isoformat() if last else "never logged",
+                    last.via if last else "",
+                    str(person.keep_in_touch),
+                    due_on.isoformat(),
+                    f"{days} days",
+                )
+                for person, last, due_on, days in late
+            ],
+            keys=("Slug", "Last contact", "Due"),
+        )
     if asks:
         wait = settings["PEOPLE_ASK_WAIT_DAYS"]
-        table = Table(title=f"Asked, no answer after {wait} days ({len(asks)})")
-        for column in ("Name", "Slug", "Asked on", "Waiting", "Note"):
-            table.add_column(column)
-        for person, entry, waited in asks:
-            table.add_row(
-                Text(person.name),
-                Text(person.slug),
-                entry.date.isoformat(),
-                f"{waited} days",
-                Text(entry.note),
-            )
-        console.print(table)
+        show_table(
+            f"Asked, no answer after {wait} days ({len(asks)})",
+            ("Name", "Slug", "Asked on", "Waiting", "Note"),
+            [
+                (
+                    person.name,
+                    person.slug,
+                    entry.date.isoformat(),
+                    f"{waited} days",
+                    entry.note,
+                )
+                for person, entry, waited in asks
+            ],
+            keys=("Slug", "Asked on"),
+        )
     if not late and not asks:
         console.print(f"Nobody is due on {day.isoformat()}.")
+    _fail_on_problems(people)
 
 
 # --- people.list and people.check ---------------------------------------------------
@@ -537,20 +591,24 @@ def list_(c, tag=None, listed=False, unlisted=False):
         and (not listed or p.listed)
         and (not unlisted or not p.listed)
     ]
-    table = Table(title=f"People ({len(rows)} of {len(people.persons)})")
-    for column in ("Slug", "Name", "Handle", "Met", "Listed", "Tags", "Last contact"):
-        table.add_column(column)
-    for p in rows:
-        table.add_row(
-            Text(p.slug),
-            Text(p.name),
-            Text(f"@{p.twitter}" if p.twitter else ""),
-            p.met.iso if p.met else "",
-            "yes" if p.listed else "no",
-            Text(", ".join(p.tags)),
-            p.log[-1].date.isoformat() if p.log else "",
-        )
-    console.print(table)
+    show_table(
+        f"People ({len(rows)} of {len(people.persons)})",
+        ("Slug", "Name", "Handle", "Met", "Listed", "Tags", "Last contact"),
+        [
+            (
+                p.slug,
+                p.name,
+                f"@{p.twitter}" if p.twitter else "",
+                p.met.iso if p.met else "",
+                "yes" if p.listed else "no",
+                ", ".join(p.tags),
+                p.log[-1].date.isoformat() if p.log else "",
+            )
+            for p in rows
+        ],
+        keys=("Slug", "Handle", "Met", "Last contact"),
+    )
+    _fail_on_problems(people)
 
 
 def git(root, *args, stdin=None):

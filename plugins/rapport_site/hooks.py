@@ -61,8 +61,10 @@ def install(c, force=False):
 
 @task(name="pre-push")
 def pre_push(c):
-    """What the pre-push hook runs: the full privacy audit, with private/, of a
-    build into a temporary folder (and people.check --public in a public repository)."""
+    """Run the full privacy audit, with private/, as the pre-push hook does.
+
+    It builds into a temporary folder and audits that build (and runs people.check
+    --public first in a public repository)."""
     root = _root(c)
     settings = site_settings(c)
     if not any(

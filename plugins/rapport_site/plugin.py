@@ -5,7 +5,7 @@ import logging
 from pelican import signals
 
 from .filters import FILTERS
-from .headers import META_CSP, write_headers
+from .headers import META_CSP, livereload_policy, write_headers
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +26,16 @@ def check_autoescape(pelican):
 
 
 def default_settings(pelican):
-    """One Content-Security-Policy for the pages' meta tag and the `_headers` file, and
-    the theme's Jinja filters (a filter of the same name in JINJA_FILTERS wins)."""
-    pelican.settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
-    pelican.settings["JINJA_FILTERS"] = {
-        **FILTERS,
-        **pelican.settings.get("JINJA_FILTERS", {}),
-    }
+    """One Content-Security-Policy for the pages' meta tag and the `_headers` file (in a
+    livereload build, LIVERELOAD_SCRIPT, the local policy derived from it), and the
+    theme's Jinja filters (a filter of the same name in JINJA_FILTERS wins)."""
+    settings = pelican.settings
+    settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
+    settings.setdefault("LIVERELOAD_SCRIPT", "")
+    if settings["LIVERELOAD_SCRIPT"]:
+        policy = livereload_policy(settings["CONTENT_SECURITY_POLICY"])
+        settings["CONTENT_SECURITY_POLICY"] = policy
+    settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
 
 
 def register():

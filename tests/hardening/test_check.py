@@ -517,7 +517,7 @@ def test_unknown_skip_name_is_refused(published_site):
     assert "unknown check(s) lniks" in result.stderr
 
 
-def test_missing_java_is_a_failure_that_says_what_to_install(
+def test_missing_java_skips_the_html5_check_and_says_what_to_install(
     published_site, monkeypatch, tmp_path
 ):
     monkeypatch.setenv("PATH", str(tmp_path))  # no java on this PATH
@@ -526,4 +526,5 @@ def test_missing_java_is_a_failure_that_says_what_to_install(
     assert "Java is not installed" in html5.unavailable
     assert "default-jre-headless" in html5.unavailable
     assert "--skip html5" in html5.unavailable
-    assert not report.ok
+    # After `bootstrap.py build` (no Java, no validator) the other checks still decide.
+    assert report.ok

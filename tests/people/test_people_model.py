@@ -9,6 +9,7 @@ from rapport_people.model import (
     PartialDate,
     PeopleError,
     PeopleInvalid,
+    _without_file_text,
     check_people,
     check_person,
     load_people,
@@ -135,12 +136,42 @@ def test_missing_name(person_file):
 
 
 def test_invalid_yaml_names_the_file_line(person_file):
-    path = person_file("ada", "name: Ada\ntags: [law, marketing\nlisted: false")
+    path = person_file("ada", "name: Ada\nwhere: a: b\nlisted: false")
     message = only_problem(path)
-    assert message.startswith(f"{path}, line 4: invalid YAML: ")
+    assert message.startswith(f"{path}, line 3: invalid YAML: ")
     assert message.endswith(
         "Check the indentation and quoting on that line: quote text that contains "
         "': ' or ' #', or starts with [, {, &, * or !."
+    )
+
+
+@pytest.mark.parametrize(
+    ("opening", "fix"),
+    [
+        ("tags: [law, marketing", "Close the list that opens on that line with ]"),
+        ("tags: {law: yes", "Close the {...} that opens on that line with }"),
+        ('where: "Old Bank', "Close the quoted text that opens on that line"),
+    ],
+)
+def test_an_unclosed_bracket_or_quote_names_the_line_it_opens_on(
+    person_file, opening, fix
+):
+    # Line 4 opens it; the parser only gives up two lines further down.
+    front = f"name: Ada\ntwitter: ada\n{opening}\nlisted: false\nmet: 2013"
+    path = person_file("ada", front)
+    message = only_problem(path)
+    assert message.startswith(f"{path}, line 4: invalid YAML: "), message
+    assert fix in message
+    # The parser's own one-character quotes survive the removal of quoted file text.
+    assert "a value]" not in message and "',a value" not in message
+
+
+def test_yaml_problem_keeps_the_parsers_punctuation_and_hides_file_text():
+    assert _without_file_text("did not find expected ',' or ']'") == (
+        "did not find expected ',' or ']'"
+    )
+    assert _without_file_text("found undefined alias 'secret-name'") == (
+        "found undefined alias a value"
     )
 
 

@@ -27,11 +27,13 @@ ADA = """
 
 
 def rows(output):
-    """The data rows of rich tables: lists of cell texts."""
-    out = []
+    """The data rows of the tables as printed when piped: a title line, a header line,
+    then one tab-separated line per row."""
+    out, previous = [], ""
     for line in output.splitlines():
-        if line.startswith("│"):
-            out.append([cell.strip() for cell in line.strip("│").split("│")])
+        if "\t" in line and "\t" in previous:
+            out.append(line.split("\t"))
+        previous = line
     return out
 
 
@@ -283,3 +285,95 @@ def test_every_task_has_help(task_repo):
         result = task_repo.invoke("--help", f"people.{name}")
         assert result.returncode == 0, result.stderr
         assert re.search(r"Docstring:\n\s+\S", result.stdout), name
+
+
+LONG_SLUG = "ada-example-of-the-northern-legal-tech-meetup-in-manchester"
+
+
+def test_list_piped_is_plain_text_and_keeps_every_slug_and_date_whole(task_repo):
+    task_repo.person(LONG_SLUG, ADA)
+    result = task_repo.invoke("people.list", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert not re.search("[│┃━─┏┡└]", result.stdout), result.stdout
+    assert rows(result.stdout) == [
+        [LONG_SLUG, "Ada Example", "@adaexample", "2013-04-16", "yes", "law",
+         "2013-04-16"]
+    ]  # fmt: skip
+
+
+def test_due_piped_keeps_the_slug_whole(task_repo):
+    task_repo.person(LONG_SLUG, ADA)
+    result = task_repo.invoke(
+        "people.due", "--today", "2014-01-01", env={"COLUMNS": "80"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert [r[1] for r in rows(result.stdout)] == [LONG_SLUG]
+
+
+@pytest.mark.parametrize(("width", "boxed"), [(120, True), (50, False)])
+def test_a_table_on_a_narrow_terminal_never_cuts_the_key_columns(width, boxed):
+    import io
+
+    from rich.console import Console
+
+    from rapport_people.tasks import show_table
+
+    out = io.StringIO()
+    terminal = Console(file=out, width=width, force_terminal=True, color_system=None)
+    show_table(
+        "People (1 of 1)",
+        ("Slug", "Name", "Handle", "Met", "Listed", "Tags", "Last contact"),
+        [(LONG_SLUG, "Ada Example", "@adaexample", "2013-04-16", "yes", "law, marketing",
+          "2013-04-16")],
+        keys=("Slug", "Met", "Last contact"),
+        out=terminal,
+    )  # fmt: skip
+    text = out.getvalue()
+    # A rich table when the key columns fit; plain lines when they cannot.
+    assert ("│" in text) is boxed
+    assert LONG_SLUG in text
+    assert text.count("2013-04-16") == 2
+
+
+def test_log_with_a_bad_date_names_the_date_option(task_repo):
+    task_repo.person("ada-example", ADA)
+    result = task_repo.invoke(
+        "people.log", "ada-example", "--via", "coffee", "--date", "2026-13-01"
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: --date '2026-13-01' is not a date; write YYYY-MM-DD."
+    )
+
+
+BROKEN = "name: Broken\ntags: [law\nprivate:\n  email: hidden@example.com"
+
+
+@pytest.mark.parametrize(
+    "args", [["people.list"], ["people.due", "--today", "2014-01-01"]]
+)
+def test_one_broken_file_still_shows_everyone_else_and_names_it(task_repo, args):
+    task_repo.person("ada-example", ADA)
+    broken = task_repo.person("broken", BROKEN)
+    result = task_repo.invoke(*args)
+    assert result.returncode == 1
+    assert [r[:2] for r in rows(result.stdout)] in (
+        [["ada-example", "Ada Example"]],
+        [["Ada Example", "ada-example"]],
+    )
+    assert f"- {broken}, line 3: invalid YAML: " in result.stderr
+    assert "hidden@example.com" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("task", ["people.list", "people.due"])
+def test_a_reader_that_stops_early_is_no_traceback(task_repo, task):
+    """`invoke people.due | head -1`: the pipe closes before everything is written."""
+    task_repo.person("ada-example", ADA)
+    task_repo.person("erin", "name: Erin\nprivate:\n  log:\n"
+                     "    - {date: 2013-05-10, via: ask, note: Coffee?}")  # fmt: skip
+    args = [task, "--today", "2014-01-01"] if task == "people.due" else [task]
+    assert task_repo.invoke(*args).returncode == 0
+    closed = task_repo.invoke(*args, stdout_closed=True)
+    assert "Traceback" not in closed.stderr, closed.stderr
+    assert closed.returncode == 0, closed.stderr
