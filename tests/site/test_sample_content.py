@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from rapport_people.model import check_people
-from rapport_tweets.store import Reader
+from rapport_tweets.reader import Reader
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTS = ROOT / "content" / "posts"
