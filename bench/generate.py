@@ -31,7 +31,6 @@ import datetime as dt
 import hashlib
 import json
 import random
-import re
 import shutil
 import sys
 from dataclasses import asdict, dataclass
@@ -46,6 +45,9 @@ else:
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "archives"
 sys.path.insert(0, str(FIXTURES))
 import build as archive_fixtures  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+from rapport_people.tasks import slugify  # noqa: E402  (one slugify: people.new's)
 
 words = tg.words
 
@@ -149,10 +151,6 @@ class Scale:
 
 def rng_for(scale: Scale, section: str) -> random.Random:
     return random.Random(f"rapport-bench:{scale.seed}:{section}")
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def yaml_str(text: str) -> str:

@@ -48,7 +48,6 @@ from pathlib import Path
 from urllib.parse import unquote_plus
 
 import ahocorasick
-import markdown
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
@@ -57,6 +56,7 @@ from .model import (
     PeopleError,
     load_people,
 )
+from .public import blurb_html
 
 logger = logging.getLogger(__name__)
 
@@ -253,7 +253,6 @@ def _private_secrets(slug, private):
     ]
 
 
-_markdown = markdown.Markdown(extensions=["markdown.extensions.extra"])
 _BLOCK_TAG = re.compile(
     r"</?(?:p|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|div|table|thead|tbody|tr|td|th"
     r"|hr|br)\b[^>]*>",
@@ -266,8 +265,7 @@ def _body_segments(body):
 
     Rendered, so that heading, list and quote markers and emphasis are gone.
     """
-    _markdown.reset()
-    rendered = _BLOCK_TAG.sub("\n\n", _markdown.convert(body))
+    rendered = _BLOCK_TAG.sub("\n\n", blurb_html(body))
     text = html.unescape(_TAG.sub(" ", rendered))
     out = []
     for block in re.split(r"\n\s*\n", text):

@@ -28,12 +28,18 @@ _markdown = markdown.Markdown(
 )
 
 
+def blurb_html(text):
+    """A blurb's Markdown as HTML, not yet sanitised (the one Markdown of blurbs: the
+    page shows it through nh3, the audit searches what it says)."""
+    _markdown.reset()
+    return _markdown.convert(text)
+
+
 def render_blurb(text):
     """Render a blurb's Markdown and sanitise it with nh3; return Markup."""
     if not text.strip():
         return Markup("")
-    _markdown.reset()
-    rendered = _markdown.convert(text)
+    rendered = blurb_html(text)
     clean = nh3.clean(
         rendered,
         tags=BLURB_TAGS,

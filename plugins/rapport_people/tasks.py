@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import yaml
@@ -191,8 +190,11 @@ def _yaml_value(text):
 
 
 def slugify(name):
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    """A person file's name from a person's name: Pelican's slugify (letters made
+    ASCII: "Søren Łukasz" -> "soren-lukasz"), any run of other characters a hyphen."""
+    from pelican.utils import slugify as pelican_slugify
+
+    return pelican_slugify(name, regex_subs=[(r"[^a-z0-9]+", "-")]).strip("-")
 
 
 # --- people.new ----------------------------------------------------------------------

@@ -55,6 +55,13 @@ def test_new_creates_an_unlisted_file_and_prints_its_path(task_repo):
     assert person.listed is False
 
 
+def test_new_names_the_file_by_letters_made_ascii(task_repo):
+    """Letters with no ASCII decomposition (ø, Ł) are transliterated, not dropped."""
+    result = task_repo.invoke("people.new", "Søren Łukasz")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(task_repo.people / "soren-lukasz.md")
+
+
 def test_new_never_overwrites(task_repo):
     path = task_repo.person("ada-example", ADA)
     before = path.read_bytes()
