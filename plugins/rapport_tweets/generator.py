@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 
 from pelican.generators import Generator
 
+from . import settings as tweet_settings
 from .api import TweetsAPI
 from .reader import Reader
 
@@ -40,9 +40,7 @@ class TweetsGenerator(Generator):
     """Reads nothing up front; renders cards on demand from the store's index."""
 
     def generate_context(self):
-        store = Path(self.settings["TWEETS_STORE"])
-        if not store.is_absolute():
-            store = Path(self.settings.get("PATH", ".")).parent / store
+        store = tweet_settings.store_path(self.settings)
         self.reader = Reader(store)
         self.api = TweetsAPI(
             self.reader,

@@ -45,8 +45,9 @@ def load_settings(conf=None):
     values = runpy.run_path(str(path)) if path.exists() else {}
     settings = {k: v for k, v in values.items() if k.isupper()}
     tweet_settings.apply_defaults(settings)
-    store = Path(settings["TWEETS_STORE"])
-    settings["TWEETS_STORE"] = str(store if store.is_absolute() else ROOT / store)
+    # PATH as Pelican reads it: relative to the settings file's folder.
+    settings["PATH"] = str(path.resolve().parent / settings.get("PATH", "."))
+    settings["TWEETS_STORE"] = str(tweet_settings.store_path(settings))
     return settings
 
 
