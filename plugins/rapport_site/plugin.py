@@ -5,9 +5,31 @@ import logging
 from pelican import signals
 
 from .filters import FILTERS
-from .headers import META_CSP, livereload_policy, write_headers
+from .headers import (
+    META_CSP,
+    SECURITY_HEADERS_SAVE_AS,
+    livereload_policy,
+    write_headers,
+)
 
 logger = logging.getLogger(__name__)
+
+# Every setting of the site plugin, with its default; pelicanconf.py may override any.
+DEFAULT_SETTINGS = {
+    # The one policy of the pages' <meta http-equiv> and of the `_headers` file.
+    "CONTENT_SECURITY_POLICY": META_CSP,
+    # Set by `invoke livereload` for its own builds only.
+    "LIVERELOAD_SCRIPT": "",
+    # The headers file Netlify and Cloudflare Pages apply ("" writes none).
+    "SECURITY_HEADERS_SAVE_AS": SECURITY_HEADERS_SAVE_AS,
+}
+
+
+def _enabled(settings):
+    # Signals stay connected for the life of the process: a later build in it may not
+    # use this plugin.
+    names = (getattr(p, "__name__", str(p)) for p in settings.get("PLUGINS") or ())
+    return any(name.rsplit(".", 1)[-1] == "rapport_site" for name in names)
 
 
 class UnsafeSettingsError(Exception):
@@ -16,6 +38,8 @@ class UnsafeSettingsError(Exception):
 
 def check_autoescape(pelican):
     """Fail the build when Jinja autoescape is off: every template relies on it."""
+    if not _enabled(pelican.settings):
+        return
     env = pelican.settings.get("JINJA_ENVIRONMENT", {})
     if env.get("autoescape") is not True:
         raise UnsafeSettingsError(
@@ -30,15 +54,23 @@ def default_settings(pelican):
     livereload build, LIVERELOAD_SCRIPT, the local policy derived from it), and the
     theme's Jinja filters (a filter of the same name in JINJA_FILTERS wins)."""
     settings = pelican.settings
-    settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
-    settings.setdefault("LIVERELOAD_SCRIPT", "")
+    if not _enabled(settings):
+        return
+    for name, value in DEFAULT_SETTINGS.items():
+        settings.setdefault(name, value)
     if settings["LIVERELOAD_SCRIPT"]:
         policy = livereload_policy(settings["CONTENT_SECURITY_POLICY"])
         settings["CONTENT_SECURITY_POLICY"] = policy
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
 
 
+def finalized(pelican):
+    """finalized receiver: the `_headers` file."""
+    if _enabled(pelican.settings):
+        write_headers(pelican)
+
+
 def register():
     signals.initialized.connect(check_autoescape)
     signals.initialized.connect(default_settings)
-    signals.finalized.connect(write_headers)
+    signals.finalized.connect(finalized)
