@@ -25,7 +25,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from . import settings as defaults
+from .asks import agreed_not_met, all_asks, unanswered
 from .model import (
+    ASK_OUTCOMES,
     check_people,
     check_person,
     find_person_file,
@@ -381,23 +383,66 @@ def _read_utf8(path):
         "via": "How you were in touch: coffee, email, twitter, call, ask (a request).",
         "note": "What happened, in a sentence.",
         "date": "The day (YYYY-MM-DD); default today.",
+        "ask": "You asked them to meet: the same as --via ask.",
+        "answer": "Their answer to your last ask: yes or no (sets its outcome).",
     }
 )
-def log(c, slug, via, note="", date=None):
+def log(c, slug, via=None, note="", date=None, ask=False, answer=None):
     """Add an entry to a person's private log, keeping the rest of the file as it was.
 
     Goes to private/people/<slug>.yml when that overlay exists, or when the repository
-    is public and the person file is tracked; else to the person file.
+    is public and the person file is tracked; else to the person file. --ask logs an
+    ask; --answer yes|no records the answer to the last ask.
     """
     settings = site_settings(c)
+    if sum((bool(via), ask, answer is not None)) != 1:
+        raise Exit(
+            "Error: say what to log with one of --via, --ask or --answer; e.g. "
+            "invoke people.log SLUG --via coffee --note 'At the Old Bank'.",
+            code=1,
+        )
+    if answer is not None:
+        outcome = answer.strip().lower()
+        if outcome not in ASK_OUTCOMES:
+            raise Exit(
+                "Error: --answer must be yes or no. Nothing was written.", code=1
+            )
+        _write_log(settings, slug, lambda log: _answer(log, slug, outcome))
+        console.print(Text(f"Recorded their answer to your ask: {outcome}."))
+        return
     day = _day(date, "--date")
-    via = via.strip().lower()
+    via = "ask" if ask else via.strip().lower()
     if not via:
         raise Exit("Error: --via is empty; say how you were in touch.", code=1)
-    path = _person_path(settings, slug)
     entry = CommentedMap([("date", day), ("via", via)])
     if note:
         entry["note"] = note
+    target = _write_log(settings, slug, lambda log: _append_entry(log, entry))
+    console.print(Text(f"Logged {via} on {day.isoformat()} in {target}."))
+
+
+def _answer(private, slug, outcome):
+    """Set `outcome` on the last ask in `private`'s log that has none."""
+    for entry in reversed(private.get("log") or ()):
+        if isinstance(entry, dict) and entry.get("via") == "ask":
+            if "outcome" not in entry:
+                entry["outcome"] = outcome
+                return
+            break
+    raise Exit(
+        f"Error: no unanswered ask in the log of {slug}; log one first with invoke "
+        f"people.log {slug} --ask. Nothing was written.",
+        code=1,
+    )
+
+
+def _write_log(settings, slug, change):
+    """Apply `change` to the private mapping (with its log) that people.log writes to.
+
+    Returns the file written: the overlay or the person file, validated before and
+    after the edit.
+    """
+    path = _person_path(settings, slug)
     private_dir = defaults.private_dir(settings)
     overlay = overlay_path(private_dir, slug)
     public = _public_layout(settings) and not in_folder(path, private_dir)
@@ -408,7 +453,7 @@ def log(c, slug, via, note="", date=None):
         target = Path(overlay)
         original = _read_utf8(target) if target.is_file() else ""
         _refuse(read_overlay(target, text=original, limits=limits)[1])
-        updated = _edit_yaml(original, lambda data: _append_entry(data, entry))
+        updated = _edit_yaml(original, change)
         _refuse(read_overlay(target, text=updated, limits=limits)[1])
     else:
         target = path
@@ -425,12 +470,12 @@ def log(c, slug, via, note="", date=None):
         def add(data):
             if not isinstance(data.get("private"), CommentedMap):
                 data["private"] = CommentedMap()
-            _append_entry(data["private"], entry)
+            change(data["private"])
 
         updated = head + _edit_yaml(front, add) + tail
         _refuse(check_person(path, private_dir, text=updated, limits=limits)[1])
     _write_atomically(target, updated)
-    console.print(Text(f"Logged {via} on {day.isoformat()} in {target}."))
+    return target
 
 
 # --- people.withdraw -----------------------------------------------------------------
@@ -492,17 +537,6 @@ def withdraw(c, slug):
 # --- people.due ----------------------------------------------------------------------
 
 
-def pending_asks(people, today, wait_days):
-    """(person, ask entry, days waiting) for asks with nothing logged after them."""
-    out = []
-    for person in people.persons:
-        if person.log and person.log[-1].via == "ask":
-            waited = (today - person.log[-1].date).days
-            if waited >= wait_days:
-                out.append((person, person.log[-1], waited))
-    return sorted(out, key=lambda row: (-row[2], row[0].slug))
-
-
 def overdue(people, today, skip=()):
     """(person, last contact or None, due date, days overdue), most overdue first."""
     out = []
@@ -518,21 +552,32 @@ def overdue(people, today, skip=()):
     return sorted(out, key=lambda row: (-row[3], row[0].slug))
 
 
+def ask_settings(settings):
+    """PEOPLE_ASK_SILENCE_AFTER as an Interval; a bad value is one clear Exit."""
+    try:
+        return defaults.ask_silence_after(settings)
+    except ValueError as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
+
+
 @task(
     help={
         "today": "Pretend today is this day (YYYY-MM-DD), to plan ahead.",
     }
 )
 def due(c, today=None):
-    """Who is overdue for a follow-up, most overdue first, and unanswered asks."""
+    """What to do next: unanswered asks, meetings agreed but not logged, and who is
+    overdue for a follow-up (most overdue first)."""
     settings, people = _load(c)
     day = _day(today, "--today")
-    asks = pending_asks(people, day, settings["PEOPLE_ASK_WAIT_DAYS"])
-    late = overdue(people, day, skip={p.slug for p, _, _ in asks})
+    silence = ask_settings(settings)
+    asks = all_asks(people, day, silence)
+    silent, agreed = unanswered(asks), agreed_not_met(asks)
+    late = overdue(people, day, skip={a.person.slug for a in (*silent, *agreed)})
     if late:
         show_table(
             f"Overdue for a follow-up ({len(late)})",
-            ("Name", "Slug", "Last contact", "Via", "Every", "Due", "Overdue"),
+            ("Name", "Slug", "Last contact", "Via", "Every", "Due", "Overdue", "Next"),
             [
                 (
                     person.name,
@@ -542,29 +587,47 @@ def due(c, today=None):
                     str(person.keep_in_touch),
                     due_on.isoformat(),
                     f"{days} days",
+                    "get in touch, then people.log",
                 )
                 for person, last, due_on, days in late
             ],
             keys=("Slug", "Last contact", "Due"),
         )
-    if asks:
-        wait = settings["PEOPLE_ASK_WAIT_DAYS"]
+    if silent:
+        waits = sorted(silent, key=lambda a: (a.date, a.person.slug))
         show_table(
-            f"Asked, no answer after {wait} days ({len(asks)})",
-            ("Name", "Slug", "Asked on", "Waiting", "Note"),
+            f"Asked, no answer after {silence.days_text()} ({len(silent)})",
+            ("Name", "Slug", "Asked on", "Waiting", "Note", "Next"),
             [
                 (
-                    person.name,
-                    person.slug,
-                    entry.date.isoformat(),
-                    f"{waited} days",
-                    entry.note,
+                    a.person.name,
+                    a.person.slug,
+                    a.date.isoformat(),
+                    f"{(day - a.date).days} days",
+                    a.entry.note,
+                    "nudge once (people.log --ask), or let it go (--answer no)",
                 )
-                for person, entry, waited in asks
+                for a in waits
             ],
             keys=("Slug", "Asked on"),
         )
-    if not late and not asks:
+    if agreed:
+        show_table(
+            f"They said yes, no meeting logged yet ({len(agreed)})",
+            ("Name", "Slug", "Asked on", "Note", "Next"),
+            [
+                (
+                    a.person.name,
+                    a.person.slug,
+                    a.date.isoformat(),
+                    a.entry.note,
+                    "fix a date; after it, people.log --via coffee",
+                )
+                for a in agreed
+            ],
+            keys=("Slug", "Asked on"),
+        )
+    if not late and not silent and not agreed:
         console.print(f"Nobody is due on {day.isoformat()}.")
     _fail_on_problems(people)
 
