@@ -632,6 +632,114 @@ def due(c, today=None):
     _fail_on_problems(people)
 
 
+# --- people.suggest ------------------------------------------------------------------
+
+
+def _conversations(c, settings):
+    from .conversations import Conversations
+
+    return Conversations(settings, _root(c))
+
+
+def _network(value):
+    from .conversations import NETWORKS
+
+    if value is not None and value not in NETWORKS:
+        raise Exit(f"Error: --network must be one of: {', '.join(NETWORKS)}.", code=1)
+    return value
+
+
+@task(
+    help={
+        "since": "Only conversations on or after this day (YYYY-MM-DD).",
+        "until": "Only conversations on or before this day (YYYY-MM-DD).",
+        "network": "Only this network (x).",
+        "min_exchanges": "Leave out people with fewer posts exchanged (default 2).",
+        "limit": "Show at most this many people (default 20).",
+        "include_met": "Also show people you have already met.",
+        "json": "Print JSON (one object per person) instead of a table.",
+        "today": "Rank as if today were this day (YYYY-MM-DD).",
+    }
+)
+def suggest(
+    c,
+    since=None,
+    until=None,
+    network=None,
+    min_exchanges=2,
+    limit=20,
+    include_met=False,
+    json=False,
+    today=None,
+):
+    """Who to ask for a coffee: the people you talk with most, longest and most
+    recently, not yet met, with the evidence."""
+    import json as json_module
+
+    from .suggest import suggest as rank
+
+    settings, people = _load(c)
+    day = _day(today, "--today")
+    first = _day(since, "--since") if since else None
+    last = _day(until, "--until") if until else None
+    conversations = _conversations(c, settings)
+    found = rank(
+        conversations,
+        people,
+        day,
+        network=_network(network),
+        since=first,
+        until=last,
+        min_exchanges=int(min_exchanges),
+        include_met=include_met,
+    )[: int(limit)]
+    if json:
+        items = [s.as_json(conversations.post_url(s.latest)) for s in found]
+        print(json_module.dumps(items, ensure_ascii=False, indent=2))
+    elif not found:
+        console.print(
+            "No one to suggest: nobody you have not met has exchanged "
+            f"{min_exchanges} or more posts with you"
+            + (" in that period." if since or until else ".")
+            + (
+                ""
+                if conversations.exists()
+                else " The tweet store is empty: import "
+                "your archive with invoke tweets.import ARCHIVE.zip."
+            )
+        )
+    else:
+        show_table(
+            f"Who to ask ({len(found)})",
+            (
+                "Handle",
+                "Net",
+                "Posts",
+                "Threads",
+                "First",
+                "Last",
+                "In the log",
+                "Latest thread",
+            ),
+            [
+                (
+                    f"@{s.handle}",
+                    s.network,
+                    str(s.posts),
+                    str(s.threads),
+                    s.first.isoformat(),
+                    s.last.isoformat(),
+                    (s.slug + (" (met)" if s.met else "")) if s.slug else "no",
+                    conversations.post_url(s.latest),
+                )
+                for s in found
+            ],
+            keys=("Handle", "First", "Last", "In the log", "Latest thread"),
+        )
+    conversations.close()
+    _fail_on_problems(people)
+
+
 # --- people.list and people.check ---------------------------------------------------
 
 
@@ -807,5 +915,5 @@ def check(c, public=False):
     )
 
 
-ns = Collection("people", new, log, withdraw, due, check)
+ns = Collection("people", new, log, withdraw, due, check, suggest)
 ns.add_task(list_, name="list")
