@@ -15,6 +15,8 @@ from rapport_tweets.store import Reader
 
 X = "x"
 NETWORKS = (X,)
+# The log's `via:` for a conversation on each network (the log has said twitter).
+LOG_VIA = {X: "twitter"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,19 @@ class Conversations:
             if by_them and record.get("name"):
                 return record["name"]
         return None
+
+    def partner_of(self, post_id):
+        """The handle the owner talked with in post `post_id`, or None (not stored)."""
+        record = self._reader.get(post_id)
+        if record is None:
+            return None
+        owner = (self.owner() or "").lower()
+        author = (record.get("handle") or "").lower()
+        if author and author != owner:
+            return author
+        candidates = [record.get("reply_to_handle") or ""]
+        candidates += [m.get("handle") or "" for m in record.get("mentions", ())]
+        return next((h.lower() for h in candidates if h and h.lower() != owner), None)
 
     def close(self):
         self._reader.close()

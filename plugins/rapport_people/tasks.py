@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import yaml
@@ -23,11 +22,13 @@ from rich.text import Text
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
+from unidecode import unidecode
 
 from . import settings as defaults
 from .asks import agreed_not_met, all_asks, unanswered
 from .model import (
     ASK_OUTCOMES,
+    TWEET_URL_RE,
     check_people,
     check_person,
     find_person_file,
@@ -193,7 +194,8 @@ def _yaml_value(text):
 
 
 def slugify(name):
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    # unidecode (Pelican's own transliteration) spells Ł as L, where NFKD drops it.
+    ascii_name = unidecode(name)
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
@@ -202,19 +204,36 @@ def slugify(name):
 
 @task(
     help={
-        "name": 'The person\'s name, e.g. "Ada Example" (the file name comes from it).',
+        "name": 'The person\'s name, e.g. "Ada Example" (the file name comes from '
+        "it); with --from, their handle or the URL of a post between you.",
         "twitter": "Their X/Twitter handle, with or without the @.",
         "met": "When you first met in person: YYYY-MM-DD, YYYY-MM or YYYY.",
         "where": "Where or how you met, in a few words.",
+        "from": "NAME is a handle or post URL from your conversations (see "
+        "people.suggest): fill in their name, handle, and when and where you first "
+        "talked from the tweet store.",
     }
 )
-def new(c, name, twitter=None, met=None, where=None):
+def new(c, name, twitter=None, met=None, where=None, from_=False):
     """Create an unlisted person file in the contact log; never overwrites one.
 
     With PEOPLE_PUBLIC_REPOSITORY = True the file goes to the private folder
     (git-ignored), else to the people folder.
     """
     settings = site_settings(c)
+    first_talk = None
+    if from_:
+        if twitter:
+            raise Exit("Error: --from finds the handle; leave out --twitter.", code=1)
+        name, twitter, first_talk = _from_conversations(c, settings, name)
+        for person in _check(settings).persons:
+            if (person.twitter or "").lower() == twitter:
+                raise Exit(
+                    "Error: that handle is already in the contact log, as "
+                    f"{person.slug}; nothing was written. See it with invoke "
+                    f"people.show {person.slug}.",
+                    code=1,
+                )
     name = name.strip()
     slug = slugify(name)
     # No value in these messages: an unlisted person's details stay out of logs.
@@ -260,7 +279,15 @@ def new(c, name, twitter=None, met=None, where=None):
         "# consent: YYYY-MM-DD, by email",
         "private:",
         "  # keep_in_touch: 8w  # follow up every 30d, 8w or 3m (invoke people.due)",
-        "  log: []",
+        *(
+            [
+                "  log:",
+                f"    - {{date: {first_talk[0].isoformat()}, via: {first_talk[1]}, "
+                f"note: {_yaml_value('First talked: ' + first_talk[2])}}}",
+            ]
+            if first_talk
+            else ["  log: []"]
+        ),
         "---",
         "",
     ]
@@ -277,6 +304,43 @@ def new(c, name, twitter=None, met=None, where=None):
             f"Error: {path} already exists; nothing was written.", code=1
         ) from None
     console.print(Text(str(path)))
+
+
+def _from_conversations(c, settings, source):
+    """(name, handle, (first day, network, first thread URL)) for people.new --from."""
+    from .conversations import LOG_VIA, Conversations
+
+    match = TWEET_URL_RE.match(source.strip())
+    conversations = Conversations(settings, _root(c))
+    try:
+        handle = (
+            conversations.partner_of(match.group(1))
+            if match
+            else (parse_handle(source) or "").lower()
+        )
+        exchanges = conversations.with_(handle) if handle else []
+        if not exchanges:
+            raise Exit(
+                "Error: --from names "
+                + ("a post" if match else "a handle")
+                + " the tweet store holds no conversation with; check it with invoke "
+                "people.suggest --min-exchanges 1, or give the name and --twitter "
+                "instead. Nothing was written.",
+                code=1,
+            )
+        first = exchanges[0]
+        name = conversations.display_name(handle) or handle
+        return (
+            name,
+            handle,
+            (
+                first.date,
+                LOG_VIA[first.network],
+                conversations.post_url(first),
+            ),
+        )
+    finally:
+        conversations.close()
 
 
 def _folders(settings):

@@ -6,6 +6,8 @@ import pytest
 from store_support import Conversation
 from task_output import rows
 
+from rapport_people.model import read_person
+
 pytestmark = pytest.mark.slow
 
 
@@ -70,3 +72,39 @@ def test_suggest_refuses_an_unknown_network(talked):
     result = talked.invoke("people.suggest", "--network", "myspace")
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: --network must be one of: x."
+
+
+def test_new_from_a_handle_fills_in_name_handle_and_the_first_talk(talked):
+    result = talked.invoke("people.new", "--from", "@LongFriend")
+    assert result.returncode == 0, result.stderr
+    path = talked.people / "lena-lodz.md"
+    assert result.stdout.strip() == str(path)
+    person = read_person(path)
+    assert (person.name, person.twitter, person.listed) == (
+        "Lena Łódź",
+        "longfriend",
+        False,
+    )
+    assert [(e.date.isoformat(), e.via, e.note) for e in person.log] == [
+        ("2012-03-01", "twitter", "First talked: https://x.com/samsample/status/1001")
+    ]
+    again = talked.invoke("people.new", "--from", "longfriend")
+    assert again.returncode == 1
+    assert "already in the contact log, as lena-lodz" in again.stderr
+
+
+def test_new_from_a_post_url_finds_who_the_owner_talked_with(talked):
+    result = talked.invoke(
+        "people.new", "--from", "https://x.com/samsample/status/1010"
+    )
+    assert result.returncode == 0, result.stderr
+    # No post of theirs is stored, so no name: the handle stands in for it.
+    person = read_person(talked.people / "oneoff.md")
+    assert (person.name, person.twitter) == ("oneoff", "oneoff")
+
+
+def test_new_from_someone_never_talked_with_writes_nothing(talked):
+    result = talked.invoke("people.new", "--from", "stranger")
+    assert result.returncode == 1
+    assert "holds no conversation with" in result.stderr
+    assert "stranger" not in result.stderr
