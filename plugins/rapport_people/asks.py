@@ -69,3 +69,13 @@ def unanswered(asks):
 def agreed_not_met(asks):
     """Asks answered yes with no meeting logged since, oldest first."""
     return [a for a in asks if a.state == YES and a.met_on is None]
+
+
+def next_due(person, today):
+    """The day a keep-in-touch follow-up is due (None without keep_in_touch): the
+    interval after the last logged contact, or after meeting; today if neither."""
+    if person.keep_in_touch is None:
+        return None
+    last = person.log[-1].date if person.log else None
+    since = last or (person.met.first_day if person.met else None)
+    return person.keep_in_touch.after(since) if since else today

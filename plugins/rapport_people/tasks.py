@@ -25,7 +25,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 from unidecode import unidecode
 
 from . import settings as defaults
-from .asks import agreed_not_met, all_asks, unanswered
+from .asks import agreed_not_met, all_asks, next_due, unanswered
 from .model import (
     ASK_OUTCOMES,
     TWEET_URL_RE,
@@ -608,8 +608,7 @@ def overdue(people, today, skip=()):
         if person.keep_in_touch is None or person.slug in skip:
             continue
         last = person.log[-1] if person.log else None
-        since = last.date if last else (person.met.first_day if person.met else None)
-        due = person.keep_in_touch.after(since) if since else today
+        due = next_due(person, today)
         late = (today - due).days
         if late >= 0:
             out.append((person, last, due, late))
@@ -804,6 +803,61 @@ def suggest(
     _fail_on_problems(people)
 
 
+# --- people.show ---------------------------------------------------------------------
+
+
+@task(
+    help={
+        "slug": "The person's file name without .md, e.g. ada-example.",
+        "today": "Tell the story as of this day (YYYY-MM-DD).",
+    }
+)
+def show(c, slug, today=None):
+    """One person's story in time order: meetings, the private log, asks and their
+    answers, conversations by network, and when the next follow-up is due."""
+    from .story import did_you_mean, events
+
+    settings, people = _load(c)
+    day = _day(today, "--today")
+    person = next((p for p in people.persons if p.slug == slug), None)
+    if person is None:
+        guesses = did_you_mean(slug, people)
+        hint = (
+            f"Did you mean {' or '.join(guesses)}?"
+            if guesses
+            else "See the slugs with invoke people.list."
+        )
+        _fail_on_problems(people)
+        raise Exit(f"Error: no one in the contact log has the slug {slug}. {hint}", 1)
+    conversations = _conversations(c, settings)
+    try:
+        story = events(person, conversations, day, ask_settings(settings))
+    finally:
+        conversations.close()
+    facts = [
+        person.name,
+        f"@{person.twitter}" if person.twitter else "",
+        "listed" if person.listed else "unlisted",
+        ", ".join(person.tags),
+    ]
+    console.print(Text(" · ".join(f for f in facts if f)))
+    show_table(
+        f"{slug}: {len(story)} events",
+        ("Date", "What", "Detail"),
+        [(e.date.isoformat(), e.what, e.detail) for e in story],
+        keys=("Date", "What"),
+    )
+    due_on = next_due(person, day)
+    if due_on is None:
+        console.print("No keep_in_touch: no follow-up is planned.")
+    else:
+        late = (day - due_on).days
+        when = f"{late} days overdue" if late > 0 else f"in {-late} days"
+        when = "due today" if not late else when
+        console.print(Text(f"Next follow-up: {due_on.isoformat()} ({when})."))
+    _fail_on_problems(people)
+
+
 # --- people.list and people.check ---------------------------------------------------
 
 
@@ -979,5 +1033,5 @@ def check(c, public=False):
     )
 
 
-ns = Collection("people", new, log, withdraw, due, check, suggest)
+ns = Collection("people", new, log, withdraw, due, check, suggest, show)
 ns.add_task(list_, name="list")
