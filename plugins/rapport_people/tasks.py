@@ -858,6 +858,50 @@ def show(c, slug, today=None):
     _fail_on_problems(people)
 
 
+# --- people.calendar -----------------------------------------------------------------
+
+
+def private_output(c, settings, path, setting):
+    """Where a private file (calendar, report) goes: `path` or `setting`, relative to
+    the site; refused inside OUTPUT_PATH or the content folder (both get published)."""
+    root = _root(c)
+    target = Path(path or settings[setting]).expanduser()
+    target = (target if target.is_absolute() else root / target).resolve()
+    output = Path(settings.get("OUTPUT_PATH") or "output")
+    output = (output if output.is_absolute() else root / output).resolve()
+    content = Path(settings["PATH"]).resolve()
+    for folder, what in ((output, "OUTPUT_PATH"), (content, "the content folder")):
+        if target == folder or folder in target.parents:
+            raise Exit(
+                f"Error: {target} is inside {what} ({folder}), which is published; "
+                f"this file holds your private log. Write it under private/ (the "
+                f"default, {setting}). Nothing was written.",
+                code=1,
+            )
+    return target
+
+
+@task(
+    help={
+        "output": "Where to write the .ics file (default PEOPLE_CALENDAR_PATH, "
+        "private/people.ics).",
+        "today": "Plan as if today were this day (YYYY-MM-DD).",
+    }
+)
+def calendar(c, output=None, today=None):
+    """Write keep-in-touch due dates and unanswered asks to an iCalendar file for
+    your calendar app (private, never published; importing it again updates it)."""
+    from .ical import reminders
+
+    settings, people = _load(c)
+    target = private_output(c, settings, output, "PEOPLE_CALENDAR_PATH")
+    cal = reminders(people, _day(today, "--today"), ask_settings(settings))
+    _write_atomically(target, cal.to_ical().decode("utf-8"))
+    count = len(cal.subcomponents)
+    console.print(Text(f"Wrote {count} reminder(s) to {target}."))
+    _fail_on_problems(people)
+
+
 # --- people.list and people.check ---------------------------------------------------
 
 
@@ -1033,5 +1077,5 @@ def check(c, public=False):
     )
 
 
-ns = Collection("people", new, log, withdraw, due, check, suggest, show)
+ns = Collection("people", new, log, withdraw, due, check, suggest, show, calendar)
 ns.add_task(list_, name="list")
