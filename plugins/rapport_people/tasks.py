@@ -254,6 +254,28 @@ def new(c, name, twitter=None, met=None, where=None, from_=False):
             "Nothing was written.",
             code=1,
         )
+    log = []
+    if first_talk:
+        log.append(
+            f"{{date: {first_talk[0].isoformat()}, via: {first_talk[1]}, "
+            f"note: {_yaml_value('First talked: ' + first_talk[2])}}}"
+        )
+    public = {}
+    if twitter:
+        public["twitter"] = parse_handle(twitter)
+    if met:
+        public["met"] = parse_date(met).iso
+    if where:
+        public["where"] = _yaml_value(where.strip())
+    path = create_person(settings, name, public, log=log)
+    console.print(Text(str(path)))
+
+
+def create_person(settings, name, public, private=(), log=()):
+    """Write a new, unlisted person file; the path. Never overwrites: an existing
+    slug is an Exit. `public` and `private` map keys to YAML values as written;
+    `log` holds flow-style entries. In a public repository it goes to private/."""
+    slug = slugify(name)
     people_dir, private_dir = _folders(settings)
     existing = find_person_file(people_dir, private_dir, slug)
     if existing:
@@ -264,12 +286,7 @@ def new(c, name, twitter=None, met=None, where=None, from_=False):
         )
     path = Path(private_dir if _public_layout(settings) else people_dir) / f"{slug}.md"
     lines = ["---", f"name: {_yaml_value(name)}"]
-    if twitter:
-        lines.append(f"twitter: {parse_handle(twitter)}")
-    if met:
-        lines.append(f"met: {parse_date(met).iso}")
-    if where:
-        lines.append(f"where: {_yaml_value(where.strip())}")
+    lines += [f"{key}: {value}" for key, value in public.items()]
     lines += [
         "tags: []",
         "# Set listed: true only once they agreed, and say how in consent:.",
@@ -278,16 +295,9 @@ def new(c, name, twitter=None, met=None, where=None, from_=False):
         "listed: false",
         "# consent: YYYY-MM-DD, by email",
         "private:",
+        *(f"  {key}: {value}" for key, value in dict(private).items()),
         "  # keep_in_touch: 8w  # follow up every 30d, 8w or 3m (invoke people.due)",
-        *(
-            [
-                "  log:",
-                f"    - {{date: {first_talk[0].isoformat()}, via: {first_talk[1]}, "
-                f"note: {_yaml_value('First talked: ' + first_talk[2])}}}",
-            ]
-            if first_talk
-            else ["  log: []"]
-        ),
+        *(["  log:", *(f"    - {entry}" for entry in log)] if log else ["  log: []"]),
         "---",
         "",
     ]
@@ -303,7 +313,7 @@ def new(c, name, twitter=None, met=None, where=None, from_=False):
         raise Exit(
             f"Error: {path} already exists; nothing was written.", code=1
         ) from None
-    console.print(Text(str(path)))
+    return path
 
 
 def _from_conversations(c, settings, source):
@@ -471,7 +481,7 @@ def log(c, slug, via=None, note="", date=None, ask=False, answer=None):
             raise Exit(
                 "Error: --answer must be yes or no. Nothing was written.", code=1
             )
-        _write_log(settings, slug, lambda log: _answer(log, slug, outcome))
+        edit_private(settings, slug, lambda log: _answer(log, slug, outcome))
         console.print(Text(f"Recorded their answer to your ask: {outcome}."))
         return
     day = _day(date, "--date")
@@ -481,7 +491,7 @@ def log(c, slug, via=None, note="", date=None, ask=False, answer=None):
     entry = CommentedMap([("date", day), ("via", via)])
     if note:
         entry["note"] = note
-    target = _write_log(settings, slug, lambda log: _append_entry(log, entry))
+    target, _ = edit_private(settings, slug, lambda log: _append_entry(log, entry))
     console.print(Text(f"Logged {via} on {day.isoformat()} in {target}."))
 
 
@@ -500,11 +510,11 @@ def _answer(private, slug, outcome):
     )
 
 
-def _write_log(settings, slug, change):
+def edit_private(settings, slug, change):
     """Apply `change` to the private mapping (with its log) that people.log writes to.
 
-    Returns the file written: the overlay or the person file, validated before and
-    after the edit.
+    Returns (the file, whether it changed): the overlay or the person file, validated
+    before and after the edit; an edit that changes nothing writes nothing.
     """
     path = _person_path(settings, slug)
     private_dir = defaults.private_dir(settings)
@@ -538,8 +548,10 @@ def _write_log(settings, slug, change):
 
         updated = head + _edit_yaml(front, add) + tail
         _refuse(check_person(path, private_dir, text=updated, limits=limits)[1])
+    if updated == original:
+        return target, False
     _write_atomically(target, updated)
-    return target
+    return target, True
 
 
 # --- people.withdraw -----------------------------------------------------------------
@@ -902,6 +914,99 @@ def calendar(c, output=None, today=None):
     _fail_on_problems(people)
 
 
+# --- people.import -------------------------------------------------------------------
+
+
+def _contact_notes(contact):
+    """The pieces of a contact that go into private notes: role, other profiles."""
+    role = " at ".join(p for p in (contact.position, contact.company) if p)
+    return [p for p in (role, *contact.profiles()) if p]
+
+
+def _merge_contact(private, contact):
+    """Add what `contact` knows and `private` lacks: an email, notes pieces."""
+    if contact.emails and not private.get("email"):
+        private["email"] = contact.emails[0]
+    notes = str(private.get("notes") or "")
+    new = [p for p in _contact_notes(contact) if p not in notes]
+    if new:
+        private["notes"] = "; ".join(p for p in (notes, *new) if p)
+
+
+@task(
+    help={"path": "A .vcf file, a Google Contacts CSV or LinkedIn's Connections.csv."}
+)
+def import_(c, path):
+    """Bring in exported contacts as unlisted people; a contact already in the log
+    (same handle, email or name) is merged into them. Running it again changes
+    nothing. Nothing imported is published."""
+    from .contacts import ContactsError, read
+
+    settings, people = _load(c)
+    if people.problems:
+        _fail_on_problems(people)
+    try:
+        kind, contacts = read(path)
+    except ContactsError as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
+    by_key = {}
+    for person in people.persons:
+        keys = [("slug", person.slug), ("x", (person.twitter or "").lower())]
+        keys.append(("email", str(person.private.get("email") or "").lower()))
+        for key in keys:
+            if key[1]:
+                by_key.setdefault(key, person.slug)
+    created, merged, unchanged, skipped = [], [], [], []
+    for contact in contacts:
+        slug = slugify(contact.name)
+        if not slug:
+            skipped.append(f"{contact.where}: no name")
+            continue
+        keys = [("x", (contact.twitter or "").lower()), ("slug", slug)]
+        keys += [("email", e.lower()) for e in contact.emails]
+        match = next((by_key[k] for k in keys if k[1] and k in by_key), None)
+        if match:
+            _, changed = edit_private(
+                settings,
+                match,
+                lambda private, found=contact: _merge_contact(private, found),
+            )
+            (merged if changed else unchanged).append(match)
+        else:
+            public = {}
+            if contact.twitter:
+                public["twitter"] = contact.twitter
+            if contact.website:
+                public["website"] = _yaml_value(contact.website)
+            private = {}
+            if contact.emails:
+                private["email"] = _yaml_value(contact.emails[0])
+            if _contact_notes(contact):
+                private["notes"] = _yaml_value("; ".join(_contact_notes(contact)))
+            try:
+                create_person(settings, contact.name.strip(), public, private)
+            except Exit as exc:
+                skipped.append(f"{contact.where}: {str(exc.message)[7:]}")
+                continue
+            created.append(slug)
+            match = slug
+        for key in keys:
+            if key[1]:
+                by_key.setdefault(key, match)
+    console.print(
+        Text(
+            f"Read {len(contacts)} contact(s) from {path} ({kind}): created "
+            f"{len(created)}, merged {len(merged)}, already up to date "
+            f"{len(unchanged)}, skipped {len(skipped)}. All are unlisted."
+        )
+    )
+    for label, slugs in (("Created", created), ("Merged into", merged)):
+        if slugs:
+            console.print(Text(f"{label}: {', '.join(slugs)}"))
+    for line in skipped:
+        console.print(Text(f"Skipped {line}"))
+
+
 # --- people.list and people.check ---------------------------------------------------
 
 
@@ -1079,3 +1184,4 @@ def check(c, public=False):
 
 ns = Collection("people", new, log, withdraw, due, check, suggest, show, calendar)
 ns.add_task(list_, name="list")
+ns.add_task(import_, name="import")
