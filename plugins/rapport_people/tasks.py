@@ -1007,6 +1007,42 @@ def import_(c, path):
         console.print(Text(f"Skipped {line}"))
 
 
+# --- people.report -------------------------------------------------------------------
+
+
+@task(
+    help={
+        "output": "Where to write the HTML file (default PEOPLE_REPORT_PATH, "
+        "private/report.html).",
+        "today": "Report as if today were this day (YYYY-MM-DD).",
+    }
+)
+def report(c, output=None, today=None):
+    """A private dashboard (one HTML file, no script, no external request): the
+    funnel from conversation to coffee, meetings per month, who is overdue, who you
+    talk with, and who to ask next. Never published."""
+    from .report import build, render
+    from .suggest import suggest as rank
+
+    settings, people = _load(c)
+    target = private_output(c, settings, output, "PEOPLE_REPORT_PATH")
+    day = _day(today, "--today")
+    silence = ask_settings(settings)
+    conversations = _conversations(c, settings)
+    try:
+        suggestions = rank(conversations, people, day, min_exchanges=2)[:10]
+        asks = all_asks(people, day, silence)
+        busy = {a.person.slug for a in (*unanswered(asks), *agreed_not_met(asks))}
+        late = overdue(people, day, skip=busy)
+        html = render(build(people, conversations, suggestions, late, day, silence))
+    finally:
+        conversations.close()
+    _write_atomically(target, html)
+    console.print(Text(f"Wrote the report to {target}; open it in a browser:"))
+    console.print(Text(target.as_uri()))
+    _fail_on_problems(people)
+
+
 # --- people.list and people.check ---------------------------------------------------
 
 
@@ -1182,6 +1218,8 @@ def check(c, public=False):
     )
 
 
-ns = Collection("people", new, log, withdraw, due, check, suggest, show, calendar)
+ns = Collection(
+    "people", new, log, withdraw, due, check, suggest, show, calendar, report
+)
 ns.add_task(list_, name="list")
 ns.add_task(import_, name="import")

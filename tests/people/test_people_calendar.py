@@ -59,10 +59,23 @@ def test_calendar_again_is_identical_and_a_new_contact_moves_the_same_event(
     }
 
 
-def test_calendar_refuses_a_path_inside_the_output(task_repo):
+@pytest.mark.parametrize(
+    "task, name", [("people.calendar", "people.ics"), ("people.report", "r.html")]
+)
+@pytest.mark.parametrize("folder", ["output", "content/extra"])
+def test_private_files_refuse_a_path_that_gets_published(task_repo, task, name, folder):
     task_repo.person("ada", ADA)
-    result = task_repo.invoke("people.calendar", "--output", "output/people.ics")
+    result = task_repo.invoke(task, "--output", f"{folder}/{name}")
     assert result.returncode == 1
-    assert "is inside OUTPUT_PATH" in result.stderr
+    what = "OUTPUT_PATH" if folder == "output" else "the content folder"
+    assert f"is inside {what}" in result.stderr
     assert "Ńowak" not in result.stderr
-    assert not (task_repo.base / "output" / "people.ics").exists()
+    assert not (task_repo.base / folder / name).exists()
+
+
+def test_report_is_written_under_private_by_default(task_repo):
+    task_repo.person("ada", ADA)
+    result = task_repo.invoke("people.report", "--today", "2013-06-20")
+    assert result.returncode == 0, result.stderr
+    html = (task_repo.base / "private" / "report.html").read_text()
+    assert "Ada Ńowak" in html and "<script" not in html
