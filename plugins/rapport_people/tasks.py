@@ -641,8 +641,11 @@ def ask_settings(settings):
     }
 )
 def due(c, today=None):
-    """What to do next: unanswered asks, meetings agreed but not logged, and who is
-    overdue for a follow-up (most overdue first)."""
+    """What to do next: unanswered asks, agreed meetings, overdue follow-ups.
+
+    Asks with no answer after PEOPLE_ASK_SILENCE_AFTER, yeses with no meeting logged
+    since, and who is overdue by keep_in_touch (most overdue first).
+    """
     settings, people = _load(c)
     day = _day(today, "--today")
     silence = ask_settings(settings)
@@ -747,8 +750,10 @@ def suggest(
     json=False,
     today=None,
 ):
-    """Who to ask for a coffee: the people you talk with most, longest and most
-    recently, not yet met, with the evidence."""
+    """Who to ask for a coffee, from your conversations, with the evidence.
+
+    The people you talk with most, longest and most recently, not yet met.
+    """
     import json as json_module
 
     from .suggest import suggest as rank
@@ -825,8 +830,10 @@ def suggest(
     }
 )
 def show(c, slug, today=None):
-    """One person's story in time order: meetings, the private log, asks and their
-    answers, conversations by network, and when the next follow-up is due."""
+    """One person's story in time order, and their next follow-up.
+
+    Meetings, the private log, asks and their answers, conversations by network.
+    """
     from .story import did_you_mean, events
 
     settings, people = _load(c)
@@ -901,8 +908,11 @@ def private_output(c, settings, path, setting):
     }
 )
 def calendar(c, output=None, today=None):
-    """Write keep-in-touch due dates and unanswered asks to an iCalendar file for
-    your calendar app (private, never published; importing it again updates it)."""
+    """Write follow-ups and unanswered asks to a private iCalendar file.
+
+    For your calendar app: importing it again updates the events (stable UIDs). It is
+    never published.
+    """
     from .ical import reminders
 
     settings, people = _load(c)
@@ -937,9 +947,11 @@ def _merge_contact(private, contact):
     help={"path": "A .vcf file, a Google Contacts CSV or LinkedIn's Connections.csv."}
 )
 def import_(c, path):
-    """Bring in exported contacts as unlisted people; a contact already in the log
-    (same handle, email or name) is merged into them. Running it again changes
-    nothing. Nothing imported is published."""
+    """Bring in contacts (vCard, Google or LinkedIn CSV) as unlisted people.
+
+    A contact already in the log (same handle, email or name) is merged into them.
+    Running it again changes nothing. Nothing imported is published.
+    """
     from .contacts import ContactsError, read
 
     settings, people = _load(c)
@@ -1018,9 +1030,12 @@ def import_(c, path):
     }
 )
 def report(c, output=None, today=None):
-    """A private dashboard (one HTML file, no script, no external request): the
-    funnel from conversation to coffee, meetings per month, who is overdue, who you
-    talk with, and who to ask next. Never published."""
+    """Write a private dashboard of your networking as one HTML file.
+
+    No script, no external request, opens from file://: the funnel from conversation
+    to coffee, meetings per month, who is overdue, who you talk with, and who to ask
+    next. Never published.
+    """
     from .report import build, render
     from .suggest import suggest as rank
 

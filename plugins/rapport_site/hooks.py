@@ -61,8 +61,11 @@ def install(c, force=False):
 
 @task(name="pre-push")
 def pre_push(c):
-    """What the pre-push hook runs: the full privacy audit, with private/, of a
-    build into a temporary folder (and people.check --public in a public repository)."""
+    """What the pre-push hook runs: the full privacy audit, with private/.
+
+    It builds into a temporary folder (and runs people.check --public in a public
+    repository).
+    """
     root = _root(c)
     settings = site_settings(c)
     if not any(
