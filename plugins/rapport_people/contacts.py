@@ -148,12 +148,11 @@ def read_vcards(path, text):
                     urls,
                 )
             )
-    except (vobject.base.ParseError, ValueError) as exc:
-        line = getattr(exc, "lineNumber", None)
-        where = f" near line {line}" if line else ""
+    except (vobject.base.ParseError, ValueError):
+        # Not vobject's line number: it counts CR and LF apart in CRLF files.
         raise ContactsError(
-            f"{path}: a vCard{where} does not parse (after {len(out)} cards); export "
-            "the contacts again. Nothing was imported."
+            f"{path}: card {len(out) + 1} does not parse (a line without a colon, or "
+            "no END:VCARD?); export the contacts again. Nothing was imported."
         ) from None
     return out
 

@@ -103,3 +103,17 @@ def test_import_of_undecodable_or_unknown_files_is_one_error_and_writes_nothing(
     assert "is neither a vCard file (.vcf) nor a Google Contacts" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(task_repo.people.iterdir()) == []
+
+
+def test_a_broken_card_names_the_card_and_imports_nothing(task_repo, tmp_path):
+    task_repo.people.mkdir(parents=True, exist_ok=True)
+    broken = tmp_path / "phone.vcf"
+    good = (CONTACTS / "contacts-4.0.vcf").read_bytes()
+    broken.write_bytes(good + b"BEGIN:VCARD\r\nVERSION:3.0\r\nno colon here\r\n")
+    result = task_repo.invoke("people.import", str(broken))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: {broken}: card 3 does not parse (a line without a colon, or no "
+        "END:VCARD?); export the contacts again. Nothing was imported."
+    )
+    assert list(task_repo.people.iterdir()) == []
