@@ -117,3 +117,25 @@ def test_a_broken_card_names_the_card_and_imports_nothing(task_repo, tmp_path):
         "END:VCARD?); export the contacts again. Nothing was imported."
     )
     assert list(task_repo.people.iterdir()) == []
+
+
+def test_older_export_columns_are_read_too(task_repo, tmp_path):
+    # Google's CSV before 2020 ("Name", "Organization 1 - Name"); LinkedIn's before
+    # it added the URL column.
+    result = task_repo.invoke("people.import", str(CONTACTS / "google-legacy.csv"))
+    assert result.returncode == 0, result.stderr
+    ingrid = read_person(task_repo.people / "ingrid-ovrebo.md")
+    assert (ingrid.name, ingrid.website) == ("Ingrid Øvrebø", "https://ingrid.example")
+    assert ingrid.private["email"] == "ingrid@fjord.example"
+    assert ingrid.private["notes"] == "Designer at Fjord AS"
+    old = tmp_path / "Connections.csv"
+    old.write_text(
+        'Notes:\n"Some email addresses are missing."\n\n'
+        "First Name,Last Name,Email Address,Company,Position,Connected On\n"
+        "Kofi,Mensah,kofi@example.gh,Accra Labs,CTO,01 Mar 2019\n",
+        encoding="utf-8",
+    )
+    result = task_repo.invoke("people.import", str(old))
+    assert result.returncode == 0, result.stderr
+    kofi = read_person(task_repo.people / "kofi-mensah.md")
+    assert kofi.private["notes"] == "CTO at Accra Labs"
