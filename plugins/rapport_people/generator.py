@@ -10,7 +10,7 @@ from pelican.generators import Generator
 
 from . import settings as defaults
 from .model import load_people
-from .public import project
+from .public import directory_figures, project
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ class PeopleGenerator(Generator):
             relative_urls=relative,
             people_groups=group_by_year(self.public),
             people_count=len(self.public),
+            people_figures=directory_figures(self.public),
             people_jsonld=self.directory_jsonld(siteurl),
         )
         written.add(os.path.normpath(index_save_as))

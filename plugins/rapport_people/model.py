@@ -35,7 +35,9 @@ PUBLIC_FIELDS = (
 KNOWN_FIELDS = (*PUBLIC_FIELDS, "listed", "consent", "private")
 # Private keys with a meaning for the tasks; any other private key is the owner's own.
 PRIVATE_KEYS = ("email", "notes", "keep_in_touch", "log")
-LOG_KEYS = ("date", "via", "note")
+LOG_KEYS = ("date", "via", "note", "outcome")
+# The answer to a `via: ask` entry; none yet is written by leaving `outcome` out.
+ASK_OUTCOMES = ("yes", "no")
 # XFN 1.1 values, without "me" (a person in the contact log is never the owner).
 XFN_VALUES = (
     "contact", "acquaintance", "friend", "met", "co-worker", "colleague",
@@ -156,12 +158,19 @@ class Interval:
     def __str__(self):
         return f"{self.count}{self.unit}"
 
+    def days_text(self):
+        """ "14 days", "2 months": for messages."""
+        count = self.count * 7 if self.unit == "w" else self.count
+        unit = "month" if self.unit == "m" else "day"
+        return f"{count} {unit}{'' if count == 1 else 's'}"
+
 
 @dataclass(frozen=True)
 class LogEntry:
     date: dt.date
     via: str
     note: str = ""
+    outcome: str | None = None  # "yes" or "no" on an answered ask
 
 
 @dataclass(frozen=True)
@@ -739,11 +748,11 @@ def _check_log_entry(checker, entry, keypath):
         if key not in LOG_KEYS:
             guess = _did_you_mean(key, LOG_KEYS)
             if guess:
-                hint = f"Did you mean '{guess}'? A log entry has date, via and note."
+                hint = f"Did you mean '{guess}'? A log entry has date, via, note and (on an ask) outcome."
             elif " " in str(key) or entry[key] is None:
                 hint = "If it is part of the note, quote the note: inside { } a comma starts a new field."
             else:
-                hint = "A log entry has date, via and note."
+                hint = "A log entry has date, via, note and (on an ask) outcome."
             checker.add((*keypath, str(key)), "is not a field of a log entry.", hint)
     if parse_full_date(entry.get("date")) is None:
         checker.add(
@@ -760,6 +769,28 @@ def _check_log_entry(checker, entry, keypath):
         )
     if "note" in entry and not isinstance(entry["note"], str | int | float | None):
         checker.add((*keypath, "note"), "must be text.", "Write the note on one line.")
+    if "outcome" in entry:
+        outcome = _outcome(entry["outcome"])
+        if outcome not in ASK_OUTCOMES:
+            checker.add(
+                (*keypath, "outcome"),
+                "is not yes or no.",
+                "Write outcome: yes or outcome: no (leave it out while you wait), "
+                "or run invoke people.log SLUG --answer yes.",
+            )
+        elif not isinstance(via, str) or via.strip().lower() != "ask":
+            checker.add(
+                (*keypath, "outcome"),
+                "belongs to an ask only.",
+                "Move it to the via: ask entry it answers, or remove it.",
+            )
+
+
+def _outcome(value):
+    """`outcome:` as written; YAML 1.1 reads an unquoted yes/no as a boolean."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value.strip().lower() if isinstance(value, str) else None
 
 
 def _log_entries(private):
@@ -770,6 +801,7 @@ def _log_entries(private):
                 date=parse_full_date(entry["date"]),
                 via=entry["via"].strip().lower(),
                 note="" if entry.get("note") is None else str(entry["note"]),
+                outcome=_outcome(entry.get("outcome")),
             )
         )
     return tuple(sorted(entries, key=lambda e: e.date))

@@ -131,3 +131,19 @@ def project(person, url, summary_length=160):
         summary=summarise(blurb, summary_length),
         **public,
     )
+
+
+@dataclass(frozen=True)
+class DirectoryFigures:
+    """Aggregate figures for the directory, over listed people only."""
+
+    listed: int
+    met: int  # listed people with a `met` date
+    since: int | None  # the year of the earliest of those meetings
+
+
+def directory_figures(public_people):
+    """Figures over PublicPersons: only listed people have one, so nothing here can
+    count an unlisted person."""
+    years = [p.met.year for p in public_people if p.met]
+    return DirectoryFigures(len(public_people), len(years), min(years, default=None))

@@ -4,9 +4,12 @@ Pelican settings override these; `resolve()` merges them for code that runs outs
 build (the tasks, the standalone audit).
 """
 
+import logging
 import os
 
-from .model import Limits
+from .model import Limits, parse_interval
+
+logger = logging.getLogger(__name__)
 
 # Person files, relative to PATH (content/people/<slug>.md).
 PEOPLE_PATH = "people"
@@ -47,8 +50,15 @@ PEOPLE_AUDIT = True
 PEOPLE_AUDIT_MIN_LENGTH = 4
 PEOPLE_AUDIT_ALLOW = ()
 
-# `invoke people.due`: an unanswered `via: ask` is listed after this many days.
-PEOPLE_ASK_WAIT_DAYS = 14
+# An ask (`via: ask`) with no `outcome` after this long counts as silence: `people.due`
+# lists it, with what to do next. 30d, 2w or 1m. (Replaces PEOPLE_ASK_WAIT_DAYS, a
+# number of days, which still works with a warning.)
+PEOPLE_ASK_SILENCE_AFTER = "2w"
+
+# Where `invoke people.calendar` and `people.report` write, relative to the site's
+# folder: private, git-ignored, never under OUTPUT_PATH (both refuse a path there).
+PEOPLE_CALENDAR_PATH = "private/people.ics"
+PEOPLE_REPORT_PATH = "private/report.html"
 
 DEFAULTS = {
     name: value for name, value in globals().items() if name.startswith("PEOPLE_")
@@ -79,3 +89,23 @@ def private_dir(settings):
     """Absolute folder of the private overlay, or None when there is none."""
     path = settings.get("PEOPLE_PRIVATE_PATH", PEOPLE_PRIVATE_PATH)
     return os.path.abspath(path) if path else None
+
+
+def ask_silence_after(settings):
+    """PEOPLE_ASK_SILENCE_AFTER as an Interval (or the older PEOPLE_ASK_WAIT_DAYS)."""
+    value = settings.get("PEOPLE_ASK_SILENCE_AFTER", PEOPLE_ASK_SILENCE_AFTER)
+    old = settings.get("PEOPLE_ASK_WAIT_DAYS")
+    if old is not None and value == PEOPLE_ASK_SILENCE_AFTER:
+        logger.warning(
+            "PEOPLE_ASK_WAIT_DAYS is deprecated; write PEOPLE_ASK_SILENCE_AFTER = "
+            '"%sd" in pelicanconf.py instead.',
+            old,
+        )
+        value = f"{old}d"
+    interval = parse_interval(value)
+    if interval is None:
+        raise ValueError(
+            "PEOPLE_ASK_SILENCE_AFTER in pelicanconf.py is not a number of days, weeks "
+            'or months; write e.g. PEOPLE_ASK_SILENCE_AFTER = "2w".'
+        )
+    return interval

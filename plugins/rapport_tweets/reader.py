@@ -243,6 +243,10 @@ class _PeopleIndex:
     def __contains__(self, handle):
         return self.get(handle) is not None
 
+    def handles(self):
+        """Every handle in the index, in order (for whoever asks about everyone)."""
+        return sorted({line.split("\t", 1)[0] for line in self._text.splitlines()})
+
 
 class _InMemoryIndex:
     """The index rebuilt in memory, when the one on disk is stale (slow, warned)."""

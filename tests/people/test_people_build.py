@@ -85,6 +85,15 @@ def test_directory_groups_by_year_newest_first(site):
     assert [p["name"] for p in data["knows"]] == ["Ada Example", "Ben Placeholder"]
 
 
+def test_directory_figures_count_listed_people_only(site):
+    # Dev, unlisted, was met in 2012: neither the count nor the year may show it.
+    site.build()
+    tree = site.page("people/index.html")
+    assert tree.xpath('string(//*[@class="people-figures"])') == (
+        "2 met in person since 2013."
+    )
+
+
 def test_person_page_hcard_xfn_jsonld_og_canonical(site):
     site.build()
     tree = site.page("people/ada-example/index.html")

@@ -4,6 +4,7 @@ import difflib
 import re
 
 import pytest
+from task_output import rows
 
 from rapport_people.model import read_person
 
@@ -24,17 +25,6 @@ ADA = """
         - {date: 2013-04-02, via: twitter, note: Long thread}
         - {date: 2013-04-16, via: coffee, note: Met at the Old Bank}
 """
-
-
-def rows(output):
-    """The data rows of the tables as printed when piped: a title line, a header line,
-    then one tab-separated line per row."""
-    out, previous = [], ""
-    for line in output.splitlines():
-        if "\t" in line and "\t" in previous:
-            out.append(line.split("\t"))
-        previous = line
-    return out
 
 
 def test_new_creates_an_unlisted_file_and_prints_its_path(task_repo):
@@ -234,12 +224,17 @@ def test_due_lists_the_most_overdue_first_and_unanswered_asks(task_repo):
     # ben: 2013-01-01 + 30d = 2013-01-31; ada: 2013-04-16 + 8w = 2013-06-11.
     # erin is late too, but her pending ask is the follow-up: listed once, below.
     assert [r[1:] for r in rows(overdue)] == [
-        ["ben", "2013-01-01", "email", "30d", "2013-01-31", "140 days"],
-        ["ada-example", "2013-04-16", "coffee", "8w", "2013-06-11", "9 days"],
-    ]
+        ["ben", "2013-01-01", "email", "30d", "2013-01-31", "140 days", NEXT_LATE],
+        ["ada-example", "2013-04-16", "coffee", "8w", "2013-06-11", "9 days",
+         NEXT_LATE],
+    ]  # fmt: skip
     assert [r[1:] for r in rows(asks)] == [
-        ["erin", "2013-05-10", "41 days", "Coffee next week?"]
+        ["erin", "2013-05-10", "41 days", "Coffee next week?", NEXT_SILENT]
     ]
+
+
+NEXT_LATE = "get in touch, then people.log"
+NEXT_SILENT = "nudge once (people.log --ask), or let it go (--answer no)"
 
 
 def test_due_with_nobody_due(task_repo):
