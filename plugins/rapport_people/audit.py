@@ -10,7 +10,8 @@ slug and the field, never the value.
 
 Secrets and files are compared in one normal form (`normal`): entities decoded (twice:
 a feed escapes HTML that holds entities), tags stripped, NFKC (it composes NFD and folds
-fullwidth forms and no-break spaces), casefolded, each run of whitespace one space. A file is read once; a binary one by its text runs, like
+fullwidth forms and no-break spaces), invisible characters (soft hyphen, zero-width
+space, word joiner) dropped, casefolded, each run of whitespace one space. A file is read once; a binary one by its text runs, like
 `strings`. Its tags, with their attributes and URLs, are searched beside its text, and,
 only where they occur, URL-decoded (%XX, +) and JSON-unescaped (\\uXXXX) forms of both.
 Each distinct line is searched once per build (a site repeats most of its lines from
@@ -129,9 +130,21 @@ _JSON_ESCAPE = re.compile(
 _JSON_SIMPLE = {"b": " ", "f": " ", "n": " ", "r": " ", "t": " "}
 
 
+# Characters a reader never sees and NFKC keeps: the soft hyphen, zero-width spaces and
+# joiners, bidi marks and controls, the word joiner and invisible operators, variation
+# selectors, the byte order mark. "Dev Fic&shy;tional" reads as the name.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufe00-\ufe0f\ufeff]"
+)
+
+
 def _folded(text):
-    """NFKC and casefolded; whitespace is left as it is."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC and casefolded, without invisible characters; whitespace is left as it is."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return text.casefold()
 
 
 def _one_space(text):
