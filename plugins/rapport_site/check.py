@@ -17,8 +17,10 @@ from lxml import etree
 from .check_html5 import Html5Run, Html5Unavailable
 from .check_urls import UrlMap, css_urls, refresh_url, srcset_urls
 
-HTML_SUFFIXES = (".html", ".htm")
-XML_SUFFIXES = (".xml", ".atom", ".rss", ".svg")
+# What hosts (GitHub Pages, Netlify: the mime-db types) serve as a page or as an XML
+# document a browser renders, where script can run: each is checked as one.
+HTML_SUFFIXES = (".html", ".htm", ".shtml")
+XML_SUFFIXES = (".xml", ".atom", ".rss", ".svg", ".xhtml", ".xht", ".xsl", ".xslt")
 JSON_SUFFIXES = (".json", ".webmanifest")
 # <link rel> values that make the browser fetch the href.
 FETCH_RELS = frozenset(

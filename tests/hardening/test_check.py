@@ -287,6 +287,31 @@ def test_a_script_in_an_xml_file_is_a_finding(broken_site):
     ]
 
 
+@pytest.mark.parametrize("name", ["extra/page.xhtml", "extra/page.xht"])
+def test_a_script_in_an_xhtml_file_is_a_finding(broken_site, name):
+    """Hosts serve .xhtml and .xht as application/xhtml+xml: a document whose scripts
+    run, with no CSP on GitHub Pages."""
+    broken_site.write(
+        name,
+        '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">\n'
+        "<body><script>alert(1)</script></body></html>\n",
+    )
+    found = findings_of(broken_site.run(), "scripts")
+    assert [(f.file, f.line, f.problem) for f in found] == [
+        (name, 3, "<script> element in an XML file")
+    ]
+
+
+def test_a_script_in_an_shtml_page_is_a_finding(broken_site):
+    """Hosts serve .shtml as text/html: it is a page like any other."""
+    page = broken_site.text(POST).replace(MAIN, f"<script>alert(1)</script>\n{MAIN}")
+    broken_site.write("extra/page.shtml", page)
+    found = findings_of(broken_site.run(), "inline-code")
+    assert [(f.file, f.problem) for f in found] == [
+        ("extra/page.shtml", "inline <script> element")
+    ]
+
+
 def test_a_plain_svg_file_passes(broken_site):
     broken_site.write(
         "images/plain.svg",
