@@ -209,6 +209,8 @@ def _extract(page, el):
             page.inline.append(
                 (line, f"<{tag} {lname}=...> inline event handler", FIX_HANDLER)
             )
+    if "srcdoc" in attrs:
+        page.inline.append((line, f"<{tag} srcdoc> inline document", FIX_SCRIPT))
     if "id" in attrs:
         page.ids.add(attrs["id"])
     if tag == "a" and "name" in attrs:
@@ -478,6 +480,8 @@ def xml_scripts(tree, kind_of):
             attr = etree.QName(name).localname.lower()
             if attr.startswith("on") and len(attr) > 2:
                 found.append((el.sourceline, f"<{local} {attr}=...> event handler"))
+            elif attr == "srcdoc":
+                found.append((el.sourceline, f"<{local} srcdoc> inline document"))
             elif attr in URL_ATTRIBUTES and kind_of(value) == "script":
                 found.append((el.sourceline, f"<{local} {attr}> javascript: URL"))
     return found

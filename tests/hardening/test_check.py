@@ -312,6 +312,34 @@ def test_a_script_in_an_shtml_page_is_a_finding(broken_site):
     ]
 
 
+def test_an_iframe_srcdoc_is_inline_code_in_a_page_and_in_an_svg_file(broken_site):
+    """srcdoc is a whole document of the site's origin, written inline: its script runs
+    where the embedding file has no CSP (an SVG file on GitHub Pages)."""
+    script = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    broken_site.replace(POST, MAIN, f'<iframe srcdoc="{script}"></iframe>\n{MAIN}')
+    broken_site.write(
+        "images/frame.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject>\n'
+        f'<iframe xmlns="http://www.w3.org/1999/xhtml" srcdoc="{script}"/>\n'
+        "</foreignObject></svg>\n",
+    )
+    found = broken_site.run().findings
+    assert [(f.check, f.file, f.line, f.problem) for f in found] == [
+        (
+            "inline-code",
+            POST,
+            broken_site.line_of(POST, "srcdoc"),
+            "<iframe srcdoc> inline document",
+        ),
+        (
+            "scripts",
+            "images/frame.svg",
+            2,
+            "<iframe srcdoc> inline document in an SVG file",
+        ),
+    ], _explain(broken_site.run())
+
+
 def test_a_plain_svg_file_passes(broken_site):
     broken_site.write(
         "images/plain.svg",
