@@ -340,6 +340,19 @@ def test_an_iframe_srcdoc_is_inline_code_in_a_page_and_in_an_svg_file(broken_sit
     ], _explain(broken_site.run())
 
 
+def test_a_script_an_internal_entity_expands_to_in_an_svg_file(broken_site):
+    """A browser expands an SVG file's own <!ENTITY> declarations, script included."""
+    broken_site.write(
+        "images/entity.svg",
+        '<!DOCTYPE svg [<!ENTITY s "&#60;script&#62;alert(1)&#60;/script&#62;">]>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg">\n&s;</svg>\n',
+    )
+    found = findings_of(broken_site.run(), "scripts")
+    assert [(f.file, f.problem) for f in found] == [
+        ("images/entity.svg", "<!ENTITY s> that holds markup in an SVG file")
+    ]
+
+
 def test_a_plain_svg_file_passes(broken_site):
     broken_site.write(
         "images/plain.svg",
