@@ -504,10 +504,7 @@ def scan(output_path, automaton):
             hashes = list(map(hash, lines))
             seen = map(searched.__contains__, hashes)
             data = b"\n".join(compress(lines, map(not_, seen)))
-        found = set()
-        for view in (normal(relative), *reader_views(data)):
-            for sources in matches(automaton, view):
-                found.update(sources)
+        found = found_in(relative, data, automaton)
         if found:
             findings.update(Finding(relative, slug, field) for slug, field in found)
         else:
@@ -515,6 +512,15 @@ def scan(output_path, automaton):
                 searched.clear()
             searched.update(hashes)
     return sorted(findings)
+
+
+def found_in(relative, data, automaton):
+    """The (slug, field) of every secret in one file's path and bytes, as read."""
+    found = set()
+    for view in (normal(relative), *reader_views(data)):
+        for sources in matches(automaton, view):
+            found.update(sources)
+    return found
 
 
 def _is_utf8(data):
@@ -525,16 +531,20 @@ def _is_utf8(data):
     return True
 
 
-def audit_output(output_path, people, settings=None):
-    """Findings of the privacy audit of `output_path` for a model.People."""
+def automaton_of(people, settings=None):
+    """The automaton of every secret of a model.People, with the audit's settings."""
     settings = defaults.resolve(settings or {})
-    automaton = build_automaton(
+    return build_automaton(
         collect_secrets(people),
         settings["PEOPLE_AUDIT_MIN_LENGTH"],
         settings["PEOPLE_AUDIT_ALLOW"],
         settings.get("SLUG_REGEX_SUBSTITUTIONS") or _SLUG_SUBS,
     )
-    return scan(output_path, automaton)
+
+
+def audit_output(output_path, people, settings=None):
+    """Findings of the privacy audit of `output_path` for a model.People."""
+    return scan(output_path, automaton_of(people, settings))
 
 
 def audit_site(settings):
