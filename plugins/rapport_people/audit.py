@@ -25,8 +25,8 @@ Not searched, by design:
 - an unlisted person's @handle: the owner's own public tweets may @mention them;
 - strings shorter than PEOPLE_AUDIT_MIN_LENGTH; free text (blurb lines, where, consent,
   notes) made only of common words (`common-words.txt`) and shorter than _LONG_ENOUGH
-  characters, such as a blurb's "## About"; names, slugs, websites and emails are
-  searched whatever their words;
+  characters, such as a blurb's "## About"; a where or a blurb line of one word
+  ("London"); names, slugs, websites and emails are searched whatever their words;
 - what PEOPLE_AUDIT_ALLOW declares a coincidence: ("slug", "field") for a whole field,
   ("slug", "field", "the exact string") for one line of it (or the whole value).
 
@@ -65,6 +65,9 @@ logger = logging.getLogger(__name__)
 _VOCABULARY = {("keep_in_touch",), ("log", "date"), ("log", "via")}
 # Fields that identify a person whatever their words: searched even when common.
 _IDENTIFIERS = {"name", "slug", "website", "private.email"}
+# An unlisted person's place and blurb lines: one word alone ("London", "Python") names
+# no one and is on ordinary pages, so it is not searched; private values always are.
+_PLACES_AND_LINES = {"where", "body"}
 # Free text this long is searched even when it is made of common words.
 _LONG_ENOUGH = 40
 _MAX_LISTED = 50
@@ -337,9 +340,12 @@ def _distinctive(field, text):
     """Whether `text` (normal form) is specific enough to search for in `field`."""
     if field in _IDENTIFIERS or len(text) >= _LONG_ENOUGH:
         return True
+    words = re.findall(r"\w+", text)
+    if field in _PLACES_AND_LINES and len(words) < 2:
+        return False
     return any(
         word not in _COMMON_WORDS and not (word.isdigit() and len(word) < 3)
-        for word in re.findall(r"\w+", text)
+        for word in words
     )
 
 

@@ -502,6 +502,25 @@ def test_only_distinctive_blurb_lines_and_places_are_searched(blurb_site, plante
     }
 
 
+def test_a_one_word_place_or_blurb_line_is_not_searched(tiny_site):
+    """ "where: London" or a blurb line "Python" names no one, and is on ordinary pages:
+    searching it would fail every post about London, one allow entry per person."""
+    tiny_site.person(
+        "fred-xanadu", "name: Fred Xanadu\nwhere: London\nlisted: false", "Python\n"
+    )
+    tiny_site.person(
+        "gil-yonder", "name: Gil Yonder\nwhere: London\nlisted: false", "Python\n"
+    )
+    tiny_site.post("london", "I live in London and write Python.")
+    tiny_site.build()
+    tiny_site.post("leak", "Gil Yonder lives in London.")
+    with pytest.raises(PrivacyAuditError) as caught:
+        tiny_site.build()
+    assert {str(f) for f in caught.value.findings if "/leak/" in f.path} == {
+        "2015/01/leak/index.html: name of gil-yonder"
+    }
+
+
 def test_allow_one_exact_string_of_a_field(blurb_site):
     allowed = ("dev-fictional", "body", "Builds booking tools for Qxtea rooms")
     blurb_site.post("tea", "Builds booking tools for Qxtea rooms, the poster said.")
