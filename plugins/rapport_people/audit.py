@@ -5,7 +5,8 @@ by a site check. It collects every string under `private:` from every source (th
 person file, its overlay, an overlay whose person file is gone; each as written, not
 only the merged winners), every identifying string of unlisted people, and those of
 people withdrawn whole into the private folder, and searches every file written to the
-output folder, whatever its extension, and its path. A hit names the file, the person's
+output folder, whatever its extension, and its path (also with its underscores and dots
+as spaces: Dev_Fictional.jpg). A hit names the file, the person's
 slug and the field, never the value.
 
 Secrets and files are compared in one normal form (`normal`): entities decoded (twice:
@@ -520,10 +521,16 @@ def scan(output_path, automaton):
     return sorted(findings)
 
 
+_PATH_SEPARATORS = re.compile(r"[_.]")
+
+
 def found_in(relative, data, automaton):
     """The (slug, field) of every secret in one file's path and bytes, as read."""
     found = set()
-    for view in (normal(relative), *reader_views(data)):
+    # A path is also read with its underscores and dots as spaces: cameras and people
+    # name photos Ada_Example.jpg or ada.example.jpg.
+    spaced = normal(_PATH_SEPARATORS.sub(" ", relative))
+    for view in (normal(relative), spaced, *reader_views(data)):
         for sources in matches(automaton, view):
             found.update(sources)
     return found

@@ -595,6 +595,18 @@ def test_a_file_name_that_keeps_a_name_is_a_finding(canary_site):
 
 
 @pytest.mark.parametrize(
+    "name", ["Canaryname_Qxunlisted.jpg", "canaryname.qxunlisted.jpg"]
+)
+def test_a_photo_named_after_an_unlisted_person_is_a_finding(canary_site, name):
+    """Cameras and people name photos with underscores or dots between the words."""
+    canary_site.build()
+    (canary_site.output / "images").mkdir(exist_ok=True)
+    (canary_site.output / "images" / name).write_bytes(b"\xff\xd8\xff\xe0")
+    findings = audit_site(canary_site.settings())
+    assert [str(f) for f in findings] == [f"images/{name}: name of canary-dev"]
+
+
+@pytest.mark.parametrize(
     ("data", "found"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00tEXtAuthor\x00Anna Quux\x00\x91\xfe", True),
