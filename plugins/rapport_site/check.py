@@ -110,6 +110,7 @@ class Page:
     refs: list = field(default_factory=list)
     inline: list = field(default_factory=list)  # (line, problem, fix)
     scripts: list = field(default_factory=list)  # lines of <script src> (not JSON-LD)
+    actions: list = field(default_factory=list)  # [Ref] neither fetched nor linked
     ids: set = field(default_factory=set)
     title: str | None = None
     description: str | None = None
@@ -270,6 +271,16 @@ def _extract(page, el):
             page.title = "".join(el.itertext())
     if tag == "body" and "background" in attrs:
         ref("background", True)
+    # URLs a click or an animation follows, checked only for javascript: (a button's
+    # formaction, an SVG <set to>/<animate values>, a MathML href).
+    for attr in ACTION_ATTRIBUTES.intersection(attrs):
+        page.actions.append(Ref(attrs[attr], line, f"<{tag} {attr}>", False))
+    if "href" in attrs and tag not in _HREF_TAGS:
+        page.actions.append(Ref(attrs["href"], line, f"<{tag} href>", False))
+
+
+ACTION_ATTRIBUTES = frozenset({"formaction", "to", "from", "by", "values"})
+_HREF_TAGS = SVG_HREF_TAGS | {"link", "base", "a", "area"}
 
 
 def _extract_meta(page, el, ref):
@@ -413,7 +424,7 @@ def check_inline_code(site):
     for path, page in site.pages.items():
         for line, problem, fix in page.inline:
             findings.append(Finding("inline-code", path, line, problem, fix))
-        for ref in page.refs:
+        for ref in page.refs + page.actions:
             if site.urls.classify(ref.url, path).kind == "script":
                 findings.append(
                     Finding(
@@ -458,9 +469,7 @@ ACTIVE_NAMESPACES = frozenset(
         "http://www.w3.org/1998/Math/MathML",
     }
 )
-URL_ATTRIBUTES = frozenset(
-    {"href", "src", "action", "formaction", "data", "to", "from", "by", "values"}
-)
+URL_ATTRIBUTES = ACTION_ATTRIBUTES | {"href", "src", "action", "data"}
 
 
 def xml_scripts(tree, kind_of):

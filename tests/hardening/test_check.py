@@ -128,6 +128,26 @@ SEEDS = {
         "inline-code",
         "javascript:",
     ),
+    "javascript-formaction": (
+        MAIN,
+        '<form><button formaction="javascript:alert(1)">x</button></form>',
+        "inline-code",
+        "<button formaction> holds a javascript: URL",
+    ),
+    "javascript-svg-set": (
+        MAIN,
+        '<svg><a><set attributeName="href" to="javascript:alert(1)"/>'
+        '<text y="9">x</text></a></svg>',
+        "inline-code",
+        "<set to> holds a javascript: URL",
+    ),
+    "javascript-svg-animate": (
+        MAIN,
+        '<svg><a><animate attributeName="href" values="javascript:alert(1)"/>'
+        '<text y="9">x</text></a></svg>',
+        "inline-code",
+        "<animate values> holds a javascript: URL",
+    ),
     "broken-link": (
         MAIN,
         f'<a href="{SITEURL}/no/such/page/">x</a>',
