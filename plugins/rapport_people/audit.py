@@ -5,12 +5,14 @@ by a site check. It collects every string under `private:` from every source (th
 person file, its overlay, an overlay whose person file is gone; each as written, not
 only the merged winners), every identifying string of unlisted people, and those of
 people withdrawn whole into the private folder, and searches every file written to the
-output folder, whatever its extension, and its path. A hit names the file, the person's
+output folder, whatever its extension, and its path (also with its underscores and dots
+as spaces: Dev_Fictional.jpg). A hit names the file, the person's
 slug and the field, never the value.
 
 Secrets and files are compared in one normal form (`normal`): entities decoded (twice:
 a feed escapes HTML that holds entities), tags stripped, NFKC (it composes NFD and folds
-fullwidth forms and no-break spaces), casefolded, each run of whitespace one space. A file is read once; a binary one by its text runs, like
+fullwidth forms and no-break spaces), invisible characters (soft hyphen, zero-width
+space, word joiner) dropped, casefolded, each run of whitespace one space. A file is read once; a binary one by its text runs, like
 `strings`. Its tags, with their attributes and URLs, are searched beside its text, and,
 only where they occur, URL-decoded (%XX, +) and JSON-unescaped (\\uXXXX) forms of both.
 Each distinct line is searched once per build (a site repeats most of its lines from
@@ -24,8 +26,8 @@ Not searched, by design:
 - an unlisted person's @handle: the owner's own public tweets may @mention them;
 - strings shorter than PEOPLE_AUDIT_MIN_LENGTH; free text (blurb lines, where, consent,
   notes) made only of common words (`common-words.txt`) and shorter than _LONG_ENOUGH
-  characters, such as a blurb's "## About"; names, slugs, websites and emails are
-  searched whatever their words;
+  characters, such as a blurb's "## About"; a where or a blurb line of one word
+  ("London"); names, slugs, websites and emails are searched whatever their words;
 - what PEOPLE_AUDIT_ALLOW declares a coincidence: ("slug", "field") for a whole field,
   ("slug", "field", "the exact string") for one line of it (or the whole value).
 
@@ -64,6 +66,9 @@ logger = logging.getLogger(__name__)
 _VOCABULARY = {("keep_in_touch",), ("log", "date"), ("log", "via")}
 # Fields that identify a person whatever their words: searched even when common.
 _IDENTIFIERS = {"name", "slug", "website", "private.email"}
+# An unlisted person's place and blurb lines: one word alone ("London", "Python") names
+# no one and is on ordinary pages, so it is not searched; private values always are.
+_PLACES_AND_LINES = {"where", "body"}
 # Free text this long is searched even when it is made of common words.
 _LONG_ENOUGH = 40
 _MAX_LISTED = 50
@@ -129,9 +134,21 @@ _JSON_ESCAPE = re.compile(
 _JSON_SIMPLE = {"b": " ", "f": " ", "n": " ", "r": " ", "t": " "}
 
 
+# Characters a reader never sees and NFKC keeps: the soft hyphen, zero-width spaces and
+# joiners, bidi marks and controls, the word joiner and invisible operators, variation
+# selectors, the byte order mark. "Dev Fic&shy;tional" reads as the name.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufe00-\ufe0f\ufeff]"
+)
+
+
 def _folded(text):
-    """NFKC and casefolded; whitespace is left as it is."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC and casefolded, without invisible characters; whitespace is left as it is."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return text.casefold()
 
 
 def _one_space(text):
@@ -322,9 +339,12 @@ def _distinctive(field, text):
     """Whether `text` (normal form) is specific enough to search for in `field`."""
     if field in _IDENTIFIERS or len(text) >= _LONG_ENOUGH:
         return True
+    words = re.findall(r"\w+", text)
+    if field in _PLACES_AND_LINES and len(words) < 2:
+        return False
     return any(
         word not in _COMMON_WORDS and not (word.isdigit() and len(word) < 3)
-        for word in re.findall(r"\w+", text)
+        for word in words
     )
 
 
@@ -489,10 +509,7 @@ def scan(output_path, automaton):
             hashes = list(map(hash, lines))
             seen = map(searched.__contains__, hashes)
             data = b"\n".join(compress(lines, map(not_, seen)))
-        found = set()
-        for view in (normal(relative), *reader_views(data)):
-            for sources in matches(automaton, view):
-                found.update(sources)
+        found = found_in(relative, data, automaton)
         if found:
             findings.update(Finding(relative, slug, field) for slug, field in found)
         else:
@@ -500,6 +517,21 @@ def scan(output_path, automaton):
                 searched.clear()
             searched.update(hashes)
     return sorted(findings)
+
+
+_PATH_SEPARATORS = re.compile(r"[_.]")
+
+
+def found_in(relative, data, automaton):
+    """The (slug, field) of every secret in one file's path and bytes, as read."""
+    found = set()
+    # A path is also read with its underscores and dots as spaces: cameras and people
+    # name photos Ada_Example.jpg or ada.example.jpg.
+    spaced = normal(_PATH_SEPARATORS.sub(" ", relative))
+    for view in (normal(relative), spaced, *reader_views(data)):
+        for sources in matches(automaton, view):
+            found.update(sources)
+    return found
 
 
 def _is_utf8(data):
@@ -510,16 +542,20 @@ def _is_utf8(data):
     return True
 
 
-def audit_output(output_path, people, settings=None):
-    """Findings of the privacy audit of `output_path` for a model.People."""
+def automaton_of(people, settings=None):
+    """The automaton of every secret of a model.People, with the audit's settings."""
     settings = defaults.resolve(settings or {})
-    automaton = build_automaton(
+    return build_automaton(
         collect_secrets(people),
         settings["PEOPLE_AUDIT_MIN_LENGTH"],
         settings["PEOPLE_AUDIT_ALLOW"],
         settings.get("SLUG_REGEX_SUBSTITUTIONS") or _SLUG_SUBS,
     )
-    return scan(output_path, automaton)
+
+
+def audit_output(output_path, people, settings=None):
+    """Findings of the privacy audit of `output_path` for a model.People."""
+    return scan(output_path, automaton_of(people, settings))
 
 
 def audit_site(settings):

@@ -25,6 +25,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from . import settings as defaults
 from .asks import agreed_not_met, all_asks, next_due, unanswered
+from .audit import automaton_of, found_in
 from .model import (
     ASK_OUTCOMES,
     TWEET_URL_RE,
@@ -1121,8 +1122,9 @@ def git(root, *args, stdin=None):
     return result.stdout
 
 
-def _tracked_files(root, folders):
-    """{absolute path: staged content} of every file git tracks inside `folders`.
+def _tracked_files(root, folders=None):
+    """{absolute path: staged content} of every file git tracks inside `folders` (all
+    of them when None).
 
     The staged content, not the working tree: that is what a commit (and a push, and
     CI's checkout) holds.
@@ -1133,7 +1135,9 @@ def _tracked_files(root, folders):
         if record:
             meta, name = record.split(b"\t", 1)
             path = base / name.decode("utf-8")
-            if any(path.resolve().is_relative_to(f) for f in folders):
+            if folders is None or any(
+                path.resolve().is_relative_to(f) for f in folders
+            ):
                 entries.append((path, meta.split()[1]))
     if not entries:
         return {}
@@ -1164,8 +1168,11 @@ def _public_findings(settings, root):
     )
     out = []
     folders = [f for f in (people_dir, private_dir) if f]
-    for path, content in _tracked_files(root, folders).items():
+    tracked = _tracked_files(root)
+    for path, content in tracked.items():
         resolved = path.resolve()
+        if not any(resolved.is_relative_to(f) for f in folders):
+            continue
         if private_dir and resolved.is_relative_to(private_dir):
             out.append(
                 (path, None, "is in the private folder, which git must never track")
@@ -1191,6 +1198,19 @@ def _public_findings(settings, root):
                 out.append((path, key, f"holds {key}: (line {line})"))
         if data.get("listed") is not True:
             out.append((path, "listed", "is the file of an unlisted person"))
+    return out + _copied_findings(settings, tracked, folders)
+
+
+def _copied_findings(settings, tracked, folders):
+    """Tracked files outside the people folders that hold what the privacy audit
+    searches for (a backup of a person file, a note quoting the overlay)."""
+    automaton = automaton_of(_check(settings), settings)
+    out = []
+    for path, content in tracked.items():
+        if automaton is None or any(path.resolve().is_relative_to(f) for f in folders):
+            continue
+        for slug, field in sorted(found_in(path.name, content, automaton)):
+            out.append((path, None, f"holds the {field} of {slug}"))
     return out
 
 
@@ -1218,8 +1238,8 @@ def check(c, public=False):
             console.print(Text(f"- {line}"))
         if found:
             raise Exit(
-                f"Error: {len(found)} tracked file(s), listed above, hold what a public "
-                "repository must not (values are not shown). Move consent: and "
+                f"Error: {len(found)} problem(s) in tracked files, listed above: they "
+                "hold what a public repository must not (values are not shown). Move consent: and "
                 "private: to private/people/<slug>.yml, move unlisted people with "
                 "invoke people.withdraw SLUG (or to private/people/<slug>.md), then "
                 "git rm --cached what must not be tracked. Earlier commits still hold "

@@ -349,6 +349,11 @@ def spelling_site(tiny_site):
         ("I met Zoe\u0308 A\u030angstro\u0308m at the bar.", "name of zoe-angstrom"),
         ("I met ZOË ÅNGSTRÖM at the bar.", "name of zoe-angstrom"),
         ("I met Ｄｅｖ Ｆｉｃｔｉｏｎａｌ at the bar.", "name of dev-fictional"),
+        ("I met Dev Fic&shy;tional at the bar.", "name of dev-fictional"),
+        ("I met Dev Fic\u00adtional at the bar.", "name of dev-fictional"),
+        ("I met Dev Fic\u200btional at the bar.", "name of dev-fictional"),
+        ("I met Dev Fic&#8203;tional at the bar.", "name of dev-fictional"),
+        ("Write to ada@\u2060example.com.", "private.email of ada-example"),
         (
             "[Search](https://example.org/?q=Tea%20after%20the%20Sheffield%20meetup)",
             "private.notes of ada-example",
@@ -368,6 +373,11 @@ def spelling_site(tiny_site):
         "nfd",
         "non-ascii-capitals",
         "fullwidth",
+        "soft-hyphen-entity",
+        "soft-hyphen",
+        "zero-width-space",
+        "zero-width-space-entity",
+        "word-joiner",
         "url-encoded",
         "url-plus",
     ],
@@ -492,6 +502,25 @@ def test_only_distinctive_blurb_lines_and_places_are_searched(blurb_site, plante
     }
 
 
+def test_a_one_word_place_or_blurb_line_is_not_searched(tiny_site):
+    """ "where: London" or a blurb line "Python" names no one, and is on ordinary pages:
+    searching it would fail every post about London, one allow entry per person."""
+    tiny_site.person(
+        "fred-xanadu", "name: Fred Xanadu\nwhere: London\nlisted: false", "Python\n"
+    )
+    tiny_site.person(
+        "gil-yonder", "name: Gil Yonder\nwhere: London\nlisted: false", "Python\n"
+    )
+    tiny_site.post("london", "I live in London and write Python.")
+    tiny_site.build()
+    tiny_site.post("leak", "Gil Yonder lives in London.")
+    with pytest.raises(PrivacyAuditError) as caught:
+        tiny_site.build()
+    assert {str(f) for f in caught.value.findings if "/leak/" in f.path} == {
+        "2015/01/leak/index.html: name of gil-yonder"
+    }
+
+
 def test_allow_one_exact_string_of_a_field(blurb_site):
     allowed = ("dev-fictional", "body", "Builds booking tools for Qxtea rooms")
     blurb_site.post("tea", "Builds booking tools for Qxtea rooms, the poster said.")
@@ -563,6 +592,18 @@ def test_a_file_name_that_keeps_a_name_is_a_finding(canary_site):
     (canary_site.output / slugged).write_text("<p>Nothing here.</p>", encoding="utf-8")
     findings = audit_site(canary_site.settings())
     assert [str(f) for f in findings] == [f"{slugged}: name of canary-dev"]
+
+
+@pytest.mark.parametrize(
+    "name", ["Canaryname_Qxunlisted.jpg", "canaryname.qxunlisted.jpg"]
+)
+def test_a_photo_named_after_an_unlisted_person_is_a_finding(canary_site, name):
+    """Cameras and people name photos with underscores or dots between the words."""
+    canary_site.build()
+    (canary_site.output / "images").mkdir(exist_ok=True)
+    (canary_site.output / "images" / name).write_bytes(b"\xff\xd8\xff\xe0")
+    findings = audit_site(canary_site.settings())
+    assert [str(f) for f in findings] == [f"images/{name}: name of canary-dev"]
 
 
 @pytest.mark.parametrize(

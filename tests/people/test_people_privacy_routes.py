@@ -373,7 +373,37 @@ def test_check_public_names_tracked_private_and_unlisted_files_never_values(
     assert f"{ada}, field 'private': holds private: (line 5)." in out
     assert f"{ada}, field 'consent': holds consent: (line 4)." in out
     assert f"{ben}, field 'listed': is the file of an unlisted person." in out
-    assert "3 tracked file(s)" in out
+    assert "3 problem(s) in tracked files" in out
+
+
+def test_check_public_searches_every_tracked_file_for_private_and_unlisted_text(
+    public_repo,
+):
+    """A copy of the overlay or of an unlisted person's file outside the people
+    folders (a backup, a draft page, a notes file) is as public as a person file."""
+    public_repo.person("ada", "name: Ada\nlisted: true")
+    public_repo.overlay(
+        "ada", "consent: by email\nnotes: Tea after the Sheffield meetup\n"
+    )
+    public_repo.private.joinpath("ben-unlisted.md").write_text(
+        "---\nname: Ben Unlisted-Secret\n---\n"
+    )
+    backup = public_repo.base / "backup" / "ben-unlisted.md"
+    backup.parent.mkdir()
+    backup.write_text(public_repo.private.joinpath("ben-unlisted.md").read_text())
+    notes = public_repo.content / "pages" / "notes.md"
+    notes.parent.mkdir()
+    notes.write_text("Title: Notes\n\nAda: tea after the Sheffield meetup.\n")
+    public_repo.init_git()
+    result = public_repo.invoke("people.check", "--public")
+    assert result.returncode == 1
+    out = " ".join(output(result).split())
+    for secret in ("Sheffield", "Unlisted-Secret"):
+        assert secret.lower() not in out.lower()
+    assert f"{backup}: holds the name of ben-unlisted." in out
+    assert f"{backup}: holds the slug of ben-unlisted." in out
+    assert f"{notes}: holds the private.notes of ada." in out
+    assert "3 problem(s) in tracked files" in out
 
 
 def test_check_public_reads_what_git_holds_not_the_working_copy(public_repo):
@@ -399,7 +429,7 @@ def test_check_public_outside_a_git_repository_is_one_clear_error(task_repo):
 
 def test_check_public_passes_on_the_public_layout(public_repo):
     public_repo.person("ada", "name: Ada\nlisted: true")
-    public_repo.overlay("ada", "consent: by email\nnotes: private\n")
+    public_repo.overlay("ada", "consent: by email\nnotes: owes me a coffee in Leeds\n")
     public_repo.private.joinpath("ben.md").write_text("---\nname: Ben\n---\n")
     public_repo.init_git()
     result = public_repo.invoke("people.check", "--public")
