@@ -4,6 +4,7 @@ import logging
 
 from pelican import signals
 
+from . import incremental
 from .filters import FILTERS
 from .headers import META_CSP, livereload_policy, write_headers
 
@@ -32,6 +33,7 @@ def default_settings(pelican):
     settings = pelican.settings
     settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
     settings.setdefault("LIVERELOAD_SCRIPT", "")
+    settings.setdefault("PREVIEW_MODE", False)
     if settings["LIVERELOAD_SCRIPT"]:
         policy = livereload_policy(settings["CONTENT_SECURITY_POLICY"])
         settings["CONTENT_SECURITY_POLICY"] = policy
@@ -42,3 +44,4 @@ def register():
     signals.initialized.connect(check_autoescape)
     signals.initialized.connect(default_settings)
     signals.finalized.connect(write_headers)
+    incremental.register()
