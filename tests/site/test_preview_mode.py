@@ -247,7 +247,7 @@ def run_script(tmp_path, *args):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [2, 3, 4])
 def test_preview_equals_cold_build_after_random_edits(tmp_path, seed):
     report, _ = run_script(tmp_path, "scenario", seed, 12, 24)
     bad = [step for step in report["log"] if step["differences"]]
