@@ -149,10 +149,18 @@ def digest(value, mode=FULL):
     of a post or page counts: FULL, its text too; LISTING, its summary but not its text
     (for a page that never reads a text); REFERENCE, neither (another post's reference
     to it, such as a translation)."""
-    if value is None or isinstance(value, bool | int | float | str | bytes):
-        return _h(type(value).__name__, value)
+    # Plain values stand for themselves (with their type), unhashed: a digest is only
+    # ever a part of a larger one, where every part is length-prefixed.
+    if isinstance(
+        value, str
+    ):  # a Markup is not a str: the one is escaped, not the other
+        return f"{type(value).__qualname__}:".encode() + value.encode()
+    if value is None or isinstance(value, bool | int | float):
+        return f"{type(value).__name__}:{value!r}".encode()
+    if isinstance(value, bytes):
+        return b"b" + value
     if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
-        return _h(type(value).__name__, repr(value))
+        return f"{type(value).__qualname__}:{value!r}".encode()
     build = _current()
     key = (id(value), mode)
     hit = build.memo.get(key)
@@ -175,9 +183,8 @@ def _digest_object(value, mode):
             items.sort()
         return _h(kind, *items)
     if isinstance(value, dict):
-        return _h(
-            kind, *sorted(_h(digest(k), digest(v, mode)) for k, v in value.items())
-        )
+        pairs = sorted(((digest(k), v) for k, v in value.items()), key=lambda p: p[0])
+        return _h(kind, *(part for k, v in pairs for part in (k, digest(v, mode))))
     if isinstance(value, Content):
         # Its url and save_as follow from its attributes and the settings.
         if mode == FULL:
@@ -186,8 +193,10 @@ def _digest_object(value, mode):
             return _h(kind, mode, value.summary, _content_attributes(value))
         translations = [t.source_path for t in getattr(value, "translations", [])]
         return _h(kind, mode, _content_attributes(value, translations))
-    if isinstance(value, URLWrapper):  # its slug is computed on first use: ask for it
-        return _h(kind, value.name, value.slug, value.url, value.save_as)
+    if isinstance(value, URLWrapper):
+        # Its slug is computed on first use: ask for it. Its url and save_as follow from
+        # the slug and the settings.
+        return _h(kind, value.name, value.slug)
     if isinstance(value, Paginator):
         # Templates ask a paginator for its shape (page count, page URLs); the items of
         # a page come from its Page, keyed in full. Keying every item here would make
