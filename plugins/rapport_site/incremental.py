@@ -112,7 +112,6 @@ class _Build:
     """One build's bookkeeping: digests of this build's values, what was rendered."""
 
     def __init__(self):
-        self.started = time.perf_counter()
         self.memo = {}  # id -> (object, digest); the object is held so ids stay unique
         self.produced = set()
         self.rendered = {}
@@ -123,6 +122,8 @@ class _Build:
 
 
 _build = None
+# (the context of the run being built, when its first generator started)
+_run_started = (None, 0.0)
 
 
 def _current():
@@ -449,7 +450,7 @@ def summary_line(build):
         counts[kind] = counts.get(kind, 0) + 1
     order = ("post", "page", "person page", "list page", "feed")
     parts = [_plural(counts[k], k) for k in order if counts.get(k)] or ["nothing"]
-    seconds = time.perf_counter() - build.started
+    seconds = time.perf_counter() - _run_started[1]
     return (
         f"Preview: rendered {', '.join(parts)}; {build.skipped:,} unchanged; "
         f"{_plural(len(build.removed), 'file')} removed; {seconds:.1f} s"
@@ -457,9 +458,15 @@ def summary_line(build):
 
 
 def use_recording_context(generator):
-    """generator_init receiver: in PREVIEW_MODE, templates note the names they read."""
+    """generator_init receiver: in PREVIEW_MODE, templates note the names they read;
+    the first generator of a run starts the clock of the summary line."""
+    global _run_started
+    if not generator.settings.get("PREVIEW_MODE"):
+        return
+    if _run_started[0] is not generator.context:  # the context a run's generators share
+        _run_started = (generator.context, time.perf_counter())
     env = getattr(generator, "env", None)
-    if generator.settings.get("PREVIEW_MODE") and env is not None:
+    if env is not None:
         env.context_class = RecordingContext
         env.bytecode_cache = _COMPILED
         env.getattr = _noting_text(env.getattr)
@@ -468,14 +475,19 @@ def use_recording_context(generator):
 
 def preview_writer(pelican):
     """get_writer receiver: the preview writer in PREVIEW_MODE, else none (Pelican's)."""
-    return PreviewWriter if pelican.settings.get("PREVIEW_MODE") else None
+    if not pelican.settings.get("PREVIEW_MODE"):
+        return None
+    # Connected now, after every plugin's own finalized receivers (the audit, search
+    # indexing): the summary line comes last and its time covers them.
+    signals.finalized.connect(report)
+    return PreviewWriter
 
 
 def finish(pelican):
-    """finalized receiver: note what was written, remove what a full build would not
-    have written (a deleted post's page), print what was rendered."""
-    global _build
-    build, _build = _build, None
+    """finalized receiver, before the other plugins' (the audit reads what is left):
+    note what was written, remove what a full build would not have written (a deleted
+    post's page)."""
+    build = _build
     if build is None or not pelican.settings.get("PREVIEW_MODE"):
         return
     root = os.path.realpath(pelican.output_path)
@@ -487,7 +499,14 @@ def finish(pelican):
         _prune(path, root)
         state.entries.pop(path, None)
     state.known = set(build.produced)
-    print(summary_line(build), flush=True)
+
+
+def report(pelican):
+    """finalized receiver, last: print what was rendered."""
+    global _build
+    build, _build = _build, None
+    if build is not None and pelican.settings.get("PREVIEW_MODE"):
+        print(summary_line(build), flush=True)
 
 
 def register():
