@@ -107,8 +107,10 @@ def rebuild(c, output=None):
 
 @task
 def regenerate(c):
-    """Rebuild whenever content, theme or settings change (Pelican's autoreload), in
-    preview mode: only the pages whose inputs changed are rendered again."""
+    """Rebuild whenever content, theme or settings change (preview mode).
+
+    Pelican's autoreload in preview mode: only the pages whose inputs changed are
+    rendered again; `invoke build` and the publishing tasks always render every page."""
     _pelican(c, f"-r -s {SETTINGS}", preview=True)
 
 
