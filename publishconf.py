@@ -22,6 +22,8 @@ OUTPUT_PATH = str(ROOT / "public")  # noqa: F405
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+# A published build renders every page, always (preview mode is for livereload only).
+PREVIEW_MODE = False
 # Drafts are previewable locally (output/drafts/) but never published.
 DRAFT_SAVE_AS = ""
 DRAFT_URL = ""

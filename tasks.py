@@ -107,8 +107,11 @@ def rebuild(c, output=None):
 
 @task
 def regenerate(c):
-    """Rebuild whenever content, theme or settings change (Pelican's autoreload)."""
-    _pelican(c, f"-r -s {SETTINGS}", cache=True)
+    """Rebuild whenever content, theme or settings change (preview mode).
+
+    Pelican's autoreload in preview mode: only the pages whose inputs changed are
+    rendered again; `invoke build` and the publishing tasks always render every page."""
+    _pelican(c, f"-r -s {SETTINGS}", preview=True)
 
 
 def _free_port(task_name, bind, port):
@@ -202,6 +205,7 @@ def livereload(c, port=PORT):
         "SECURITY_HEADERS_SAVE_AS": "",
         "LOAD_CONTENT_CACHE": True,
         "CACHE_CONTENT": True,
+        "PREVIEW_MODE": True,
     }
     _build(SETTINGS, overrides=overrides)
 
@@ -277,8 +281,12 @@ def gh_pages(c, push=False):
     )
 
 
-def _pelican(c, args, cache=False):
-    extra = " -e LOAD_CONTENT_CACHE=true CACHE_CONTENT=true" if cache else ""
+def _pelican(c, args, preview=False):
+    extra = (
+        " -e LOAD_CONTENT_CACHE=true CACHE_CONTENT=true PREVIEW_MODE=true"
+        if preview
+        else ""
+    )
     c.run(
         f"{shlex.quote(sys.executable)} -m pelican {ROOT / 'content'} {args} --fatal errors{extra}",
         pty=False,

@@ -4,6 +4,7 @@ import logging
 
 from pelican import signals
 
+from . import incremental
 from .filters import FILTERS
 from .headers import (
     META_CSP,
@@ -22,6 +23,9 @@ DEFAULT_SETTINGS = {
     "LIVERELOAD_SCRIPT": "",
     # The headers file Netlify and Cloudflare Pages apply ("" writes none).
     "SECURITY_HEADERS_SAVE_AS": SECURITY_HEADERS_SAVE_AS,
+    # Render only the pages whose inputs changed (livereload and regenerate set it;
+    # a published build never does).
+    "PREVIEW_MODE": False,
 }
 
 
@@ -74,3 +78,4 @@ def register():
     signals.initialized.connect(check_autoescape)
     signals.initialized.connect(default_settings)
     signals.finalized.connect(finalized)
+    incremental.register()

@@ -120,6 +120,8 @@ class TweetsAPI:
         if removed:
             # No names in the log: a file name holds the tweet id.
             logger.info("Removed %d tweet media file(s) no longer published", removed)
+        if not self._copied and not any(folder.iterdir()):
+            folder.rmdir()  # as a full build would leave it: no folder without media
 
     def highlights(self, ids):
         """Cards for the given ids, in order; a missing id is skipped with a warning."""

@@ -55,7 +55,9 @@ def livereload_site(tmp_path):
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(
-                source, repo / part, ignore=shutil.ignore_patterns("__pycache__")
+                source,
+                repo / part,
+                ignore=shutil.ignore_patterns("__pycache__", "sites"),  # bench/sites
             )
         else:
             repo.mkdir(exist_ok=True)
@@ -123,6 +125,12 @@ def test_saving_a_post_reloads_the_open_page_under_its_csp(chromium, livereload_
     log = read_log()
     assert log.count(f"Serving on {base}") == 1, log
     assert log.count("Start watching changes") == 1, log
+    # Preview mode: the save rendered the post, the sample's draft (which looks its
+    # terms up among every post's) and the feeds that carry the post's text, not the
+    # site; the terminal says so, before the browser is told to reload.
+    summary = "Preview: rendered 2 posts, 6 feeds;"
+    assert summary in log, log
+    assert log.index(summary) < log.rindex("Reload 1 waiters"), log
 
 
 def test_the_livereload_policy_adds_only_same_origin_script():
