@@ -23,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from rapport_tweets.commit import write_atomically
+from rapport_tweets.settings import SettingsFileError, read_site_settings
 
 from . import settings as defaults
 from .asks import agreed_not_met, all_asks, next_due, unanswered
@@ -55,8 +56,6 @@ def _root(c):
 
 def site_settings(c):
     """Pelican settings of the site (pelicanconf.py), with the people defaults."""
-    from pelican.settings import get_settings_from_file
-
     root = _root(c)
     conf = root / "pelicanconf.py"
     if not conf.is_file():
@@ -65,10 +64,13 @@ def site_settings(c):
             "or point invoke at it: invoke -r path/to/site people.list",
             code=1,
         )
-    settings = defaults.resolve(get_settings_from_file(str(conf)))
-    for name in ("PATH", "PEOPLE_PRIVATE_PATH"):
-        if settings.get(name) and not os.path.isabs(settings[name]):
-            settings[name] = str(root / settings[name])
+    try:
+        settings = defaults.resolve(read_site_settings(conf))
+    except SettingsFileError as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
+    private = settings.get("PEOPLE_PRIVATE_PATH")
+    if private and not os.path.isabs(private):
+        settings["PEOPLE_PRIVATE_PATH"] = str(root / private)
     return settings
 
 
