@@ -68,11 +68,14 @@ def _build(settings_file, output=None, overrides=None, quiet=False):
 
 def _maybe_fetch_tweets(settings_file, overrides):
     """TWEETS_FETCH_ON_BUILD: top up the tweet store first; any failure is only a warning."""
-    from pelican.settings import read_settings
-
+    from rapport_tweets.settings import SettingsFileError, read_site_settings
     from rapport_tweets.tasks import fetch_before_build
 
-    fetch_before_build(read_settings(str(settings_file), override=overrides))
+    try:
+        settings = read_site_settings(settings_file, overrides)
+    except SettingsFileError as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
+    fetch_before_build(settings)
 
 
 @task(help={"output": "Folder to clean (default: output/ and public/)."})
@@ -306,10 +309,9 @@ def _pelican(c, args, preview=False):
 )
 def start(c, name, twitter="", force=False):
     """Make the site yours: drop the sample content, set your name, build."""
-    from pelican.settings import get_settings_from_file
-
     from rapport_people.model import parse_handle
     from rapport_site.start import already_started, start_site
+    from rapport_tweets.tasks import load_settings
 
     name = " ".join(name.split())
     if not name:
@@ -331,8 +333,8 @@ def start(c, name, twitter="", force=False):
             f"{shlex.quote(name)} --force",
             code=1,
         )
-    store = get_settings_from_file(str(SETTINGS)).get("TWEETS_STORE")
-    done = start_site(ROOT, SETTINGS, store or ROOT / "data" / "tweets", name, handle)
+    store = load_settings(SETTINGS)["TWEETS_STORE"]
+    done = start_site(ROOT, SETTINGS, store, name, handle)
     print(
         f"Removed {len(done.removed)} sample file(s) and {done.tweets_removed} sample "
         f"tweet(s); pelicanconf.py now names {name}"

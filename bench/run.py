@@ -32,6 +32,8 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 import generate as gen  # noqa: E402
 
+from rapport_tweets.commit import write_atomically  # noqa: E402  (generate's sys.path)
+
 PYTHON = sys.executable
 CHILD = str(BENCH / "child.py")
 SCALE_FIELDS = tuple(f.name for f in dataclasses.fields(gen.Scale))
@@ -650,9 +652,7 @@ ratios of issue 5, measured side by side in that run.
 
 def append_results(path: Path, section: str) -> None:
     old = path.read_text(encoding="utf-8") if path.exists() else RESULTS_HEADER
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(old.rstrip("\n") + "\n\n" + section, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, old.rstrip("\n") + "\n\n" + section)
 
 
 def parse_args(argv):

@@ -23,9 +23,6 @@ class PeopleGenerator(Generator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read here rather than in generate_context: the articles generator reads (and
-        # the tweets plugin may render) posts before our generate_context runs, and
-        # @mentions in them need tweet_profile_urls. Parsing is cached per file.
         self.people = load_people(
             defaults.people_dir(self.settings),
             defaults.private_dir(self.settings),
@@ -36,10 +33,9 @@ class PeopleGenerator(Generator):
                     self.setting("PEOPLE_SUMMARY_LENGTH"))
             for p in self.people.listed
         ]  # fmt: skip
-        profile_urls = self.context.setdefault("tweet_profile_urls", {})
-        for person in self.public:
-            if person.twitter:
-                profile_urls[person.twitter.lower()] = person.url
+        # Listed people's pages, handed to the tweets plugin when we ask for cards, so
+        # that an @mention of a listed person on a person page links to their page.
+        self.profile_urls = {p.twitter.lower(): p.url for p in self.public if p.twitter}
 
     def setting(self, name):
         return self.settings.get(name, defaults.DEFAULTS[name])
@@ -102,7 +98,7 @@ class PeopleGenerator(Generator):
         if tweets is None:
             return {"tweets_enabled": False}
         highlights = (
-            list(tweets.highlights(list(person.highlights)))
+            list(tweets.highlights(list(person.highlights), self.profile_urls))
             if person.highlights
             else []
         )
@@ -112,7 +108,10 @@ class PeopleGenerator(Generator):
             # A pinned tweet is shown once, under Pinned: the same card twice would
             # repeat its id attribute and its text on one page.
             for thread in tweets.conversations_with(
-                person.twitter, limit=limit, exclude=person.highlights
+                person.twitter,
+                limit=limit,
+                exclude=person.highlights,
+                profile_urls=self.profile_urls,
             ):
                 threads.append({"started": thread.started, "cards": thread.cards})
             first_talked = tweets.first_talked(person.twitter)

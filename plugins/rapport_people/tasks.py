@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -22,6 +21,9 @@ from rich.text import Text
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
+
+from rapport_tweets.commit import write_atomically
+from rapport_tweets.settings import SettingsFileError, read_site_settings
 
 from . import settings as defaults
 from .asks import agreed_not_met, all_asks, next_due, unanswered
@@ -55,8 +57,6 @@ def _root(c):
 
 def site_settings(c):
     """Pelican settings of the site (pelicanconf.py), with the people defaults."""
-    from pelican.settings import get_settings_from_file
-
     root = _root(c)
     conf = root / "pelicanconf.py"
     if not conf.is_file():
@@ -65,10 +65,13 @@ def site_settings(c):
             "or point invoke at it: invoke -r path/to/site people.list",
             code=1,
         )
-    settings = defaults.resolve(get_settings_from_file(str(conf)))
-    for name in ("PATH", "PEOPLE_PRIVATE_PATH"):
-        if settings.get(name) and not os.path.isabs(settings[name]):
-            settings[name] = str(root / settings[name])
+    try:
+        settings = defaults.resolve(read_site_settings(conf))
+    except SettingsFileError as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
+    private = settings.get("PEOPLE_PRIVATE_PATH")
+    if private and not os.path.isabs(private):
+        settings["PEOPLE_PRIVATE_PATH"] = str(root / private)
     return settings
 
 
@@ -155,32 +158,6 @@ def show_table(title, columns, rows, keys=(), out=None):
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     out.print(table)
-
-
-# --- writing files safely -------------------------------------------------------------
-
-
-def _write_atomically(path, text, *, exclusive=False):
-    """Write through a temporary file; never truncate or (if exclusive) replace."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".people-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if exclusive:
-            os.link(temp, path)  # fails if the file appeared meanwhile
-            os.unlink(temp)
-        else:
-            if os.path.exists(path):
-                os.chmod(temp, os.stat(path).st_mode & 0o7777)
-            os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
 
 
 def _yaml_value(text):
@@ -310,7 +287,7 @@ def create_person(settings, name, public, private=(), log=()):
     if problems:
         raise Exit(f"Error: {problems[0]} Nothing was written.", code=1)
     try:
-        _write_atomically(path, text, exclusive=True)
+        write_atomically(path, text, exclusive=True)
     except FileExistsError:
         raise Exit(
             f"Error: {path} already exists; nothing was written.", code=1
@@ -552,7 +529,7 @@ def edit_private(settings, slug, change):
         _refuse(check_person(path, private_dir, text=updated, limits=limits)[1])
     if updated == original:
         return target, False
-    _write_atomically(target, updated)
+    write_atomically(target, updated)
     return target, True
 
 
@@ -586,7 +563,7 @@ def withdraw(c, slug):
     _refuse(check_person(target, private_dir, text=updated, limits=limits)[1])
     if move:
         try:
-            _write_atomically(target, updated, exclusive=True)
+            write_atomically(target, updated, exclusive=True)
         except FileExistsError:
             raise Exit(
                 f"Error: {target} already exists; nothing was changed. Merge the two "
@@ -595,7 +572,7 @@ def withdraw(c, slug):
             ) from None
         path.unlink()
     elif updated != original:
-        _write_atomically(path, updated)
+        write_atomically(path, updated)
     console.print(Text(f"Withdrew {slug}: listed: false in {target}."))
     if move:
         console.print(
@@ -920,7 +897,7 @@ def calendar(c, output=None, today=None):
     settings, people = _load(c)
     target = private_output(c, settings, output, "PEOPLE_CALENDAR_PATH")
     cal = reminders(people, _day(today, "--today"), ask_settings(settings))
-    _write_atomically(target, cal.to_ical().decode("utf-8"))
+    write_atomically(target, cal.to_ical().decode("utf-8"))
     count = len(cal.subcomponents)
     console.print(Text(f"Wrote {count} reminder(s) to {target}."))
     _fail_on_problems(people)
@@ -1054,7 +1031,7 @@ def report(c, output=None, today=None):
         html = render(build(people, conversations, suggestions, late, day, silence))
     finally:
         conversations.close()
-    _write_atomically(target, html)
+    write_atomically(target, html)
     console.print(Text(f"Wrote the report to {target}; open it in a browser:"))
     console.print(Text(target.as_uri()))
     _fail_on_problems(people)

@@ -6,6 +6,8 @@ from pathlib import Path
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
+from rapport_tweets.settings import SettingsFileError, read_site_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -27,15 +29,13 @@ def require_dev_tools(task_name, *modules):
 
 
 def _settings(settings_file, output):
-    from pelican.settings import read_settings
-
     path = Path(settings_file) if settings_file else ROOT / "pelicanconf.py"
-    if not path.is_file():
-        raise Exit(f"Error: no settings file {path}; pass --settings FILE.", code=1)
     override = {"OUTPUT_PATH": str(Path(output).resolve())} if output else {}
     try:
-        return read_settings(str(path), override=override)
-    except SystemExit as exc:  # publishconf.py refuses to load without SITEURL
+        return read_site_settings(path, override)
+    except SettingsFileError as exc:
+        if not path.is_file():
+            raise Exit(f"Error: {exc}; pass --settings FILE.", code=1) from None
         raise Exit(f"Error: {exc}", code=1) from None
 
 

@@ -3,6 +3,10 @@
 People pages ask for pinned highlights and conversations with a handle; posts get embed
 cards. Everything is read lazily from the store's index, so the cost follows what is
 published, not what is stored.
+
+Data flows one way: a caller that has pages of its own for some X accounts (the people
+plugin: listed people) passes them as `profile_urls` ({handle in lower case: URL}) when
+it asks, and its cards link those accounts there; nothing is read back from the context.
 """
 
 from __future__ import annotations
@@ -35,10 +39,9 @@ class Thread:
 class TweetsAPI:
     """Rendered tweet cards from the store, for templates and other plugins."""
 
-    def __init__(self, reader, settings, context, template, output_path=None):
+    def __init__(self, reader, settings, template, output_path=None):
         self.reader = reader
         self.settings = settings
-        self.context = context
         self.template = template
         self.output_path = Path(output_path) if output_path else None
         self._owner = None
@@ -57,8 +60,9 @@ class TweetsAPI:
 
     # -- cards
 
-    def card(self, tweet_id):
-        """The rendered card of one tweet (Markup), or None when it is not stored."""
+    def card(self, tweet_id, profile_urls=None):
+        """The rendered card of one tweet (Markup), or None when it is not stored;
+        accounts in `profile_urls` link to their URL on this site, others to X."""
         record = self.reader.get(str(tweet_id))
         if record is None:
             return None
@@ -67,7 +71,7 @@ class TweetsAPI:
         card = card_of(
             record,
             self.owner,
-            self.context.get("tweet_profile_urls") or {},
+            profile_urls or {},
             siteurl,
             media_url,
             has_file=self._publish_media,
@@ -123,11 +127,11 @@ class TweetsAPI:
         if not self._copied and not any(folder.iterdir()):
             folder.rmdir()  # as a full build would leave it: no folder without media
 
-    def highlights(self, ids):
+    def highlights(self, ids, profile_urls=None):
         """Cards for the given ids, in order; a missing id is skipped with a warning."""
         cards = []
         for tweet_id in ids:
-            card = self.card(tweet_id)
+            card = self.card(tweet_id, profile_urls)
             if card is None:
                 logger.warning(
                     "tweet %s is not in the tweet store (%s); it is left out. Fetch it "
@@ -155,7 +159,7 @@ class TweetsAPI:
         threads.sort(key=lambda t: (t[0], int(t[1])), reverse=True)
         return threads
 
-    def conversations_with(self, handle, limit=None, exclude=()):
+    def conversations_with(self, handle, limit=None, exclude=(), profile_urls=None):
         """Threads between the owner and `handle`, newest first (capped by
         TWEETS_PER_PERSON unless `limit` is given), without the tweets whose ids are in
         `exclude` (shown elsewhere on the page); a thread left with none is left out."""
@@ -164,7 +168,7 @@ class TweetsAPI:
         exclude = {str(i) for i in exclude}
         result = []
         for started, _root, ids in self._threads(handle)[:limit]:
-            shown = (self.card(i) for i in ids if i not in exclude)
+            shown = (self.card(i, profile_urls) for i in ids if i not in exclude)
             cards = [c for c in shown if c is not None]
             if cards:
                 result.append(Thread(cards=cards, started=date.fromisoformat(started)))

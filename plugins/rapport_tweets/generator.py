@@ -45,7 +45,6 @@ class TweetsGenerator(Generator):
         self.api = TweetsAPI(
             self.reader,
             self.settings,
-            self.context,
             self.env.get_template(CARD_TEMPLATE),
             self.output_path,
         )

@@ -1,5 +1,12 @@
-"""Every setting of the tweets plugin, with its default. pelicanconf.py may override any."""
+"""Every setting of the tweets plugin, with its default. pelicanconf.py may override any.
 
+Also the one way every task (the site's, people's, tweets', the top-level tasks.py)
+reads a site's settings file: `read_site_settings`, Pelican's own read_settings, so a
+task sees what a build sees (PATH and OUTPUT_PATH relative to the file). It lives here
+because the tweets plugin imports no other plugin, so all of them can import it.
+"""
+
+import logging
 from pathlib import Path
 
 DEFAULTS = {
@@ -46,3 +53,28 @@ def apply_defaults(settings):
     for name, value in DEFAULTS.items():
         settings.setdefault(name, value)
     return settings
+
+
+class SettingsFileError(Exception):
+    """A site's settings file is missing or refuses to load; the message says which."""
+
+
+def read_site_settings(conf, override=None):
+    """The Pelican settings of the settings file `conf`, as a build reads them
+    (`override` applied). SettingsFileError when it is missing or refuses to load
+    (publishconf.py without SITEURL exits with its reason)."""
+    from pelican.settings import read_settings  # only tasks need Pelican's reader
+
+    conf = Path(conf)
+    if not conf.is_file():
+        raise SettingsFileError(f"no settings file {conf}")
+    # Pelican's advice about the settings (no TIMEZONE, feeds without SITEURL) is the
+    # build's to give; a task would repeat it above its own output on every run.
+    advice = logging.getLogger("pelican.settings")
+    quiet, advice.disabled = advice.disabled, True
+    try:
+        return read_settings(str(conf), override=override or {})
+    except SystemExit as exc:
+        raise SettingsFileError(str(exc)) from None
+    finally:
+        advice.disabled = quiet

@@ -20,8 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -149,51 +147,18 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self):
-        """Hold the store's lock for the duration of an update.
-
-        The lock is an OS lock on the .lock file (flock), not the file's existence: the
-        OS releases it when the process ends, killed or not, so a .lock left behind by a
-        killed import never blocks the next run."""
+        """Hold the store's lock for the duration of an update (commit.locked: an OS
+        lock, released when the process ends, killed or not)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        fd = self._acquire()
         try:
-            self._recover()
-            yield
-        finally:
-            # Unlink while still holding it: a process that opened this file meanwhile
-            # sees it is gone once it gets the lock, and locks a new one (_acquire).
-            with contextlib.suppress(OSError):
-                os.unlink(self.lock_path)
-            os.close(fd)
-
-    def _acquire(self):
-        while True:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                commit.try_lock(fd)
-            except BlockingIOError:
-                holder = commit.read_pid(fd)
-                os.close(fd)
-                raise StoreError(
-                    f"another import or fetch is running on {self.root} (pid "
-                    f"{holder}); wait for it to finish, then run this again."
-                ) from None
-            except BaseException:
-                os.close(fd)
-                raise
-            try:
-                if os.path.samestat(os.fstat(fd), os.stat(self.lock_path)):
-                    break
-            except FileNotFoundError:
-                pass
-            os.close(fd)  # the holder removed the file we locked: lock the new one
-        try:
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd
+            with commit.locked(self.lock_path):
+                self._recover()
+                yield
+        except commit.Busy as busy:
+            raise StoreError(
+                f"another import or fetch is running on {self.root} (pid "
+                f"{busy.holder}); wait for it to finish, then run this again."
+            ) from None
 
     def _recover(self):
         """With the lock held: finish a commit a killed process left half done, and
@@ -379,16 +344,7 @@ class Update:
         """Stage a file of the store (a photo): `write(fh)` fills it (binary); it is
         put at `path` by the commit, and not at all if the update fails."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                write(fh)
-        except BaseException:
-            commit.discard([(tmp, path)])
-            raise
+        tmp = commit.staged(path, write, sync=False)
         self._staged.append((tmp, path))
         self._removals.discard(path)
         # The fsync, which waits for the disk, runs in a thread while the import goes

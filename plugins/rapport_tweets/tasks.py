@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import runpy
 from pathlib import Path
 
 from invoke import Collection, task
@@ -40,13 +39,14 @@ ARCHIVE_WAY_OUT = (
 
 
 def load_settings(conf=None):
-    """TWEETS_* settings (and OWNER_TWITTER) from pelicanconf.py, without Pelican."""
+    """The site's settings (read_site_settings) with the TWEETS_* defaults, and
+    TWEETS_STORE as the store's path; only the defaults when there is no such file."""
     path = Path(conf) if conf else ROOT / "pelicanconf.py"
-    values = runpy.run_path(str(path)) if path.exists() else {}
-    settings = {k: v for k, v in values.items() if k.isupper()}
+    if path.is_file():
+        settings = tweet_settings.read_site_settings(path)
+    else:
+        settings = {"PATH": str(path.resolve().parent)}
     tweet_settings.apply_defaults(settings)
-    # PATH as Pelican reads it: relative to the settings file's folder.
-    settings["PATH"] = str(path.resolve().parent / settings.get("PATH", "."))
     settings["TWEETS_STORE"] = str(tweet_settings.store_path(settings))
     return settings
 

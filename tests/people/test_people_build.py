@@ -223,9 +223,11 @@ class FakeTweets:
 
     def __init__(self):
         self.asked = []
+        self.profile_urls = []
 
-    def highlights(self, ids):
+    def highlights(self, ids, profile_urls=None):
         self.asked.append(("highlights", tuple(ids)))
+        self.profile_urls.append(profile_urls)
         from markupsafe import Markup
 
         return [
@@ -235,10 +237,11 @@ class FakeTweets:
             for i in ids
         ]
 
-    def conversations_with(self, handle, limit=None, exclude=()):
+    def conversations_with(self, handle, limit=None, exclude=(), profile_urls=None):
         from markupsafe import Markup
 
         self.asked.append(("conversations", handle, limit, tuple(exclude)))
+        self.profile_urls.append(profile_urls)
 
         def cards(*ids):
             return [
@@ -283,12 +286,18 @@ def test_tweets_slot_shows_highlights_and_conversations(site):
     assert not [a for a in tweets.asked if "devfictional" in a]
 
 
-def test_tweet_profile_urls_map_listed_handles_only(site):
-    context = site.render_people()
-    assert context["tweet_profile_urls"] == {
+def test_people_hands_listed_pages_to_tweets_when_it_asks(site):
+    """Listed people's pages go to the tweets plugin as an argument of each question
+    (so mentions link there), listed people only; nothing is left in the context."""
+    tweets = FakeTweets()
+    context = site.render_people(tweets=tweets)
+    assert "tweet_profile_urls" not in context
+    listed = {
         "adaexample": "people/ada-example/",
         "benplaceholder": "people/ben-placeholder/",
     }
+    assert tweets.profile_urls
+    assert all(urls == listed for urls in tweets.profile_urls)
 
 
 def test_invalid_person_fails_the_build_with_the_message(site):

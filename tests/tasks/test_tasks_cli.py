@@ -405,6 +405,27 @@ def test_start_replaces_the_sample_with_a_site_of_your_own(repo_copy):
     assert checked.returncode == 0, output_of(checked)
 
 
+def test_start_empties_a_relative_store_from_any_folder(repo_copy):
+    """TWEETS_STORE = "data/tweets" is the site's store for `start` as for a build,
+    even when invoke runs from a folder below the site (it finds tasks.py upward)."""
+    conf = repo_copy / "pelicanconf.py"
+    text = conf.read_text(encoding="utf-8")
+    conf.write_text(
+        text.replace(
+            'TWEETS_STORE = str(ROOT / "data" / "tweets")',
+            'TWEETS_STORE = "data/tweets"',
+        ),
+        encoding="utf-8",
+    )
+    result = run([INVOKE, "start", "--name", "Ada Lovelace"], cwd=repo_copy / "content")
+    assert result.returncode == 0, output_of(result)
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from rapport_tweets.store import Store
+
+    assert not list(Store(repo_copy / "data/tweets").iter_records())
+    assert not (repo_copy / "content" / "data").exists()
+
+
 def test_start_refuses_to_run_twice_without_force(repo_copy):
     first = run([INVOKE, "start", "--name", "Ada Lovelace"], cwd=repo_copy)
     assert first.returncode == 0, output_of(first)

@@ -10,12 +10,11 @@ from markupsafe import Markup
 from rapport_tweets.api import TweetsAPI
 from rapport_tweets.reader import Reader
 
+PROFILES = {"adaexample": "people/ada-example/"}  # what the people plugin hands over
+
 
 def make_api(store, card_template, output=None, **settings):
-    context = {"tweet_profile_urls": {"adaexample": "people/ada-example/"}}
-    return TweetsAPI(
-        Reader(store), {"SITEURL": "", **settings}, context, card_template, output
-    )
+    return TweetsAPI(Reader(store), {"SITEURL": "", **settings}, card_template, output)
 
 
 def ids_of(cards):
@@ -26,7 +25,7 @@ def test_conversations_are_threads_newest_first_oldest_inside(
     sample_store, card_template
 ):
     api = make_api(sample_store, card_template)
-    threads = api.conversations_with("AdaExample")
+    threads = api.conversations_with("AdaExample", profile_urls=PROFILES)
     assert [t.started for t in threads] == [
         date(2016, 1, 11),
         date(2014, 2, 10),
@@ -40,6 +39,9 @@ def test_conversations_are_threads_newest_first_oldest_inside(
     assert (
         'href="/people/ada-example/"' in threads[0].cards[1]
     )  # the owner's reply links Ada's page
+    unasked = api.conversations_with("AdaExample")[0].cards[1]
+    assert 'href="/people/ada-example/"' not in unasked
+    assert 'href="https://x.com/adaexample"' in unasked.lower()
     assert len(api.conversations_with("adaexample", limit=2)) == 2
 
 

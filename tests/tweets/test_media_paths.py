@@ -121,7 +121,7 @@ def test_the_copy_refuses_a_name_that_leaves_the_folder(sample_store, tmp_path):
     from rapport_tweets.api import TweetsAPI
     from rapport_tweets.reader import Reader
 
-    api = TweetsAPI(Reader(sample_store), {}, {}, None, tmp_path / "output")
+    api = TweetsAPI(Reader(sample_store), {}, None, tmp_path / "output")
     with pytest.raises(StoreError, match="media file name leaves the media folder"):
         api._publish_media("../index/people.tsv")
     assert not (tmp_path / "output").exists()
