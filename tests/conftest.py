@@ -374,3 +374,16 @@ def tiny_content(tmp_path):
     (content / "posts").mkdir(parents=True)
     (content / "pages").mkdir()
     return content
+
+
+@pytest.fixture(autouse=True)
+def cold_people_caches():
+    """Each test reads person files and builds the audit's automaton as a fresh process
+    does. The caches that make warm rebuilds fast are keyed by path and content, not by
+    the code: under mutation testing (`invoke mutants`) a warm cache would hand a mutant
+    the result of the unmutated code, and a test that counts warnings would see none."""
+    from rapport_people import audit, model
+
+    audit._secrets_cache.clear()
+    audit._automaton_cache.clear()
+    model._cache.clear()
