@@ -11,6 +11,7 @@ import markupsafe
 import pytest
 
 from rapport_people.audit import (
+    Finding,
     PrivacyAuditError,
     audit_site,
     build_automaton,
@@ -514,8 +515,10 @@ def test_an_allow_entry_that_matches_nothing_is_a_warning_without_its_value(
     warnings = [
         r.getMessage() for r in caplog.records if "PEOPLE_AUDIT_ALLOW" in r.getMessage()
     ]
-    assert len(warnings) == 1
-    assert "'body' of dev-fictional" in warnings[0]
+    assert warnings == [
+        "PEOPLE_AUDIT_ALLOW: the entry for field 'body' of dev-fictional matches no "
+        "string the audit searches for; check its slug, field and string, or remove it"
+    ]
     assert "Q4" not in warnings[0]
 
 
@@ -579,3 +582,39 @@ def test_a_binary_file_is_read_by_its_text_runs(tmp_path, data, found):
     (tmp_path / "photo.png").write_bytes(data)
     findings = scan(tmp_path, build_automaton(secrets))
     assert bool(findings) is found
+
+
+@pytest.mark.parametrize("count", [51, 53])
+def test_the_audit_error_lists_fifty_findings_one_per_line_and_counts_the_rest(count):
+    findings = [Finding(f"page-{n:02}.html", "dev-ada", "notes") for n in range(count)]
+    message = str(PrivacyAuditError(findings))
+    listed = [line for line in message.splitlines() if line.startswith("  - page-")]
+    assert listed == [f"  - page-{n:02}.html: notes of dev-ada" for n in range(50)]
+    assert f"\n  - and {count - 50} more\n" in message
+    assert f"{count} written file(s)" in message
+
+
+def test_the_audit_error_names_every_finding_when_there_are_fifty():
+    findings = [Finding(f"page-{n:02}.html", "dev-ada", "name") for n in range(50)]
+    message = str(PrivacyAuditError(findings))
+    assert "page-49.html: name of dev-ada" in message
+    assert "  - and " not in message
+
+
+def test_the_audit_error_says_what_failed_and_what_to_do_in_full():
+    """The whole message a user reads, for two findings in one file."""
+    findings = [
+        Finding("posts/tea.html", "dev-ada", "where"),
+        Finding("posts/tea.html", "dev-ada", "name"),
+    ]
+    assert str(PrivacyAuditError(findings)) == (
+        "Privacy audit: 1 written file(s) contain private or unlisted contact-log "
+        "data (values are not shown):\n"
+        "  - posts/tea.html: name of dev-ada\n"
+        "  - posts/tea.html: where of dev-ada\n"
+        "The build failed so that this output is not deployed. Remove the text from "
+        "the source of that page (a post, a template, a public field of another "
+        "person); if it is a coincidence, make the field more specific or add "
+        '("slug", "field") or ("slug", "field", "the exact string") to '
+        "PEOPLE_AUDIT_ALLOW in pelicanconf.py."
+    )
