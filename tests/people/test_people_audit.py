@@ -618,3 +618,13 @@ def test_the_audit_error_says_what_failed_and_what_to_do_in_full():
         '("slug", "field") or ("slug", "field", "the exact string") to '
         "PEOPLE_AUDIT_ALLOW in pelicanconf.py."
     )
+
+
+@pytest.mark.parametrize("planted", ["Ada 🦜 Parrot Club", "Choir 𝄞 of Ada Example"])
+def test_a_secret_that_json_writes_as_a_surrogate_pair_is_found(tmp_path, planted):
+    """json.dumps (and |tojson) write a character beyond U+FFFF as two escapes."""
+    written = json.dumps({"about": planted})
+    assert "\\ud8" in written  # e.g. 🦜 is \ud83e\udd9c
+    (tmp_path / "people.json").write_text(written, "utf-8")
+    findings = scan(tmp_path, build_automaton([("ada", "private.notes", planted)]))
+    assert [str(f) for f in findings] == ["people.json: private.notes of ada"]
