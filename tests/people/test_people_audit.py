@@ -1,6 +1,7 @@
 """The privacy audit: canaries in every private and unlisted field never reach output/,
 and any that do fail the build, naming the file and the field but never the value."""
 
+import gc
 import html
 import json
 import textwrap
@@ -628,3 +629,16 @@ def test_a_secret_that_json_writes_as_a_surrogate_pair_is_found(tmp_path, plante
     (tmp_path / "people.json").write_text(written, "utf-8")
     findings = scan(tmp_path, build_automaton([("ada", "private.notes", planted)]))
     assert [str(f) for f in findings] == ["people.json: private.notes of ada"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_audit_leaves_garbage_collection_as_it_found_it(tiny_site, enabled):
+    """The audit pauses the collector; `invoke regenerate` builds again and again in
+    one process, which must not be left without it."""
+    tiny_site.post("tea", "Tea with a friend.")
+    (gc.enable if enabled else gc.disable)()
+    try:
+        tiny_site.build()
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
