@@ -642,3 +642,19 @@ def test_the_audit_leaves_garbage_collection_as_it_found_it(tiny_site, enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("planted", "written"),
+    [
+        ('Knows the "Law Bank" crowd', 'Knows the "Law Bank" crowd'),
+        ("Tea at the Old Bank, Manchester", "Tea at the Old Bank,\nManchester"),
+        ("Tea at the Old Bank, Manchester", "Tea at the Old Bank,\tManchester"),
+    ],
+    ids=["quote", "newline", "tab"],
+)
+def test_a_secret_behind_json_escapes_is_found(tmp_path, planted, written):
+    """JSON writes " as \\" and a line break or tab as \\n or \\t, read as a space."""
+    (tmp_path / "people.json").write_text(json.dumps({"about": written}), "utf-8")
+    findings = scan(tmp_path, build_automaton([("ada", "private.notes", planted)]))
+    assert [str(f) for f in findings] == ["people.json: private.notes of ada"]
