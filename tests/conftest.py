@@ -378,12 +378,17 @@ def tiny_content(tmp_path):
 
 @pytest.fixture(autouse=True)
 def cold_people_caches():
-    """Each test reads person files and builds the audit's automaton as a fresh process
-    does. The caches that make warm rebuilds fast are keyed by path and content, not by
-    the code: under mutation testing (`invoke mutants`) a warm cache would hand a mutant
-    the result of the unmutated code, and a test that counts warnings would see none."""
+    """Each test reads person files, builds the audit's automaton and logs as a fresh
+    process does. The caches that make warm rebuilds fast are keyed by path and content,
+    not by the code: under mutation testing (`invoke mutants`) a warm cache would hand a
+    mutant the result of the unmutated code. Pelican logs each warning once per process,
+    so a test that counts warnings must not follow one that logged the same."""
+    from pelican.log import LimitFilter
+
     from rapport_people import audit, model
 
     audit._secrets_cache.clear()
     audit._automaton_cache.clear()
     model._cache.clear()
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
