@@ -181,7 +181,7 @@ def test_a_person_with_only_a_name_has_no_links_and_a_bare_jsonld(person_file):
     [
         ("Ada writes.", 11, "Ada writes."),  # exactly the limit: whole, no ellipsis
         ("Ada writes about law.", 11, "Ada writes…"),  # the cut falls on a space
-        ("Ada writes about law.", 9, "Ada…"),  # the cut falls inside a word: drop it
+        ("Ada writes about law.", 15, "Ada writes…"),  # the cut falls inside a word
         ("Ada writes, about law.", 12, "Ada writes…"),  # no comma before the ellipsis
         ("Ada reads TAX law.", 14, "Ada reads TAX…"),  # the last word is kept whole
         ("First  para\nline.\n\nSecond para.", 100, "First para line."),
