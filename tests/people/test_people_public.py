@@ -193,3 +193,17 @@ def test_summary_is_the_first_paragraph_cut_at_a_word(blurb, limit, summary):
 
 def test_a_blurb_of_blank_lines_renders_to_nothing():
     assert render_blurb("  \n\n ") == Markup("")
+
+
+def test_a_blurb_keeps_only_the_attributes_and_link_schemes_it_allows():
+    rendered = render_blurb(
+        '<blockquote cite="https://tracker.example/q">Quoted</blockquote>\n\n'
+        '<ol start="3"><li>third</li></ol>\n\n'
+        "[files](ftp://ada.example/) and [call](tel:+441234567890)"
+    )
+    tree = lxml.html.fragment_fromstring(f"<div>{rendered}</div>")
+    assert tree.find(".//blockquote").get("cite") is None
+    assert tree.find(".//ol").get("start") is None
+    links = tree.findall(".//a")
+    assert [link.text for link in links] == ["files", "call"]
+    assert [link.get("href") for link in links] == [None, None]
