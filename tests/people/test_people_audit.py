@@ -662,7 +662,9 @@ def test_a_secret_behind_json_escapes_is_found(tmp_path, planted, written):
 
 def test_a_secret_with_a_tab_is_found_where_a_page_shows_a_space(tmp_path):
     """A value pasted from a spreadsheet keeps its tab; a browser shows a space."""
-    (tmp_path / "index.html").write_text("<p>We met at Old Bank Manchester.</p>", "utf-8")
+    (tmp_path / "index.html").write_text(
+        "<p>We met at Old Bank Manchester.</p>", "utf-8"
+    )
     secrets = [("ada", "where", "Old Bank\tManchester")]
     findings = scan(tmp_path, build_automaton(secrets))
     assert [str(f) for f in findings] == ["index.html: where of ada"]
