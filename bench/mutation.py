@@ -130,6 +130,23 @@ def forget_survivors(name):
     meta.write_text(json.dumps(data, indent=4), "utf-8")
 
 
+def pending_mutants(name):
+    """The module's mutants with no verdict yet, or all of them before a first run.
+
+    Named one by one: given names, mutmut retests them whatever their verdict, and a
+    killed mutant stays killed until its function changes (mutmut then forgets it)."""
+    meta = ROOT / "mutants" / (MODULES[name][0] + ".meta")
+    if not meta.exists():
+        return mutant_globs(name)
+    codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+    globs = mutant_globs(name)
+    return [
+        key
+        for key, code in codes.items()
+        if code is None and any(fnmatch.fnmatchcase(key, p) for p in globs)
+    ]
+
+
 def _sort_key(key):
     stem, _, number = key.rpartition("__mutmut_")
     return stem, int(number) if number.isdigit() else 0
@@ -263,12 +280,15 @@ def main(argv):
     if not report_only:
         for name in names:
             forget_survivors(name)
-            print(f"mutants: {MODULES[name][0]}", flush=True)
+            pending = pending_mutants(name)
+            print(f"mutants: {MODULES[name][0]}: {len(pending)} to test", flush=True)
+            if not pending:
+                continue
             # mutmut runs its own loop and exits; run it in a child of this process.
             pid = os.fork()
             if pid == 0:
                 try:
-                    _run_mutmut(["run", "--max-children", jobs, *mutant_globs(name)])
+                    _run_mutmut(["run", "--max-children", jobs, *pending])
                 finally:
                     os._exit(0)
             os.waitpid(pid, 0)
