@@ -74,10 +74,18 @@ def _function_of(key):
 
 
 def _changed_line(diff):
-    """The mutant's changed lines, whitespace-folded: a key that survives renumbering."""
-    added = [line[1:].strip() for line in diff.splitlines() if line.startswith("+")]
-    added = [line for line in added if not line.startswith("++")]
-    return " / ".join(re.sub(r"\s+", " ", line) for line in added) or "(line removed)"
+    """The mutant's changed lines, whitespace-folded: a key that survives renumbering.
+
+    A mutant that deletes an argument is named by what it deleted."""
+
+    def lines(sign):
+        found = [line[1:].strip() for line in diff.splitlines() if line[:1] == sign]
+        return [re.sub(r"\s+", " ", line) for line in found if line[:2] != sign * 2]
+
+    added, removed = lines("+"), lines("-")
+    if len(removed) > len(added):
+        return "removed: " + " / ".join(line for line in removed if line not in added)
+    return " / ".join(added) or "(line removed)"
 
 
 def load_equivalents(path=EQUIVALENT):
@@ -196,11 +204,12 @@ def write_report(names=tuple(MODULES), diff_of=_mutmut_diff, equivalents=None):
         # A timeout is a kill: the mutant made the tests hang, and they failed.
         killed = count["killed"] + count["timeout"]
         judged = len(rows) - len(equivalent) - count["not checked"]
-        score = killed / judged if judged else 1.0
+        score = killed / judged if judged else 0.0
         table.append(
             f"| `{path}` | {scope} | {len(rows)} | {count['killed']} | "
             f"{count['survived']} | {len(equivalent)} | {count['timeout']} | "
-            f"{count['not checked']} | {score:.1%} | {target:.0%} |"
+            f"{count['not checked']} | {f'{score:.1%}' if judged else '-'} | "
+            f"{target:.0%} |"
         )
         if score < target or count["not checked"]:
             misses.append(f"{name}: {score:.1%} of {judged} (target {target:.0%})")
@@ -220,7 +229,9 @@ def write_report(names=tuple(MODULES), diff_of=_mutmut_diff, equivalents=None):
                 f"- `{f}`: `{c}` (`mutmut show {k}`)" for f, c, k in open_survivors
             ]
             lines.append("")
-        if not equivalent and not open_survivors:
+        if count["not checked"]:
+            lines += [f"{count['not checked']} mutants not run yet.", ""]
+        elif not equivalent and not open_survivors:
             lines += ["Every mutant is killed.", ""]
         sections.append("\n".join(lines))
     text = "\n".join(
