@@ -434,6 +434,7 @@ ns = Collection(
 )
 
 # Each plugin ships its own task collection; the site audit and the bench have theirs.
+from bench.mutants import ns as mutants_tasks  # noqa: E402
 from bench.tasks import ns as bench_tasks  # noqa: E402
 from rapport_people.tasks import ns as people_tasks  # noqa: E402
 from rapport_site.hooks import ns as hooks_tasks  # noqa: E402
@@ -443,5 +444,9 @@ from rapport_tweets.tasks import ns as tweets_tasks  # noqa: E402
 ns.add_collection(people_tasks, name="people")
 ns.add_collection(tweets_tasks, name="tweets")
 ns.add_collection(hooks_tasks, name="hooks")
-for _task in (*site_tasks.tasks.values(), *bench_tasks.tasks.values()):
-    ns.add_task(_task)  # top level: `invoke check`, `invoke bench`
+for _task in (
+    *site_tasks.tasks.values(),
+    *bench_tasks.tasks.values(),
+    *mutants_tasks.tasks.values(),
+):
+    ns.add_task(_task)  # top level: `invoke check`, `invoke bench`, `invoke mutants`

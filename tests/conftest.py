@@ -374,3 +374,21 @@ def tiny_content(tmp_path):
     (content / "posts").mkdir(parents=True)
     (content / "pages").mkdir()
     return content
+
+
+@pytest.fixture(autouse=True)
+def cold_people_caches():
+    """Each test reads person files, builds the audit's automaton and logs as a fresh
+    process does. The caches that make warm rebuilds fast are keyed by path and content,
+    not by the code: under mutation testing (`invoke mutants`) a warm cache would hand a
+    mutant the result of the unmutated code. Pelican logs each warning once per process,
+    so a test that counts warnings must not follow one that logged the same."""
+    from pelican.log import LimitFilter
+
+    from rapport_people import audit, model
+
+    audit._secrets_cache.clear()
+    audit._automaton_cache.clear()
+    model._cache.clear()
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()

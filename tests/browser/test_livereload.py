@@ -11,7 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -35,17 +35,40 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_for_server(url, process, log):
-    """Poll until the dev server answers (the first build comes first)."""
-    for _ in range(600):
-        if process.poll() is not None:
-            pytest.fail(f"invoke livereload exited {process.returncode}:\n{log()}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
+class TaskLog:
+    """The task's output, read as it comes: a test waits for a line, never sleeps."""
+
+    def __init__(self, process, path):
+        self.lines, self.done = [], False
+        self.changed = threading.Condition()
+        self.path = path
+        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
+
+    def _read(self, stream):
+        with stream, open(self.path, "w", encoding="utf-8") as copy:
+            for line in stream:
+                copy.write(line)
+                copy.flush()
+                with self.changed:
+                    self.lines.append(line)
+                    self.changed.notify_all()
+        with self.changed:
+            self.done = True
+            self.changed.notify_all()
+
+    def __call__(self):
+        with self.changed:
+            return "".join(self.lines)
+
+    def wait_for(self, text, timeout):
+        """Until a line holds `text`; fails, with the log, if the task ends first."""
+        with self.changed:
+            found = self.changed.wait_for(
+                lambda: self.done or any(text in line for line in self.lines), timeout
+            )
+            if found and any(text in line for line in self.lines):
                 return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"invoke livereload never served {url}:\n{log()}")
+        pytest.fail(f"invoke livereload never logged {text!r}:\n{self()}")
 
 
 @pytest.fixture
@@ -63,24 +86,25 @@ def livereload_site(tmp_path):
             repo.mkdir(exist_ok=True)
             shutil.copy2(source, repo / part)
     port = free_port()
-    log_file = tmp_path / "livereload.log"
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
-    with open(log_file, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [str(INVOKE), "livereload", "--port", str(port)],
-            cwd=repo,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def read_log():
-        return log_file.read_text(encoding="utf-8")
-
+    env["PYTHONUNBUFFERED"] = "1"  # each line as it is logged, not at exit
+    process = subprocess.Popen(
+        [str(INVOKE), "livereload", "--port", str(port)],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        start_new_session=True,
+    )
+    read_log = TaskLog(process, tmp_path / "livereload.log")
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_server(base + POST_URL, process, read_log)
+        # The server starts once the first build is written.
+        read_log.wait_for(f"Serving on {base}", timeout=120)
+        with urllib.request.urlopen(base + POST_URL, timeout=30):
+            pass
         yield repo, base, read_log
     finally:
         os.killpg(process.pid, signal.SIGINT)
@@ -103,10 +127,7 @@ def test_saving_a_post_reloads_the_open_page_under_its_csp(chromium, livereload_
         assert MARKER not in page.inner_text("body")
         # The reload script has connected once the server logs the browser.
         page.wait_for_function("() => window.LiveReload !== undefined", timeout=60_000)
-        for _ in range(300):
-            if "Browser Connected" in read_log():
-                break
-            time.sleep(0.2)
+        read_log.wait_for("Browser Connected", timeout=60)
         post = repo / POST
         post.write_text(
             post.read_text(encoding="utf-8") + f"\n{MARKER}.\n", encoding="utf-8"

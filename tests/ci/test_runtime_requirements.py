@@ -29,6 +29,7 @@ def task_modules():
     yield ROOT / "tasks.py"
     yield from sorted((ROOT / "plugins").rglob("*.py"))
     yield ROOT / "bench" / "tasks.py"
+    yield ROOT / "bench" / "mutants.py"
 
 
 def _guarded(tree):

@@ -1,6 +1,7 @@
 """The privacy audit: canaries in every private and unlisted field never reach output/,
 and any that do fail the build, naming the file and the field but never the value."""
 
+import gc
 import html
 import json
 import textwrap
@@ -11,6 +12,7 @@ import markupsafe
 import pytest
 
 from rapport_people.audit import (
+    Finding,
     PrivacyAuditError,
     audit_site,
     build_automaton,
@@ -543,8 +545,10 @@ def test_an_allow_entry_that_matches_nothing_is_a_warning_without_its_value(
     warnings = [
         r.getMessage() for r in caplog.records if "PEOPLE_AUDIT_ALLOW" in r.getMessage()
     ]
-    assert len(warnings) == 1
-    assert "'body' of dev-fictional" in warnings[0]
+    assert warnings == [
+        "PEOPLE_AUDIT_ALLOW: the entry for field 'body' of dev-fictional matches no "
+        "string the audit searches for; check its slug, field and string, or remove it"
+    ]
     assert "Q4" not in warnings[0]
 
 
@@ -620,3 +624,88 @@ def test_a_binary_file_is_read_by_its_text_runs(tmp_path, data, found):
     (tmp_path / "photo.png").write_bytes(data)
     findings = scan(tmp_path, build_automaton(secrets))
     assert bool(findings) is found
+
+
+@pytest.mark.parametrize("count", [51, 53])
+def test_the_audit_error_lists_fifty_findings_one_per_line_and_counts_the_rest(count):
+    findings = [Finding(f"page-{n:02}.html", "dev-ada", "notes") for n in range(count)]
+    message = str(PrivacyAuditError(findings))
+    listed = [line for line in message.splitlines() if line.startswith("  - page-")]
+    assert listed == [f"  - page-{n:02}.html: notes of dev-ada" for n in range(50)]
+    assert f"\n  - and {count - 50} more\n" in message
+    assert f"{count} written file(s)" in message
+
+
+def test_the_audit_error_names_every_finding_when_there_are_fifty():
+    findings = [Finding(f"page-{n:02}.html", "dev-ada", "name") for n in range(50)]
+    message = str(PrivacyAuditError(findings))
+    assert "page-49.html: name of dev-ada" in message
+    assert "  - and " not in message
+
+
+def test_the_audit_error_says_what_failed_and_what_to_do_in_full():
+    """The whole message a user reads, for two findings in one file."""
+    findings = [
+        Finding("posts/tea.html", "dev-ada", "where"),
+        Finding("posts/tea.html", "dev-ada", "name"),
+    ]
+    assert str(PrivacyAuditError(findings)) == (
+        "Privacy audit: 1 written file(s) contain private or unlisted contact-log "
+        "data (values are not shown):\n"
+        "  - posts/tea.html: name of dev-ada\n"
+        "  - posts/tea.html: where of dev-ada\n"
+        "The build failed so that this output is not deployed. Remove the text from "
+        "the source of that page (a post, a template, a public field of another "
+        "person); if it is a coincidence, make the field more specific or add "
+        '("slug", "field") or ("slug", "field", "the exact string") to '
+        "PEOPLE_AUDIT_ALLOW in pelicanconf.py."
+    )
+
+
+@pytest.mark.parametrize("planted", ["Ada 🦜 Parrot Club", "Choir 𝄞 of Ada Example"])
+def test_a_secret_that_json_writes_as_a_surrogate_pair_is_found(tmp_path, planted):
+    """json.dumps (and |tojson) write a character beyond U+FFFF as two escapes."""
+    written = json.dumps({"about": planted})
+    assert "\\ud8" in written  # e.g. 🦜 is \ud83e\udd9c
+    (tmp_path / "people.json").write_text(written, "utf-8")
+    findings = scan(tmp_path, build_automaton([("ada", "private.notes", planted)]))
+    assert [str(f) for f in findings] == ["people.json: private.notes of ada"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_audit_leaves_garbage_collection_as_it_found_it(tiny_site, enabled):
+    """The audit pauses the collector; `invoke regenerate` builds again and again in
+    one process, which must not be left without it."""
+    tiny_site.post("tea", "Tea with a friend.")
+    (gc.enable if enabled else gc.disable)()
+    try:
+        tiny_site.build()
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("planted", "written"),
+    [
+        ('Knows the "Law Bank" crowd', 'Knows the "Law Bank" crowd'),
+        ("Tea at the Old Bank, Manchester", "Tea at the Old Bank,\nManchester"),
+        ("Tea at the Old Bank, Manchester", "Tea at the Old Bank,\tManchester"),
+    ],
+    ids=["quote", "newline", "tab"],
+)
+def test_a_secret_behind_json_escapes_is_found(tmp_path, planted, written):
+    """JSON writes " as \\" and a line break or tab as \\n or \\t, read as a space."""
+    (tmp_path / "people.json").write_text(json.dumps({"about": written}), "utf-8")
+    findings = scan(tmp_path, build_automaton([("ada", "private.notes", planted)]))
+    assert [str(f) for f in findings] == ["people.json: private.notes of ada"]
+
+
+def test_a_secret_with_a_tab_is_found_where_a_page_shows_a_space(tmp_path):
+    """A value pasted from a spreadsheet keeps its tab; a browser shows a space."""
+    (tmp_path / "index.html").write_text(
+        "<p>We met at Old Bank Manchester.</p>", "utf-8"
+    )
+    secrets = [("ada", "where", "Old Bank\tManchester")]
+    findings = scan(tmp_path, build_automaton(secrets))
+    assert [str(f) for f in findings] == ["index.html: where of ada"]

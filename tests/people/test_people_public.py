@@ -133,3 +133,77 @@ def test_jsonld_person(ada):
         "description": "Ada writes about law.",
         "knowsAbout": ["law"],
     }
+
+
+def test_links_and_rel_as_the_person_page_prints_them(ada):
+    public = project(ada, "people/ada-example/")
+    assert public.twitter_url == "https://x.com/adaexample"
+    assert public.website_label == "ada.example"
+    assert public.rel_value == "met friend"
+
+
+@pytest.mark.parametrize(
+    ("website", "label"),
+    [
+        ("https://www.ada.example/", "ada.example"),
+        ("http://ada.example/blog/", "ada.example/blog"),
+        ("https://wwwada.example/", "wwwada.example"),
+        ("https://ada.example/www.old/", "ada.example/www.old"),
+    ],
+)
+def test_website_link_text_drops_only_scheme_www_and_the_last_slash(
+    person_file, website, label
+):
+    front = f"name: Ada\nwebsite: {website}\nlisted: true\nconsent: 2013-04-20"
+    public = project(read_person(person_file("ada", front)), "people/ada/")
+    assert public.website_label == label
+
+
+def test_a_person_with_only_a_name_has_no_links_and_a_bare_jsonld(person_file):
+    front = "name: Ada Example\nlisted: true\nconsent: 2013-04-20"
+    public = project(read_person(person_file("ada", front)), "people/ada/")
+    assert (public.twitter_url, public.website_label, public.summary) == (
+        None,
+        None,
+        "",
+    )
+    assert public.blurb == Markup("")
+    assert public.jsonld() == {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": "Ada Example",
+        "url": "/people/ada/",
+    }
+
+
+@pytest.mark.parametrize(
+    ("blurb", "limit", "summary"),
+    [
+        ("Ada writes.", 11, "Ada writes."),  # exactly the limit: whole, no ellipsis
+        ("Ada writes about law.", 11, "Ada writes…"),  # the cut falls on a space
+        ("Ada writes about law.", 15, "Ada writes…"),  # the cut falls inside a word
+        ("Ada writes, about law.", 12, "Ada writes…"),  # no comma before the ellipsis
+        ("Ada reads TAX law.", 14, "Ada reads TAX…"),  # the last word is kept whole
+        ("First  para\nline.\n\nSecond para.", 100, "First para line."),
+    ],
+)
+def test_summary_is_the_first_paragraph_cut_at_a_word(blurb, limit, summary):
+    assert summarise(render_blurb(blurb), limit) == summary
+
+
+def test_a_blurb_of_blank_lines_renders_to_nothing():
+    assert render_blurb("  \n\n ") == Markup("")
+
+
+def test_a_blurb_keeps_only_the_attributes_and_link_schemes_it_allows():
+    rendered = render_blurb(
+        '<blockquote cite="https://tracker.example/q">Quoted</blockquote>\n\n'
+        '<ol start="3"><li>third</li></ol>\n\n'
+        "[files](ftp://ada.example/) and [call](tel:+441234567890)"
+    )
+    tree = lxml.html.fragment_fromstring(f"<div>{rendered}</div>")
+    assert tree.find(".//blockquote").get("cite") is None
+    assert tree.find(".//ol").get("start") is None
+    links = tree.findall(".//a")
+    assert [link.text for link in links] == ["files", "call"]
+    assert [link.get("href") for link in links] == [None, None]

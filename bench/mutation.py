@@ -1,0 +1,314 @@
+"""Mutation testing of the modules that guard privacy and escaping (`invoke mutants`).
+
+Run by bench/mutants.py, in its own process: it imports mutmut, a test tool.
+
+mutmut (configured in pyproject.toml, `[tool.mutmut]`) copies the project into
+`mutants/`, changes one thing at a time in the functions named below, and runs the
+tests that call that function. A mutant the tests still pass on is a survivor: either a
+test is missing, or the change cannot alter behaviour (an equivalent mutant, explained
+in one line in tests/mutants-equivalent.txt). `tests/MUTANTS.md` is written from
+mutmut's results and those notes, never by hand.
+"""
+
+import fnmatch
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "tests" / "MUTANTS.md"
+EQUIVALENT = ROOT / "tests" / "mutants-equivalent.txt"
+
+# Module name (bench/mutants.py lists them too) -> (source file, the functions mutated: mutmut's mangled names, globbed).
+# check.py is restricted to the rules of issue 16 (third parties, inline code,
+# scripts) and what they read; its links, metadata and HTML5 rules are not mutated.
+MODULES = {
+    "audit": ("plugins/rapport_people/audit.py", ["*"]),
+    "public": ("plugins/rapport_people/public.py", ["*"]),
+    "model": ("plugins/rapport_people/model.py", ["*"]),
+    "check": (
+        "plugins/rapport_site/check.py",
+        [
+            "x_parse_page",
+            "x__extract",
+            "x__extract_meta",
+            "x__check_json_ld",
+            "x__html_fragment_refs",
+            "x_svg_refs",
+            "x_xml_refs",
+            "x_check_third_party",
+            "x_check_inline_code",
+            "x_check_scripts",
+            "x_xml_scripts",
+        ],
+    ),
+}
+
+# Targets of issue 16: killed / (made - equivalent).
+TARGET = {"audit": 1.0, "public": 1.0}
+DEFAULT_TARGET = 0.9
+
+STATUS = {1: "killed", 3: "killed", 0: "survived", 36: "timeout", 24: "timeout"}
+STATUS.update({-24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"})
+
+
+def _module_of(path):
+    """The name the tests import a module by: `plugins/` is on pytest's pythonpath."""
+    return path.removesuffix(".py").removeprefix("plugins/").replace("/", ".")
+
+
+def mutant_globs(name):
+    """mutmut's name patterns for the mutants of module `name`."""
+    path, functions = MODULES[name]
+    return [f"{_module_of(path)}.{function}__mutmut_*" for function in functions]
+
+
+def _function_of(key):
+    mangled = key.rpartition(".")[2].partition("__mutmut_")[0]
+    if "ǁ" in mangled:  # a method: xǁClassǁmethod
+        _, cls, method = mangled.split("ǁ")
+        return f"{cls}.{method}"
+    return mangled.removeprefix("x_")
+
+
+def _changed_line(diff):
+    """The mutant's changed lines, whitespace-folded: a key that survives renumbering.
+
+    A mutant that deletes an argument is named by what it deleted."""
+
+    def lines(sign):
+        found = [line[1:].strip() for line in diff.splitlines() if line[:1] == sign]
+        return [re.sub(r"\s+", " ", line) for line in found if line[:2] != sign * 2]
+
+    added, removed = lines("+"), lines("-")
+    if len(removed) > len(added):
+        return "removed: " + " / ".join(line for line in removed if line not in added)
+    return " / ".join(added) or "(line removed)"
+
+
+def load_equivalents(path=EQUIVALENT):
+    """`module | function | changed line | why` per line; `#` starts a comment."""
+    notes = {}
+    if not path.exists():
+        return notes
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = [part.strip() for part in line.split(" | ")]
+        if len(parts) != 4 or not all(parts):
+            raise SystemExit(
+                f"{path.name}, line {number}: expected 'module | function | changed "
+                "line | why it cannot change behaviour', four fields split by ' | '."
+            )
+        notes[tuple(parts[:3])] = parts[3]
+    return notes
+
+
+def results(name, diff_of):
+    """Per mutant of module `name`: (function, changed line, status), from mutants/."""
+    path, _ = MODULES[name]
+    meta = ROOT / "mutants" / (path + ".meta")
+    if not meta.exists():
+        return None
+    codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+    globs = mutant_globs(name)
+    rows = []
+    for key, code in sorted(codes.items(), key=lambda item: _sort_key(item[0])):
+        if not any(fnmatch.fnmatchcase(key, pattern) for pattern in globs):
+            continue
+        status = STATUS.get(code, "suspicious")
+        changed = _changed_line(diff_of(key, path)) if status == "survived" else ""
+        rows.append((_function_of(key), changed, status, key))
+    return rows
+
+
+def forget_survivors(name):
+    """Mark the module's survivors as not run: mutmut keeps a verdict until the code
+    changes, and a survivor should meet the tests written since."""
+    meta = ROOT / "mutants" / (MODULES[name][0] + ".meta")
+    if not meta.exists():
+        return
+    data = json.loads(meta.read_text("utf-8"))
+    codes = data["exit_code_by_key"]
+    for key, code in codes.items():
+        if code == 0:
+            codes[key] = None
+    meta.write_text(json.dumps(data, indent=4), "utf-8")
+
+
+def pending_mutants(name):
+    """The module's mutants with no verdict yet, or all of them before a first run.
+
+    Named one by one: given names, mutmut retests them whatever their verdict, and a
+    killed mutant stays killed until its function changes (mutmut then forgets it)."""
+    meta = ROOT / "mutants" / (MODULES[name][0] + ".meta")
+    if not meta.exists():
+        return mutant_globs(name)
+    codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+    globs = mutant_globs(name)
+    return [
+        key
+        for key, code in codes.items()
+        if code is None and any(fnmatch.fnmatchcase(key, p) for p in globs)
+    ]
+
+
+def _sort_key(key):
+    stem, _, number = key.rpartition("__mutmut_")
+    return stem, int(number) if number.isdigit() else 0
+
+
+def _mutmut_diff(key, path):
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # mutmut reads mutants/ relative to the working directory
+    try:
+        return get_diff_for_mutant(key, path=path)
+    finally:
+        os.chdir(cwd)
+
+
+def write_report(names=tuple(MODULES), diff_of=_mutmut_diff, equivalents=None):
+    """Write tests/MUTANTS.md from mutants/ and the equivalence notes; return misses."""
+    equivalents = load_equivalents() if equivalents is None else equivalents
+    table = [
+        "| module | functions | made | killed | survived | equivalent | timed out "
+        "| not run | score | target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    sections, misses = [], []
+    for name in names:
+        path, functions = MODULES[name]
+        rows = results(name, diff_of)
+        scope = "all" if functions == ["*"] else f"{len(functions)} named below"
+        target = TARGET.get(name, DEFAULT_TARGET)
+        if rows is None:
+            table.append(
+                f"| `{path}` | {scope} | not run yet | | | | | | | {target:.0%} |"
+            )
+            misses.append(f"{name}: not run")
+            continue
+        count = {s: 0 for s in ("killed", "survived", "timeout", "not checked")}
+        equivalent, open_survivors = [], []
+        for function, changed, status, key in rows:
+            if status == "survived" and (name, function, changed) in equivalents:
+                equivalent.append(
+                    (function, changed, equivalents[name, function, changed])
+                )
+            elif status == "survived":
+                open_survivors.append((function, changed, key))
+            count[status if status in count else "not checked"] += 1
+        # A timeout is a kill: the mutant made the tests hang, and they failed.
+        killed = count["killed"] + count["timeout"]
+        judged = len(rows) - len(equivalent) - count["not checked"]
+        score = killed / judged if judged else 0.0
+        table.append(
+            f"| `{path}` | {scope} | {len(rows)} | {count['killed']} | "
+            f"{count['survived']} | {len(equivalent)} | {count['timeout']} | "
+            f"{count['not checked']} | {f'{score:.1%}' if judged else '-'} | "
+            f"{target:.0%} |"
+        )
+        if score < target or count["not checked"]:
+            misses.append(f"{name}: {score:.1%} of {judged} (target {target:.0%})")
+        lines = [f"## `{path}`", ""]
+        if functions != ["*"]:
+            lines += [
+                "Mutated functions: " + ", ".join(f"`{f[2:]}`" for f in functions)
+            ]
+            lines.append("")
+        if equivalent:
+            lines += ["Equivalent survivors (they cannot change behaviour):", ""]
+            lines += [f"- `{f}`: `{c}`: {why}" for f, c, why in equivalent]
+            lines.append("")
+        if open_survivors:
+            lines += ["Survivors with no test and no note yet:", ""]
+            lines += [
+                f"- `{f}`: `{c}` (`mutmut show {k}`)" for f, c, k in open_survivors
+            ]
+            lines.append("")
+        if count["not checked"]:
+            lines += [f"{count['not checked']} mutants not run yet.", ""]
+        elif not equivalent and not open_survivors:
+            lines += ["Every mutant is killed.", ""]
+        sections.append("\n".join(lines))
+    text = "\n".join(
+        [
+            "# Mutation testing",
+            "",
+            "Written by `invoke mutants` (bench/mutants.py) from mutmut's results and",
+            "tests/mutants-equivalent.txt; do not edit by hand. Score: mutants killed",
+            "(a timeout counts as killed) out of those made, less the equivalent ones.",
+            "",
+            *table,
+            "",
+            *sections,
+        ]
+    )
+    REPORT.write_text(text.rstrip("\n") + "\n", "utf-8")
+    return misses
+
+
+def _run_mutmut(argv):
+    """mutmut's command line, naming modules as the tests import them.
+
+    mutmut names a mutant after its file's path (dropping only a leading `src.`), but
+    our plugins are imported from `plugins/` on pytest's pythonpath: without this,
+    `plugins.rapport_people.audit` would never match the `rapport_people.audit` the
+    tests call, and mutmut stops. The one function that makes that name is wrapped.
+    """
+    from mutmut import __main__ as mutmut_main
+    from mutmut.utils import format_utils
+
+    strip = format_utils.strip_prefix
+
+    def strip_plugins(s, *, prefix, strict=False):
+        if prefix == "src.":
+            s = strip(s, prefix="plugins.")
+        return strip(s, prefix=prefix, strict=strict)
+
+    format_utils.strip_prefix = strip_plugins
+    mutmut_main.cli(argv)
+
+
+def main(argv):
+    """`mutation.py [--report] [--jobs N] MODULE...`: test, then write the report."""
+    report_only = "--report" in argv
+    argv = [arg for arg in argv if arg != "--report"]
+    jobs = "2"
+    if "--jobs" in argv:
+        at = argv.index("--jobs")
+        jobs = argv[at + 1]
+        del argv[at : at + 2]
+    names = argv or list(MODULES)
+    unknown = [name for name in names if name not in MODULES]
+    if unknown:
+        return (
+            f"mutants: no module {unknown[0]!r}; choose one of: {', '.join(MODULES)}."
+        )
+    if not report_only:
+        for name in names:
+            forget_survivors(name)
+            pending = pending_mutants(name)
+            print(f"mutants: {MODULES[name][0]}: {len(pending)} to test", flush=True)
+            if not pending:
+                continue
+            # mutmut runs its own loop and exits; run it in a child of this process.
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _run_mutmut(["run", "--max-children", jobs, *pending])
+                finally:
+                    os._exit(0)
+            os.waitpid(pid, 0)
+    misses = write_report(names)
+    print(f"mutants: wrote {REPORT.relative_to(ROOT)}")
+    if misses:
+        return "mutants: below target: " + "; ".join(misses) + "."
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
