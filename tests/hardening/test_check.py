@@ -295,6 +295,21 @@ def test_scripts_handlers_and_javascript_urls_in_an_svg_file(broken_site):
     assert all("GitHub Pages" in f.fix for f in found)
 
 
+def test_a_script_after_a_comment_and_foreign_markup_in_an_svg_file(broken_site):
+    """Comments and elements of other namespaces (metadata, Inkscape's own) are passed
+    over, not an end to the search: the script after them is still found."""
+    broken_site.write(
+        "images/after.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:rdf="http://www.w3.org/1999/'
+        '02/22-rdf-syntax-ns#">\n<!-- drawn by hand -->\n<rdf:RDF/>\n'
+        "<script>alert(1)</script>\n</svg>\n",
+    )
+    found = findings_of(broken_site.run(), "scripts")
+    assert [(f.file, f.line, f.problem) for f in found] == [
+        ("images/after.svg", 4, "<script> element in an SVG file")
+    ]
+
+
 def test_a_script_in_an_xml_file_is_a_finding(broken_site):
     broken_site.write(
         "extra/page.xml",
