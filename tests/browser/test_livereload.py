@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -71,6 +72,19 @@ class TaskLog:
         pytest.fail(f"invoke livereload never logged {text!r}:\n{self()}")
 
 
+def wait_until_listening(port, timeout):
+    """Return once 127.0.0.1:`port` accepts a connection; fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def livereload_site(tmp_path):
     repo = tmp_path / "repo"
@@ -101,8 +115,11 @@ def livereload_site(tmp_path):
     read_log = TaskLog(process, tmp_path / "livereload.log")
     base = f"http://127.0.0.1:{port}"
     try:
-        # The server starts once the first build is written.
+        # The server starts once the first build is written. livereload logs "Serving
+        # on" just before it listens, so the line is the cue and the open port the
+        # event: connect until the socket is accepted (bounded).
         read_log.wait_for(f"Serving on {base}", timeout=120)
+        wait_until_listening(port, timeout=30)
         with urllib.request.urlopen(base + POST_URL, timeout=30):
             pass
         yield repo, base, read_log
