@@ -15,13 +15,16 @@ Not searched, by design:
   declared coincidences in PEOPLE_AUDIT_ALLOW.
 """
 
+import contextlib
 import gc
+import gzip
 import html
 import json
 import logging
 import os
 import re
 import time
+import zlib
 from dataclasses import dataclass
 
 import ahocorasick
@@ -234,7 +237,13 @@ def _fold(text):
 
 def _read_folded(path):
     with open(path, "rb") as handle:
-        return handle.read().lower()
+        data = handle.read()
+    # The search index (Pagefind's .pf_* files) is gzip: read what it holds.
+    # Not gzip after all (a bad file): search the bytes as written.
+    if data[:2] == b"\x1f\x8b":
+        with contextlib.suppress(OSError, EOFError, zlib.error):
+            data = gzip.decompress(data)
+    return data.lower()
 
 
 def scan(output_path, automaton, extensions=defaults.PEOPLE_AUDIT_EXTENSIONS):

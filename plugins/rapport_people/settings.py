@@ -39,6 +39,12 @@ PEOPLE_AUDIT_EXTENSIONS = (
     ".js",
     ".atom",
     ".rss",
+    # Pagefind's search index (gzip; the audit decompresses it): page text, words,
+    # filters and metadata of every indexed page.
+    ".pf_fragment",
+    ".pf_index",
+    ".pf_meta",
+    ".pf_filter",
 )
 PEOPLE_AUDIT_ALLOW = ()
 

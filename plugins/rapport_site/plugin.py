@@ -4,6 +4,7 @@ import logging
 
 from pelican import signals
 
+from . import search
 from .filters import FILTERS
 from .headers import META_CSP, write_headers
 
@@ -26,9 +27,11 @@ def check_autoescape(pelican):
 
 
 def default_settings(pelican):
-    """One Content-Security-Policy for the pages' meta tag and the `_headers` file, and
-    the theme's Jinja filters (a filter of the same name in JINJA_FILTERS wins)."""
+    """One Content-Security-Policy for the pages' meta tag and the `_headers` file (and
+    the search page's, derived from it), the search settings, and the theme's Jinja
+    filters (a filter of the same name in JINJA_FILTERS wins)."""
     pelican.settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
+    search.configure(pelican.settings)
     pelican.settings["JINJA_FILTERS"] = {
         **FILTERS,
         **pelican.settings.get("JINJA_FILTERS", {}),
@@ -39,3 +42,6 @@ def register():
     signals.initialized.connect(check_autoescape)
     signals.initialized.connect(default_settings)
     signals.finalized.connect(write_headers)
+    signals.finalized.connect(search.index_site)
+    # The people plugin's privacy audit sends this first, so that it reads the index.
+    signals.signal("rapport_before_audit").connect(search.index_site)
