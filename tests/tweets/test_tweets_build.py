@@ -1,6 +1,7 @@
 """A tiny real Pelican build: embeds in a post, the highlights page, media, nav."""
 
 import logging
+from pathlib import Path
 
 import pytest
 from pelican import Pelican
@@ -9,7 +10,7 @@ from test_render import Tree
 
 from rapport_tweets.embed import TweetEmbedError, tweet_id_of
 
-ROOT = "/work/main"
+ROOT = str(Path(__file__).resolve().parents[2])
 POST = """Title: Coffee, four years on
 Date: 2016-05-05
 Slug: coffee-four-years-on
