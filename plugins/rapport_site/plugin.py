@@ -5,6 +5,7 @@ import logging
 from pelican import signals
 
 from . import search
+from .cards import SocialCards
 from .filters import FILTERS
 from .headers import META_CSP, write_headers
 
@@ -32,10 +33,34 @@ def default_settings(pelican):
     filters (a filter of the same name in JINJA_FILTERS wins)."""
     pelican.settings.setdefault("CONTENT_SECURITY_POLICY", META_CSP)
     search.configure(pelican.settings)
+    social_cards(pelican)
     pelican.settings["JINJA_FILTERS"] = {
         **FILTERS,
         **pelican.settings.get("JINJA_FILTERS", {}),
     }
+
+
+def social_cards(pelican):
+    """Give templates `social_card(title)` for this build's og:image URLs."""
+    settings = pelican.settings
+    settings.setdefault("SOCIAL_CARDS", True)
+    if not settings["SOCIAL_CARDS"]:
+        return
+    pelican.rapport_social_cards = cards = SocialCards(settings)
+    settings["JINJA_GLOBALS"] = {
+        **settings.get("JINJA_GLOBALS", {}),
+        "social_card": cards.url,
+        "social_card_size": cards.settings["SOCIAL_CARD_SIZE"],
+    }
+
+
+def write_social_cards(pelican):
+    """signals.finalized receiver: draw (or copy from the cache) every card asked for."""
+    cards = getattr(pelican, "rapport_social_cards", None)
+    if cards is not None:
+        drawn = cards.write(pelican.output_path)
+        logger.info("Social cards: %d drawn, %d from the cache", drawn,
+                    len(cards.wanted) - drawn)  # fmt: skip
 
 
 def register():
@@ -43,5 +68,6 @@ def register():
     signals.initialized.connect(default_settings)
     signals.finalized.connect(write_headers)
     signals.finalized.connect(search.index_site)
+    signals.finalized.connect(write_social_cards)
     # The people plugin's privacy audit sends this first, so that it reads the index.
     signals.signal("rapport_before_audit").connect(search.index_site)
