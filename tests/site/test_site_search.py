@@ -93,3 +93,12 @@ def test_search_off_writes_no_page_index_or_form(
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     assert 'role="search"' not in (out / "index.html").read_text(encoding="utf-8")
     assert "/search/" not in (out / "_headers").read_text(encoding="utf-8")
+
+
+def test_the_404_page_offers_search_and_the_way_back(sample_site):
+    tree = sample_site.tree(sample_site.output / "404.html")
+    (form,) = tree.xpath('//main//form[@role="search"]')
+    assert form.get("action") == "/search/" and form.get("method") == "get"
+    assert form.xpath('.//input[@name="q"]/@id') == ["not-found-q"]
+    assert form.xpath('string(.//label[@for="not-found-q"])').strip()
+    assert "/" in tree.xpath("//main//a/@href")
