@@ -78,4 +78,9 @@ function failed(error) {
   status.textContent = "Search could not run: " + error.message;
 }
 
-run(initial).catch(failed);
+if (initial) {
+  run(initial).catch(failed);
+} else {
+  // Load the engine and the index's entry point while the visitor types.
+  engine().then((p) => p.init()).catch(failed);
+}
