@@ -12,7 +12,8 @@ from pelican.urlwrappers import Tag
 
 from . import settings as defaults
 from .avatar import avatar_svg
-from .model import load_people
+from .model import PeopleError, load_people
+from .photos import PhotoError, square_sizes
 from .public import project
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ class PeopleGenerator(Generator):
                     self.setting("PEOPLE_SUMMARY_LENGTH"))
             for p in self.people.listed
         ]  # fmt: skip
+        # The parsed files of listed people, for what the projection leaves out on
+        # purpose (the photo's source file).
+        self.listed_files = {p.slug: p for p in self.people.listed}
         profile_urls = self.context.setdefault("tweet_profile_urls", {})
         for person in self.public:
             if person.twitter:
@@ -85,6 +89,9 @@ class PeopleGenerator(Generator):
                 avatar_url=self.setting("PEOPLE_AVATAR_URL").format(slug=person.slug),
                 tag_links=tuple((t, self.tag_url(t)) for t in person.tags),
             )
+            photo, photo_files = self.write_photo(person)
+            person = dataclasses.replace(person, photo=photo)
+            written.update(photo_files)
             people.append(person)
             written.add(self.write_avatar(person))
             save_as = self.setting("PEOPLE_SAVE_AS").format(slug=person.slug)
@@ -128,7 +135,12 @@ class PeopleGenerator(Generator):
                 people_jsonld=None,
             )
             written.add(os.path.normpath(save_as))
-        for name in ("PEOPLE_SAVE_AS", "PEOPLE_AVATAR_SAVE_AS", "PEOPLE_TAG_SAVE_AS"):
+        for name in (
+            "PEOPLE_SAVE_AS",
+            "PEOPLE_AVATAR_SAVE_AS",
+            "PEOPLE_TAG_SAVE_AS",
+            "PEOPLE_PHOTO_SAVE_AS",
+        ):
             self.remove_stale_files(self.setting(name), written)
 
     def tag_slug(self, tag):
@@ -139,6 +151,40 @@ class PeopleGenerator(Generator):
         """The URL of a tag's directory page, or None when the tag has no slug."""
         slug = self.tag_slug(tag)
         return self.setting("PEOPLE_TAG_URL").format(slug=slug) if slug else None
+
+    def write_photo(self, person):
+        """Write the listed person's photo at each width: (((url, width), ...), {paths})."""
+        source_person = self.listed_files[person.slug]
+        if not source_person.photo:
+            return (), set()
+        people_dir = defaults.people_dir(self.settings)
+        source = os.path.join(people_dir, source_person.photo)
+        where = f"{source_person.source}: photo"
+        if not os.path.isfile(source):
+            raise PeopleError(
+                f"{where}: there is no file {source_person.photo} in the people folder. "
+                "Put the picture in content/people/photos/ or remove the field."
+            )
+        try:
+            sizes = square_sizes(source)
+        except PhotoError as exc:
+            raise PeopleError(
+                f"{where}: {source_person.photo} cannot be read as a picture ({exc}). "
+                "Save it as .jpg, .png or .webp, or remove the field."
+            ) from None
+        urls, files = [], set()
+        for width, data in sorted(sizes.items()):
+            fields = {"slug": person.slug, "width": width}
+            save_as = os.path.normpath(
+                self.setting("PEOPLE_PHOTO_SAVE_AS").format(**fields)
+            )
+            path = os.path.join(self.output_path, save_as)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(data)
+            files.add(save_as)
+            urls.append((self.setting("PEOPLE_PHOTO_URL").format(**fields), width))
+        return tuple(urls), files
 
     def write_avatar(self, person):
         """Write the person's initials avatar; return its path relative to output."""
@@ -197,11 +243,12 @@ class PeopleGenerator(Generator):
         """Delete files of `pattern` (a *_SAVE_AS with {slug}) left in output/ by an
         earlier build and not written by this one: withdrawn consent, a tag nobody
         listed has any more."""
-        head, _, tail = pattern.partition("{slug}")
-        matcher = re.compile(re.escape(head) + r"[^/]+" + re.escape(tail) + r"$")
+        # Every {field} of the pattern ({slug}, {width}) is one path segment's worth.
+        pieces = re.split(r"\{\w+\}", pattern)
+        matcher = re.compile("[^/]+".join(map(re.escape, pieces)) + "$")
         removed = 0
         for path in glob.glob(
-            os.path.join(glob.escape(self.output_path), pattern.format(slug="*"))
+            os.path.join(glob.escape(self.output_path), "*".join(pieces))
         ):
             relative = os.path.relpath(path, self.output_path)
             if os.path.normpath(relative) in written or not matcher.match(

@@ -81,6 +81,8 @@ class PublicPerson:
     last_talked: object = None
     avatar_url: str | None = None
     tag_links: tuple = ()
+    # ((url, width), ...) of the resized photo, smallest first; () without one.
+    photo: tuple = ()
 
     @property
     def twitter_url(self):

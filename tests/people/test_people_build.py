@@ -340,3 +340,71 @@ def test_a_withdrawn_person_leaves_no_avatar_or_tag_page(site):
         "people/ben-placeholder/index.html",
         "people/index.html",
     ]
+
+
+def _photo_with_gps(path, size=(640, 480)):
+    """A JPEG with EXIF: a GPS position, a camera and an orientation, as phones write."""
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "CanaryCam"  # Make
+    exif[0x0112] = 1  # Orientation
+    exif.get_ifd(0x8825)[2] = (53.0, 28.0, 59.0)  # GPSLatitude
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, format="JPEG", exif=exif, comment=b"CanaryComment")
+    return path
+
+
+def test_a_listed_photo_is_published_resized_without_metadata(site):
+    from PIL import Image
+
+    original = _photo_with_gps(site.people / "photos" / "ada.jpg")
+    _photo_with_gps(site.people / "photos" / "dev.jpg")
+    site.person("ada-example", ADA + "    photo: photos/ada.jpg\n")
+    site.person("dev-fictional", DEV + "    photo: photos/dev.jpg\n")
+    site.build()
+    written = sorted(site.rel(p) for p in site.files() if p.suffix == ".jpg")
+    assert written == [
+        "people/ada-example/photo-192.jpg",
+        "people/ada-example/photo-384.jpg",
+        "people/ada-example/photo-96.jpg",
+    ]  # the unlisted person's photo is not used; the original is never copied
+    for rel in written:
+        data = (site.output / rel).read_bytes()
+        assert data != original.read_bytes()
+        assert b"Exif" not in data and b"Canary" not in data
+        with Image.open(site.output / rel) as image:
+            assert image.size[0] == image.size[1] == int(rel.rsplit("-")[-1][:-4])
+            assert not image.getexif() and "icc_profile" not in image.info
+    page = site.page("people/ada-example/index.html")
+    (img,) = page.xpath('//img[@class="person-avatar"]')
+    assert img.get("src") == "/people/ada-example/photo-96.jpg"
+    assert img.get("srcset") == (
+        "/people/ada-example/photo-96.jpg 96w, /people/ada-example/photo-192.jpg 192w,"
+        " /people/ada-example/photo-384.jpg 384w"
+    )
+    assert (img.get("width"), img.get("height"), img.get("alt")) == ("96", "96", "")
+    ben = site.page("people/ben-placeholder/index.html")
+    assert ben.xpath('//img[@class="person-avatar"]/@src') == [
+        "/people/ben-placeholder/avatar.svg"
+    ]
+
+
+def test_a_missing_photo_names_the_file_and_the_field(site):
+    from rapport_people.model import PeopleError
+
+    site.person("ada-example", ADA + "    photo: photos/nowhere.jpg\n")
+    with pytest.raises(PeopleError, match=r"ada-example\.md: photo: .*nowhere\.jpg"):
+        site.build()
+
+
+@pytest.mark.parametrize(
+    "value", ["/etc/passwd.jpg", "../private/x.jpg", "photos/ada.gif", "C:/a.jpg"]
+)
+def test_a_photo_outside_the_people_folder_is_refused(person_file, value):
+    from rapport_people.model import PeopleInvalid, read_person
+
+    path = person_file("ada-example", ADA + f"    photo: {value!r}\n")
+    with pytest.raises(PeopleInvalid, match=r"field 'photo'.*content/people/photos/"):
+        read_person(path)
