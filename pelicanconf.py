@@ -133,6 +133,9 @@ PLUGINS = ["rapport_site", "rapport_tweets", "rapport_people"]
 
 # People (plugins/rapport_people/settings.py has every default).
 PEOPLE_PRIVATE_PATH = str(ROOT / "private" / "people")
+# The sample keeps private data in content/people/: the private-repository layout. Set
+# True for a public repository (README, "A private or a public repository").
+PEOPLE_PUBLIC_REPOSITORY = False
 
 # Tweets (plugins/rapport_tweets/settings.py has every default).
 TWEETS_STORE = str(ROOT / "data" / "tweets")

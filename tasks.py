@@ -20,11 +20,29 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 from rapport_site.build import BuildFailed, output_path  # noqa: E402
 from rapport_site.build import build as run_pelican  # noqa: E402
+from rapport_site.tasks import require_dev_tools  # noqa: E402
 
 SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 POSTS = ROOT / "content" / "posts"
 HOST, PORT = "127.0.0.1", 8000
+# `invoke livereload` builds here, not into output/: its pages load the dev server's
+# reload script, which `invoke serve` and `invoke check` must never see.
+LIVERELOAD_OUTPUT = ROOT / "cache" / "livereload"
+
+
+def invoke_command():
+    """How to type `invoke` here: bare when it is on PATH, else as it was typed
+    (`.venv/bin/invoke` after the Quick start)."""
+    typed = Path(sys.argv[0])
+    if typed.name != "invoke":  # not run by the invoke script (python -m invoke)
+        typed = Path(sys.executable).parent / "invoke"
+    found = shutil.which("invoke")
+    if found and Path(found).resolve() == typed.resolve():
+        return "invoke"
+    if typed.is_absolute() and typed.is_relative_to(Path.cwd()):
+        return str(typed.relative_to(Path.cwd()))
+    return str(typed)
 
 
 def _overrides(output):
@@ -57,11 +75,11 @@ def _maybe_fetch_tweets(settings_file, overrides):
     fetch_before_build(read_settings(str(settings_file), override=overrides))
 
 
-@task(help={"output": "Folder to clean (default: the OUTPUT_PATH of pelicanconf.py)."})
+@task(help={"output": "Folder to clean (default: output/ and public/)."})
 def clean(c, output=None):
-    """Remove the generated site and Pelican's content cache."""
-    out = Path(output) if output else output_path(SETTINGS)
-    for folder in (out, ROOT / "cache"):
+    """Remove the built sites (output/, public/) and Pelican's content cache."""
+    sites = [Path(output)] if output else [output_path(SETTINGS), ROOT / "public"]
+    for folder in (*sites, ROOT / "cache"):
         if folder.is_dir():
             shutil.rmtree(folder)
             print(f"Removed {folder}")
@@ -71,7 +89,13 @@ def clean(c, output=None):
 def build(c, output=None):
     """Build the site with pelicanconf.py (local URLs, drafts previewable)."""
     out = _build(SETTINGS, output)
-    print(f"Serve it with `invoke serve`, then open http://{HOST}:{PORT}/ ({out}).")
+    if output:
+        print(f"Look at it with `{invoke_command()} serve --output {output}`.")
+    else:
+        print(
+            f"Look at it with `{invoke_command()} serve`, then open "
+            f"http://{HOST}:{PORT}/ ({out})."
+        )
 
 
 @task(help={"output": "Write the site here instead of output/."})
@@ -83,77 +107,153 @@ def rebuild(c, output=None):
 
 @task
 def regenerate(c):
-    """Rebuild whenever content, theme or settings change (Pelican's autoreload)."""
-    _pelican(c, f"-r -s {SETTINGS}", cache=True)
+    """Rebuild whenever content, theme or settings change (preview mode).
+
+    Pelican's autoreload in preview mode: only the pages whose inputs changed are
+    rendered again; `invoke build` and the publishing tasks always render every page."""
+    _pelican(c, f"-r -s {SETTINGS}", preview=True)
 
 
-@task(help={"port": f"Port to listen on (default {PORT}).", "bind": "Address to bind."})
-def serve(c, port=PORT, bind=HOST):
-    """Serve output/ at http://127.0.0.1:8000/ (Pelican's server; Ctrl+C stops it)."""
-    out = output_path(SETTINGS)
+def _free_port(task_name, bind, port):
+    from rapport_site.preview import PortBusy, check_port
+
+    try:
+        check_port(f"{invoke_command()} {task_name}", bind, int(port))
+    except PortBusy as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
+
+
+@task(
+    help={
+        "port": f"Port to listen on (default {PORT}).",
+        "bind": f"Address to listen on (default {HOST}).",
+        "output": "Serve this folder instead of output/ (e.g. public/).",
+    }
+)
+def serve(c, port=PORT, bind=HOST, output=None):
+    """Serve output/ at http://127.0.0.1:8000/; Ctrl+C stops it."""
+    out = Path(output).resolve() if output else output_path(SETTINGS)
     if not out.is_dir():
         raise Exit(
-            f"Error: {out} does not exist yet. Run `invoke build` first.", code=1
+            f"Error: {out} does not exist yet. Run `{invoke_command()} build` first.",
+            code=1,
         )
-    _pelican(c, f"-l -s {SETTINGS} -p {int(port)} -b {shlex.quote(bind)}")
+    _free_port("serve", bind, port)
+    _pelican(
+        c,
+        f"-l -s {SETTINGS} -o {shlex.quote(str(out))} -p {int(port)} "
+        f"-b {shlex.quote(bind)}",
+    )
 
 
 @task(help={"port": f"Port to listen on (default {PORT})."})
 def reserve(c, port=PORT):
     """Build, then serve."""
+    _free_port("reserve", HOST, port)
     build(c)
     serve(c, port)
 
 
-@task(help={"output": "Write the site here instead of output/."})
+def _publish_build(task_name, output=None):
+    """Build with publishconf.py (into public/ unless `output`); SITEURL must be set."""
+    if not os.environ.get("SITEURL", "").strip():
+        raise Exit(
+            f"Error: `invoke {task_name}` builds the site for publishing and needs "
+            "SITEURL, the address it will live at: "
+            f"SITEURL=https://you.github.io/blog {invoke_command()} {task_name}",
+            code=1,
+        )
+    return _build(PUBLISH_SETTINGS, output)
+
+
+def _published(out, output):
+    """What to say after a publishing build: where it is, how to check it."""
+    return (
+        f"The published site is in {_shown(out)}; output/, your local preview, is "
+        f"untouched. Check it with `SITEURL={os.environ['SITEURL'].strip()} "
+        f"{invoke_command()} check --settings publishconf.py"
+        + (f" --output {_shown(out)}" if output else "")
+        + "`."
+    )
+
+
+def _shown(path):
+    """`path` relative to the current folder when it is inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd())) + "/"
+    except ValueError:
+        return str(path)
+
+
+@task(help={"output": "Write the site here instead of public/."})
 def preview(c, output=None):
-    """Build with publishconf.py (absolute URLs, real domain), as CI does; needs SITEURL."""
-    _build(PUBLISH_SETTINGS, output)
+    """Build with publishconf.py into public/, as CI does; needs SITEURL."""
+    out = _publish_build("preview", output)
+    print(_published(out, output))
 
 
 @task(help={"port": f"Port to listen on (default {PORT})."})
 def livereload(c, port=PORT):
-    """Build, serve, and reload the browser whenever content, theme or settings change."""
-    from livereload import Server
+    """Build, serve, and rebuild and reload the browser on every save."""
+    from rapport_site.preview import PortBusy, livereload_script, serve_and_reload
 
-    build(c)
-    server = Server()
-    watched = [
-        ROOT / "content",
-        ROOT / "theme",
-        ROOT / "plugins",
-        ROOT / "data",
-        SETTINGS,
-    ]
+    port = int(port)
+    _free_port("livereload", HOST, port)
+    overrides = {
+        "OUTPUT_PATH": str(LIVERELOAD_OUTPUT),
+        "LIVERELOAD_SCRIPT": livereload_script(port),
+        "SECURITY_HEADERS_SAVE_AS": "",
+        "LOAD_CONTENT_CACHE": True,
+        "CACHE_CONTENT": True,
+        "PREVIEW_MODE": True,
+    }
+    _build(SETTINGS, overrides=overrides)
 
-    def rebuild_quietly():
+    def rebuild():
         try:
-            _build(
-                SETTINGS, overrides={"LOAD_CONTENT_CACHE": True, "CACHE_CONTENT": True}
-            )
-        except Exit as exc:
+            _build(SETTINGS, overrides=overrides)
+        except Exit as exc:  # a mistake in a post: say so, keep serving
             print(exc.message)
 
-    for path in watched:
-        server.watch(str(path), rebuild_quietly)
-    server.serve(host=HOST, port=int(port), root=str(output_path(SETTINGS)))
+    print(
+        f"Open http://{HOST}:{port}/. Every save under content/, theme/ or data/, or "
+        "of pelicanconf.py, rebuilds the site and then reloads the page (restart "
+        "after editing plugins/); Ctrl+C stops it."
+    )
+    watched = [ROOT / "content", ROOT / "theme", ROOT / "data", SETTINGS]
+    try:
+        serve_and_reload(
+            LIVERELOAD_OUTPUT,
+            HOST,
+            port,
+            watched,
+            rebuild,
+            command=f"{invoke_command()} livereload",
+        )
+    except PortBusy as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
 
 
-@task(help={"output": "Write the site here instead of output/."})
+@task(help={"output": "Write the site here instead of public/."})
 def publish(c, output=None):
-    """Build with publishconf.py; upload with rsync when PUBLISH_TARGET is set."""
-    out = _build(PUBLISH_SETTINGS, output)
+    """Build with publishconf.py into public/; rsync it to PUBLISH_TARGET if set."""
+    out = _publish_build("publish", output)
+    print(_published(out, output))
     target = os.environ.get("PUBLISH_TARGET")
     if not target:
         print(
-            f"Built {out} for publishing. No upload target is configured, so nothing "
-            "was uploaded. Set PUBLISH_TARGET=user@host:/var/www/site to upload with "
-            "rsync, run `invoke gh-pages`, or push to main and let the GitHub Pages "
+            "No upload target is configured, so nothing was uploaded. Set "
+            "PUBLISH_TARGET=user@host:/var/www/site to upload with rsync, run "
+            f"`{invoke_command()} gh-pages`, or push to main and let the GitHub Pages "
             "workflow deploy it."
         )
         return
     if not shutil.which("rsync"):
-        raise Exit("Error: rsync is not installed; install it to publish to a server.")
+        raise Exit(
+            "Error: rsync is not installed; install it to publish to a server. "
+            f"Nothing was uploaded; the site is built in {_shown(out)}.",
+            code=1,
+        )
     c.run(
         f"rsync -avc --delete {shlex.quote(str(out))}/ {shlex.quote(target)}", pty=False
     )
@@ -167,10 +267,10 @@ def publish(c, output=None):
     },
 )
 def gh_pages(c, push=False):
-    """Build with publishconf.py; the gh-pages branch becomes one commit of output/."""
+    """Build with publishconf.py; the gh-pages branch becomes one commit of public/."""
     from rapport_site.ghpages import PagesError, publish_branch
 
-    out = _build(PUBLISH_SETTINGS)
+    out = _publish_build("gh-pages")
     try:
         publish_branch(out, push=push)
     except PagesError as exc:
@@ -181,12 +281,74 @@ def gh_pages(c, push=False):
     )
 
 
-def _pelican(c, args, cache=False):
-    extra = " -e LOAD_CONTENT_CACHE=true CACHE_CONTENT=true" if cache else ""
+def _pelican(c, args, preview=False):
+    extra = (
+        " -e LOAD_CONTENT_CACHE=true CACHE_CONTENT=true PREVIEW_MODE=true"
+        if preview
+        else ""
+    )
     c.run(
         f"{shlex.quote(sys.executable)} -m pelican {ROOT / 'content'} {args} --fatal errors{extra}",
         pty=False,
     )
+
+
+# --- a site of your own ---------------------------------------------------------
+
+
+@task(
+    help={
+        "name": 'Your name, in quotes: the site\'s name and author, e.g. "Ada Lovelace".',
+        "twitter": "Your X/Twitter handle, with or without the @ (optional).",
+        "force": "Run again on a site that is already yours: removes only what is "
+        "left of the sample, and writes the settings again.",
+    }
+)
+def start(c, name, twitter="", force=False):
+    """Make the site yours: drop the sample content, set your name, build."""
+    from pelican.settings import get_settings_from_file
+
+    from rapport_people.model import parse_handle
+    from rapport_site.start import already_started, start_site
+
+    name = " ".join(name.split())
+    if not name:
+        raise Exit(
+            'Error: --name is empty; give your name: --name "Your Name".', code=1
+        )
+    handle = parse_handle(twitter) if twitter else ""
+    if handle is None:
+        raise Exit(
+            f"Error: --twitter '{twitter}' is not an X/Twitter handle (1 to 15 letters, "
+            "digits or underscores). Nothing was changed.",
+            code=1,
+        )
+    if already_started(SETTINGS) and not force:
+        raise Exit(
+            "Error: this site is already yours (AUTHOR in pelicanconf.py is no longer "
+            "the sample's); nothing was changed. To remove whatever is left of the "
+            f"sample and write the settings again: {invoke_command()} start --name "
+            f"{shlex.quote(name)} --force",
+            code=1,
+        )
+    store = get_settings_from_file(str(SETTINGS)).get("TWEETS_STORE")
+    done = start_site(ROOT, SETTINGS, store or ROOT / "data" / "tweets", name, handle)
+    print(
+        f"Removed {len(done.removed)} sample file(s) and {done.tweets_removed} sample "
+        f"tweet(s); pelicanconf.py now names {name}"
+        + (f" (@{handle})" if handle else "")
+        + "."
+    )
+    clean(c)
+    build(c)
+    cmd = invoke_command()
+    if done.draft:
+        print(
+            f"Your first post is a draft: {done.draft.relative_to(ROOT)}. Edit it and "
+            f"content/pages/about.md, preview with `{cmd} livereload`, add people with "
+            f"`{cmd} people.new`, and import your tweets with `{cmd} tweets.import "
+            "PATH-TO-ARCHIVE.zip`."
+        )
 
 
 # --- posts -------------------------------------------------------------------
@@ -202,7 +364,7 @@ def _pelican(c, args, cache=False):
     },
 )
 def post_new(c, title, category="Networking", tags="", date=None):
-    """Create a draft post in content/posts/ with a metadata skeleton; never overwrites."""
+    """Create a draft post (metadata skeleton) in content/posts/; never overwrites."""
     from rapport_site.posts import PostError, new_post
 
     try:
@@ -230,7 +392,11 @@ def post_new(c, title, category="Networking", tags="", date=None):
     }
 )
 def test(c, args="", jobs=None):
-    """Run lint and the whole test suite (browser tests too when Chromium is installed)."""
+    """Run lint and the whole test suite (browser tests when Chromium is installed).
+
+    Needs the test tools: `python3 bootstrap.py test` installs them.
+    """
+    require_dev_tools("test", "pytest", "xdist", "ruff")
     lint(c)
     workers = "auto" if jobs is None else str(int(jobs))
     parallel = "" if workers == "0" else f"-n {workers} "
@@ -240,6 +406,7 @@ def test(c, args="", jobs=None):
 @task
 def lint(c):
     """Check style with ruff (lint and format)."""
+    require_dev_tools("lint", "ruff")
     c.run(f"{shlex.quote(sys.executable)} -m ruff check .", pty=False)
     c.run(f"{shlex.quote(sys.executable)} -m ruff format --check .", pty=False)
 
@@ -258,6 +425,7 @@ ns = Collection(
     livereload,
     publish,
     gh_pages,
+    start,
     test,
     lint,
     post,
@@ -266,10 +434,12 @@ ns = Collection(
 # Each plugin ships its own task collection; the site audit and the bench have theirs.
 from bench.tasks import ns as bench_tasks  # noqa: E402
 from rapport_people.tasks import ns as people_tasks  # noqa: E402
+from rapport_site.hooks import ns as hooks_tasks  # noqa: E402
 from rapport_site.tasks import ns as site_tasks  # noqa: E402
 from rapport_tweets.tasks import ns as tweets_tasks  # noqa: E402
 
 ns.add_collection(people_tasks, name="people")
 ns.add_collection(tweets_tasks, name="tweets")
+ns.add_collection(hooks_tasks, name="hooks")
 for _task in (*site_tasks.tasks.values(), *bench_tasks.tasks.values()):
     ns.add_task(_task)  # top level: `invoke check`, `invoke bench`

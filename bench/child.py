@@ -117,12 +117,14 @@ def regenerate(args) -> None:
 
     One Pelican instance, run() once cold, then again after editing one post and after
     editing one person file, as pelican.autoreload does on a change. The edited files are
-    restored afterwards, byte for byte."""
+    restored afterwards, byte for byte. With --preview, in preview mode (PREVIEW_MODE, as
+    `invoke regenerate` and `invoke livereload` build), and with --title, also after
+    editing another post's title."""
     from pelican import Pelican
     from pelican import log as pelican_log
 
     pelican_log.init(level=logging.WARNING, fatal="errors")
-    override = {"PLUGINS": json.loads(args.plugins)}
+    override = {"PLUGINS": json.loads(args.plugins), "PREVIEW_MODE": args.preview}
     if args.cache:
         override["CACHE_PATH"] = str(args.cache)
     settings = load_settings(args.settings, args.output, **override)
@@ -137,11 +139,17 @@ def regenerate(args) -> None:
 
     timed_run("cold")
     edits = {name: getattr(args, name) for name in args.order.split(",")}
+    if args.title:
+        edits["title"] = args.title
     originals = {name: path.read_bytes() for name, path in edits.items()}
     try:
         for name, path in edits.items():
             text = originals[name].decode("utf-8").rstrip("\n")
-            path.write_text(text + " Edited for the warm rebuild benchmark.\n", "utf-8")
+            if name == "title":  # the post's listings and feeds change too
+                text = text.replace("Title: ", "Title: Edited: ", 1)
+            else:
+                text += " Edited for the warm rebuild benchmark."
+            path.write_text(text + "\n", "utf-8")
             stamp = time.time() + 2  # a new mtime even on coarse file systems
             os.utime(path, (stamp, stamp))
             timed_run(name)
@@ -184,6 +192,8 @@ def main(argv=None) -> None:
     )
     p.add_argument("--cache", type=Path, help="CACHE_PATH (default: the settings')")
     p.add_argument("--order", default="post,person", help="which edit comes first")
+    p.add_argument("--preview", action="store_true", help="in preview mode")
+    p.add_argument("--title", type=Path, help="a post whose title to edit, last")
     p.set_defaults(func=regenerate)
     p = sub.add_parser("api")
     p.add_argument("store", type=Path)

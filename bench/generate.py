@@ -31,11 +31,8 @@ import datetime as dt
 import hashlib
 import json
 import random
-import re
 import shutil
-import struct
 import sys
-import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -44,6 +41,14 @@ if __package__ in (None, ""):
     import textgen as tg
 else:
     from . import textgen as tg
+# The tests' fixture archive writer (tests/fixtures/archives/build.py).
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "archives"
+sys.path.insert(0, str(FIXTURES))
+import build as archive_fixtures  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+from rapport_people.tasks import slugify  # noqa: E402  (one slugify: people.new's)
+
 words = tg.words
 
 REPO = Path(__file__).resolve().parents[1]
@@ -146,10 +151,6 @@ class Scale:
 
 def rng_for(scale: Scale, section: str) -> random.Random:
     return random.Random(f"rapport-bench:{scale.seed}:{section}")
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def yaml_str(text: str) -> str:
@@ -641,123 +642,31 @@ def note_tweet(tid: str, when: dt.datetime, text: str) -> dict:
     }
 
 
-def tiny_png(seed: int) -> bytes:
-    """A valid 16x12 PNG, different per seed (stand-in for a tweet photo)."""
-    width, height = 16, 12
-    raw = b"".join(
-        b"\x00"
-        + b"".join(
-            bytes(((x * 16 + seed) % 256, (y * 20) % 256, seed % 256))
-            for x in range(width)
-        )
-        for y in range(height)
-    )
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-def ytd(name: str, part: int, items: list) -> str:
-    body = json.dumps(items, indent=2, separators=(",", " : "), ensure_ascii=False)
-    return f"window.YTD.{name}.part{part} = {body}"
-
-
 def write_archive(
     root: Path, tweets: list[dict], notes: list[dict], part_size: int
 ) -> dict:
-    """Write an X archive folder; returns {file name: tweet count}."""
-    data = root / "data"
-    media_dir = data / "tweets_media"
-    media_dir.mkdir(parents=True, exist_ok=True)
+    """Write an X archive folder, with the tests' archive writer; returns {file name:
+    tweet count}."""
     tweets = sorted(tweets, key=lambda t: int(t["id"]), reverse=True)
-    files = {}
-    for part, start in enumerate(range(0, len(tweets), part_size)):
-        chunk = tweets[start : start + part_size]
-        name = "tweets.js" if part == 0 else f"tweets-part{part}.js"
-        (data / name).write_text(
-            ytd("tweets", part, [{"tweet": t} for t in chunk]), encoding="utf-8"
-        )
-        files[name] = len(chunk)
-    (data / "note-tweet.js").write_text(ytd("note_tweet", 0, notes), encoding="utf-8")
+    media, photo = {}, archive_fixtures.tiny_png((16, 12))
     for t in tweets:
         for m in t.get("extended_entities", {}).get("media", []):
             key = m["media_url_https"].rsplit("/", 1)[1]
-            (media_dir / f"{t['id']}-{key}").write_bytes(tiny_png(int(t["id"]) % 251))
-    account = [
-        {
-            "account": {
-                "email": "sam@sample.example",
-                "createdVia": "web",
-                "username": OWNER_HANDLE,
-                "accountId": OWNER_ID,
-                "createdAt": "2009-03-14T09:26:53.000Z",
-                "accountDisplayName": OWNER_NAME,
-            }
-        }
-    ]
-    (data / "account.js").write_text(ytd("account", 0, account), encoding="utf-8")
-    manifest = {
-        "userInfo": {
-            "accountId": OWNER_ID,
-            "userName": OWNER_HANDLE,
-            "displayName": OWNER_NAME,
-        },
-        "archiveInfo": {
-            "sizeBytes": "0",
-            "generationDate": "2025-01-02T10:00:00.000Z",
-            "isPartialArchive": False,
-            "maxPartSizeBytes": "53687091200",
-        },
-        "dataTypes": {
-            "tweets": {
-                "mediaDirectory": "data/tweets_media",
-                "files": [
-                    {
-                        "fileName": f"data/{name}",
-                        "globalName": f"YTD.tweets.part{i}",
-                        "count": str(count),
-                    }
-                    for i, (name, count) in enumerate(files.items())
-                ],
-            },
-            "account": {
-                "files": [
-                    {
-                        "fileName": "data/account.js",
-                        "globalName": "YTD.account.part0",
-                        "count": "1",
-                    }
-                ]
-            },
-            "noteTweet": {
-                "files": [
-                    {
-                        "fileName": "data/note-tweet.js",
-                        "globalName": "YTD.note_tweet.part0",
-                        "count": str(len(notes)),
-                    }
-                ]
-            },
-        },
-    }
-    body = json.dumps(manifest, indent=2, separators=(",", " : "))
-    (data / "manifest.js").write_text(
-        f"window.__THAR_CONFIG = {body}", encoding="utf-8"
+            media[f"{t['id']}-{key}"] = photo
+    archive_fixtures.write_archive(
+        root,
+        tweets,
+        owner={"id": OWNER_ID, "handle": OWNER_HANDLE, "name": OWNER_NAME},
+        part_size=part_size,
+        notes=[n["noteTweet"] for n in notes],
+        media_files=media,
     )
-    return files
+    return {
+        ("tweets.js" if part == 0 else f"tweets-part{part}.js"): len(
+            tweets[start : start + part_size]
+        )
+        for part, start in enumerate(range(0, len(tweets), part_size))
+    }
 
 
 # -- posts ---------------------------------------------------------------------------
@@ -897,6 +806,7 @@ def source_digest() -> str:
     h = hashlib.sha256()
     for name in ("generate.py", "textgen.py"):
         h.update((Path(__file__).resolve().parent / name).read_bytes())
+    h.update((FIXTURES / "build.py").read_bytes())
     return h.hexdigest()[:16]
 
 

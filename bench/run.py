@@ -44,6 +44,10 @@ TARGETS = {
     "import_rss": 1.5,
     "warm": 0.6,
     "rss": 2.0,
+    "preview_post": 0.15,
+    "preview_plain": 0.3,
+    "preview_title": 0.3,
+    "preview_person": 0.2,
 }
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -236,9 +240,11 @@ class Bench:
         if step == "audit":
             settings, out = str(site / "benchconf.py"), str(site / "output" / "full")
             return [PYTHON, CHILD, "audit", settings, out], REPO
-        if step in ("regenerate", "regenerate plain (context)"):
-            plain = step != "regenerate"
-            variant = "warm-plain" if plain else "warm"
+        if step in ("regenerate", "regenerate plain (context)", "preview"):
+            plain = step == "regenerate plain (context)"
+            variant = {"regenerate": "warm", "preview": "preview"}.get(
+                step, "warm-plain"
+            )
             out = site / "output" / variant
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(site / "cache" / variant, ignore_errors=True)
@@ -255,6 +261,9 @@ class Bench:
             cmd += ["--cache", str(site / "cache" / variant)]
             # Alternate which edit comes first, round by round.
             cmd += ["--order", "post,person" if self.round % 2 == 0 else "person,post"]
+            if step == "preview":
+                posts = sorted((content / "posts").glob("*.md"))
+                cmd += ["--preview", "--title", str(posts[len(posts) // 4])]
             return cmd, REPO
         raise ValueError(f"unknown step {step!r}")
 
@@ -318,10 +327,14 @@ class Bench:
             i = sample.info
             return f"(cold {i['cold']:.2f} s, post {i['post']:.2f} s, person {i['person']:.2f} s)"
 
+        def preview_detail(sample):
+            return detail(sample)[:-1] + f", title {sample.info['title']:.2f} s)"
+
         for r in range(self.runs):
             self.round = r
             self.log(f"[bold]regenerate, round {r + 1}/{self.runs}[/]")
-            self.measure("regenerate", detail)
+            for step in ("regenerate", "preview")[:: 1 if r % 2 == 0 else -1]:
+                self.measure(step, detail if step == "regenerate" else preview_detail)
         if context:
             self.measure("regenerate plain (context)", detail)
 
@@ -399,6 +412,7 @@ class Bench:
             rows.append([label, "0", "-", "-", "-", "-", "-", "-", why[:160]])
         for step, who in (
             ("regenerate", ""),
+            ("preview", "preview mode "),
             ("regenerate plain (context)", "plain Pelican "),
         ):
             if missing(f"{who}regenerate (content cache on)", step):
@@ -407,7 +421,10 @@ class Bench:
                 ("cold", "cold run"),
                 ("post", "warm run after editing one post"),
                 ("person", "warm run after editing one person file"),
+                ("title", "warm run after editing another post's title"),
             ):
+                if key not in self.ok(step)[0].info:
+                    continue
                 row(f"{who}regenerate: {what}", self.ok(step), lambda s, k=key: s.info[k],
                     lambda s, k=key: s.info[f"{k}_cpu"], rss=key == "cold",
                     note="in-process, content cache on")  # fmt: skip
@@ -487,7 +504,41 @@ class Bench:
         value = full_r / plain_r if full_r and plain_r else None
         add("6", "peak RSS, full / plain build", value, TARGETS["rss"],
             f"{full_r:.0f} MB vs {plain_r:.0f} MB" if value else "", why("full", "plain"))  # fmt: skip
+        self.preview_ratios(add, why, full_w)
         return rows
+
+    def preview_ratios(self, add, why, full_w) -> None:
+        """Issue 15: a warm run in preview mode against the cold full build, and against
+        plain Pelican's own warm run of the same site (its regenerate path)."""
+        full_cpu = self.med("full", "cpu")
+        for number, key, label, limit in (
+            ("8a", "post", "preview after editing one post / cold full build",
+             "preview_post"),
+            ("8c", "title", "preview after editing one post's title / cold full build",
+             "preview_title"),
+            ("8d", "person", "preview after editing one person file / cold full build",
+             "preview_person"),
+        ):  # fmt: skip
+            warm = self.med("preview", key=key)
+            value = warm / full_w if warm and full_w else None
+            detail = ""
+            if value:
+                cpu = self.med("preview", key=f"{key}_cpu") / full_cpu
+                detail = f"{warm:.2f} s vs {full_w:.2f} s; CPU time ratio {cpu:.2f}"
+            add(number, label, value, TARGETS[limit], detail, why("preview", "full"))
+            if key != "post":
+                continue
+            plain = self.med("regenerate plain (context)", key="post")
+            value = warm / plain if warm and plain else None
+            detail = ""
+            if value:
+                cpu = self.med("preview", key="post_cpu") / self.med(
+                    "regenerate plain (context)", key="post_cpu"
+                )
+                detail = f"{warm:.2f} s vs {plain:.2f} s; CPU time ratio {cpu:.2f}"
+            add("8b", "preview after editing one post / plain Pelican's warm run", value,
+                TARGETS["preview_plain"], detail,
+                why("preview", "regenerate plain (context)"))  # fmt: skip
 
 
 MEASURE_HEADERS = ["Measurement", "Runs", "Wall s (median)", "Range s", "CPU s", "Peak RSS MB",
@@ -615,7 +666,7 @@ def parse_args(argv):
     parser.add_argument(
         "--profile",
         help="instead of the bench, run these steps under cProfile (comma-separated: "
-        "plain, full, core, floor, import, audit, regenerate)",
+        "plain, full, core, floor, import, audit, regenerate, preview)",
     )
     parser.add_argument(
         "--only",

@@ -42,12 +42,16 @@ def bench(
     results=None,
     only=None,
 ):
-    """Benchmark builds, the audit, the archive import and the API fetch (issue 5).
+    """Measure builds, audit, import and fetch at a heavy user's scale.
 
     Generates (or reuses) a seeded synthetic site under bench/sites/, measures whole
     processes (wall time, peak RSS; median of --runs), prints every figure and the seven
     target ratios, and appends them to bench/RESULTS.md.
     """
+    from rapport_site.tasks import require_dev_tools
+
+    if only is None or "api" in only:
+        require_dev_tools("bench", "responses")  # the API phase mocks X with it
     argv = []
     for name, value in (
         ("posts", posts),

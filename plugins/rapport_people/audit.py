@@ -1,49 +1,87 @@
-"""The privacy audit: no private or unlisted contact-log string in any written file.
+"""The privacy audit: no private or unlisted contact-log string in what a reader sees.
 
 It runs after every build (signals.finalized) and is reusable on its own (`audit_site`)
-by a site check. It collects every string under `private:` (everyone's) and every
-identifying string of unlisted people, in the forms a page could carry them (raw,
-HTML-escaped, JSON-escaped), with ASCII letters lower-cased, into one Aho-Corasick
-automaton, and searches every distinct line of the written text files once. A hit
-names the file, the person's slug and the field, never the value.
+by a site check. It collects every string under `private:` from every source (the
+person file, its overlay, an overlay whose person file is gone; each as written, not
+only the merged winners), every identifying string of unlisted people, and those of
+people withdrawn whole into the private folder, and searches every file written to the
+output folder, whatever its extension, and its path (also with its underscores and dots
+as spaces: Dev_Fictional.jpg). A hit names the file, the person's
+slug and the field, never the value.
+
+Secrets and files are compared in one normal form (`normal`): entities decoded (twice:
+a feed escapes HTML that holds entities), tags stripped, NFKC (it composes NFD and folds
+fullwidth forms and no-break spaces), invisible characters (soft hyphen, zero-width
+space, word joiner) dropped, casefolded, each run of whitespace one space. A file is read once; a binary one by its text runs, like
+`strings`. Its tags, with their attributes and URLs, are searched beside its text, and,
+only where they occur, URL-decoded (%XX, +) and JSON-unescaped (\\uXXXX) forms of both.
+Each distinct line is searched once per build (a site repeats most of its lines from
+page to page); that is what keeps the audit within a tenth of the build. A secret up to
+a title's length is also searched as Pelican slugifies it ("dev-fictional"): a title
+keeps a name in a URL and a file name.
 
 Not searched, by design:
 - tags, rel and dates (met, log dates), log `via` and `keep_in_touch`: vocabulary that
   any page may contain ("coffee", "2013-04-16", "8w");
 - an unlisted person's @handle: the owner's own public tweets may @mention them;
-- strings shorter than PEOPLE_AUDIT_MIN_LENGTH, and (slug, field) pairs the owner
-  declared coincidences in PEOPLE_AUDIT_ALLOW.
+- strings shorter than PEOPLE_AUDIT_MIN_LENGTH; free text (blurb lines, where, consent,
+  notes) made only of common words (`common-words.txt`) and shorter than _LONG_ENOUGH
+  characters, such as a blurb's "## About"; a where or a blurb line of one word
+  ("London"); names, slugs, websites and emails are searched whatever their words;
+- what PEOPLE_AUDIT_ALLOW declares a coincidence: ("slug", "field") for a whole field,
+  ("slug", "field", "the exact string") for one line of it (or the whole value).
+
+Not seen: compressed data (a PNG's zTXt chunk, PDF streams; a gzip file, such as
+Pagefind's index, is read decompressed), text split by a tag inside a word, text that script or CSS puts together at run time, and a string that
+runs on from a line already searched, clean, in an earlier file.
 """
 
 import contextlib
 import gc
 import gzip
 import html
-import json
 import logging
 import os
 import re
 import time
+import unicodedata
 import zlib
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
+from pathlib import Path
+from urllib.parse import unquote_plus
 
 import ahocorasick
-import markdown
-from markupsafe import escape
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
 
 from . import settings as defaults
-from .model import PeopleError, load_people
+from .model import (
+    PeopleError,
+    load_people,
+)
+from .public import blurb_html
 
 logger = logging.getLogger(__name__)
 
 # Private keys whose values are vocabulary, not identifying text.
 _VOCABULARY = {("keep_in_touch",), ("log", "date"), ("log", "via")}
-_TAG = re.compile(r"<[^>]*>")
-_SPECIAL = re.compile(r"[&<>\"'\\/\x00-\x1f\x7f]")
-_JSON_HTML_SAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"}
-)
+# Fields that identify a person whatever their words: searched even when common.
+_IDENTIFIERS = {"name", "slug", "website", "private.email"}
+# An unlisted person's place and blurb lines: one word alone ("London", "Python") names
+# no one and is on ordinary pages, so it is not searched; private values always are.
+_PLACES_AND_LINES = {"where", "body"}
+# Free text this long is searched even when it is made of common words.
+_LONG_ENOUGH = 40
 _MAX_LISTED = 50
+_COMMON_WORDS = frozenset(
+    word
+    for line in (Path(__file__).with_name("common-words.txt"))
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if (word := line.strip()) and not word.startswith("#")
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -74,8 +112,137 @@ class PrivacyAuditError(PeopleError):
             "The build failed so that this output is not deployed. Remove the text from "
             "the source of that page (a post, a template, a public field of another "
             "person); if it is a coincidence, make the field more specific or add "
-            "(slug, field) to PEOPLE_AUDIT_ALLOW in pelicanconf.py."
+            '("slug", "field") or ("slug", "field", "the exact string") to '
+            "PEOPLE_AUDIT_ALLOW in pelicanconf.py."
         )
+
+
+# --- the normal form ---------------------------------------------------------------
+
+# Whitespace other than the space, as bytes: translated before decoding, where it is
+# cheap (NFKC then folds no-break and typographic spaces to a space).
+_WHITESPACE = bytes.maketrans(b"\t\n\x0b\x0c\r", b"     ")
+# A tag and the spaces after it (a template's indentation), so that the text between
+# tags joins with one space.
+_TAG = re.compile(r"(<[^>]*>) *")
+# An entity other than &amp;, which str.replace decodes on its own.
+_OTHER_ENTITY = re.compile(r"&(?!amp;)(?:#|[A-Za-z]\w*;)")
+# A %XX escape, or a + in a query string value, where it stands for a space.
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_PLUS = re.compile(r"=[^\s\"'&<>]*\+")
+_JSON_ESCAPE = re.compile(
+    r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|\\u([0-9a-f]{4})|\\([\"\\/bfnrt])",
+    re.IGNORECASE,
+)
+_JSON_SIMPLE = {"b": " ", "f": " ", "n": " ", "r": " ", "t": " "}
+
+
+# Characters a reader never sees and NFKC keeps: the soft hyphen, zero-width spaces and
+# joiners, bidi marks and controls, the word joiner and invisible operators, variation
+# selectors, the byte order mark. "Dev Fic&shy;tional" reads as the name.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufe00-\ufe0f\ufeff]"
+)
+
+
+def _folded(text):
+    """NFKC and casefolded, without invisible characters; whitespace is left as it is."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return text.casefold()
+
+
+def _one_space(text):
+    # str.replace halves every run of spaces per pass, and pages have few long runs
+    # once tags took the indentation after them: far cheaper than a regex per run.
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+def _text_and_tags(text):
+    """(what a reader reads, the tags with their attributes), both one-spaced."""
+    if "<" not in text:
+        return _one_space(text), ""
+    parts = _TAG.split(text)
+    return (
+        _one_space(" ".join(filter(None, parts[0::2]))),
+        " ".join(filter(None, parts[1::2])),
+    )
+
+
+def normal(text):
+    """`text` as the audit compares it: entities decoded, tags stripped, NFKC,
+    casefolded, one space for each run of whitespace."""
+    text = _folded(
+        _entities_decoded(text.encode("utf-8").translate(_WHITESPACE).decode())
+    )
+    return _text_and_tags(text)[0].strip()
+
+
+def _json_char(match):
+    high, low, code, simple = match.groups()
+    if high:
+        return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + int(low, 16) - 0xDC00)
+    if code:
+        return chr(int(code, 16))
+    return _JSON_SIMPLE.get(simple, simple)
+
+
+def _entities_decoded(text):
+    # Twice: an Atom feed's content is HTML escaped once more, so an entity-encoded
+    # email autolink is &amp;#97;... there. The five entities our templates and feeds
+    # write by the hundred thousand are replaced in C; html.unescape does the rest.
+    for _ in range(2):
+        if "&" not in text:
+            break
+        text = (
+            text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", '"')
+            .replace("&#39;", "'")
+        )
+        if "&" not in text:
+            break
+        if _OTHER_ENTITY.search(text):
+            text = html.unescape(text)
+        else:
+            text = text.replace("&amp;", "&")
+    return text
+
+
+def reader_views(data):
+    """The normal forms of a written file's bytes that the audit searches."""
+    text = _folded(_entities_decoded(_file_text(data.translate(_WHITESPACE))))
+    reading, tags = _text_and_tags(text)
+    for view in (reading, tags):
+        if view:
+            yield view
+        if ("%" in view and _PERCENT.search(view)) or (
+            "+" in view and _PLUS.search(view)
+        ):
+            yield _one_space(_folded(unquote_plus(view)))
+    if "\\" in reading and _JSON_ESCAPE.search(reading):
+        yield normal(_JSON_ESCAPE.sub(_json_char, reading))
+
+
+# Printable runs (ASCII, tab, or a UTF-8 sequence) of at least 8 characters: the text
+# `strings -n 8` would show of an image, a font or a PDF. Not 4, as `strings` does:
+# compressed image data holds a given four letters about once in 300 MB, and a site's
+# media can be that large.
+_TEXT_RUN = re.compile(rb"(?:[\t\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){8,}")
+
+
+def _file_text(data):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return b" ".join(_TEXT_RUN.findall(data)).decode("utf-8", errors="replace")
+
+
+# --- what is searched for ------------------------------------------------------------
 
 
 def _leaves(value, keypath=()):
@@ -99,15 +266,32 @@ def _field_name(prefix, keypath):
     return out
 
 
-_markdown = markdown.Markdown(extensions=["markdown.extensions.extra"])
+def _private_secrets(slug, private):
+    return [
+        (slug, _field_name("private", keypath), text)
+        for keypath, text in _leaves(private)
+    ]
+
+
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|div|table|thead|tbody|tr|td|th"
+    r"|hr|br)\b[^>]*>",
+    re.IGNORECASE,
+)
 
 
 def _body_segments(body):
-    """The lines of an unlisted person's blurb, as written and as rendered text."""
-    _markdown.reset()
-    rendered = _markdown.convert(body)
-    text = html.unescape(_TAG.sub("\n", rendered))
-    return [*body.splitlines(), *text.splitlines()]
+    """An unlisted person's blurb as a reader sees it: each block, and each of its lines.
+
+    Rendered, so that heading, list and quote markers and emphasis are gone.
+    """
+    rendered = _BLOCK_TAG.sub("\n\n", blurb_html(body))
+    text = html.unescape(_TAG.sub(" ", rendered))
+    out = []
+    for block in re.split(r"\n\s*\n", text):
+        if block.strip():
+            out += [" ".join(block.split()), *block.splitlines()]
+    return out
 
 
 # Warm rebuilds run in one process and model.py hands back the same Person objects for
@@ -117,7 +301,8 @@ _automaton_cache = {}
 
 
 def collect_secrets(people):
-    """Every (slug, field, text) the audit looks for, from a model.People."""
+    """Every (slug, field, text) the audit looks for, from a model.People (whose persons
+    include people withdrawn whole into the private folder)."""
     out, live = [], {}
     for person in people.persons:
         cached = _secrets_cache.get(id(person))
@@ -128,21 +313,20 @@ def collect_secrets(people):
     _secrets_cache.clear()
     _secrets_cache.update(live)
     for slug, private in people.orphan_overlays.items():
-        for keypath, text in _leaves(private):
-            out.append((slug, _field_name("private", keypath), text))
+        out += _private_secrets(slug, private)
     return out
 
 
 def _secrets_of(person):
-    out = [
-        (person.slug, _field_name("private", keypath), text)
-        for keypath, text in _leaves(person.private)
-    ]
+    out = []
+    for private in person.private_sources or (person.private,):
+        out += _private_secrets(person.slug, private)
     if person.consent:
         out.append((person.slug, "consent", person.consent))
     if person.listed:
-        return out
+        return list(dict.fromkeys(out))
     out.append((person.slug, "name", person.name))
+    out.append((person.slug, "slug", person.slug))
     if person.website:
         out.append((person.slug, "website", person.website))
         bare = re.sub(r"^https?://(www\.)?", "", person.website).rstrip("/")
@@ -151,47 +335,119 @@ def _secrets_of(person):
         out.append((person.slug, "where", person.where))
     for segment in _body_segments(person.body):
         out.append((person.slug, "body", segment))
-    return out
+    return list(dict.fromkeys(out))
 
 
-def _forms(text):
-    """The ways a page can spell `text`: raw, HTML-escaped, JSON-escaped."""
-    if text.isascii() and not _SPECIAL.search(text):
-        return {text}  # every escaping leaves it as it is
-    dumped = json.dumps(text, ensure_ascii=False)[1:-1]
-    return {
-        text,
-        str(escape(text)),
-        html.escape(text),
-        html.escape(text, quote=False),
-        dumped,
-        json.dumps(text)[1:-1],
-        dumped.translate(_JSON_HTML_SAFE),
-    }
+def _distinctive(field, text):
+    """Whether `text` (normal form) is specific enough to search for in `field`."""
+    if field in _IDENTIFIERS or len(text) >= _LONG_ENOUGH:
+        return True
+    words = re.findall(r"\w+", text)
+    if field in _PLACES_AND_LINES and len(words) < 2:
+        return False
+    return any(
+        word not in _COMMON_WORDS and not (word.isdigit() and len(word) < 3)
+        for word in words
+    )
 
 
-def build_automaton(secrets, min_length=4, allow=()):
-    """An Aho-Corasick automaton of every form of every secret, lower-cased."""
-    key = (tuple(secrets), min_length, tuple(tuple(pair) for pair in allow))
+_SLUG_SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+# Only a string this short is also searched as a slug: a slug comes from a title.
+_SLUGGED_LENGTH = 80
+
+
+def _pieces(text):
+    """`text` and each of its lines: a page may quote either."""
+    return {text, *text.splitlines()}
+
+
+def _form(text):
+    # Without the closing punctuation, which a quote often drops or changes.
+    return normal(text).strip().rstrip(".,;:!?").rstrip()
+
+
+def _patterns(field, piece, form, min_length, slug_subs):
+    """The normal form of a piece of a secret, and its slug (with `slug_subs`), when
+    worth searching."""
+    if len(form) < min_length or not _distinctive(field, form):
+        return ()
+    if (
+        slug_subs is None
+        or (form.isascii() and " " not in form)
+        or len(form) > _SLUGGED_LENGTH
+    ):
+        return (form,)  # not slugged, its slug is itself, or it is longer than a title
+    slugged = slugify(piece, regex_subs=slug_subs)
+    if len(slugged) >= min_length and slugged != form:
+        return (form, slugged)
+    return (form,)
+
+
+def _allow_entries(allow):
+    entries = []
+    for index, entry in enumerate(allow):
+        if (
+            not isinstance(entry, list | tuple)
+            or len(entry) not in (2, 3)
+            or not all(isinstance(part, str) for part in entry)
+        ):
+            raise PeopleError(
+                f"PEOPLE_AUDIT_ALLOW, entry {index + 1}: is not a pair or a triple of "
+                'text. Write ("slug", "field") to allow a whole field, or ("slug", '
+                '"field", "the exact string") to allow one string of it.'
+            )
+        entries.append(tuple(entry))
+    return entries
+
+
+def _allowed_by(entries, slug, field, forms):
+    """The allow entries that cover (slug, field), or one of its `forms` (normal)."""
+    return [
+        entry
+        for entry in entries
+        if entry[0] == slug
+        and entry[1] in (field, field.split(".")[0])
+        and (len(entry) == 2 or _form(entry[2]) in forms)
+    ]
+
+
+def build_automaton(secrets, min_length=4, allow=(), slug_subs=_SLUG_SUBS):
+    """An Aho-Corasick automaton of the normal forms and slugs of every secret."""
+    key = (
+        tuple(secrets),
+        min_length,
+        tuple(tuple(entry) for entry in allow),
+        tuple(tuple(sub) for sub in slug_subs),
+    )
     if key not in _automaton_cache:
         _automaton_cache.clear()
-        _automaton_cache[key] = _build_automaton(secrets, min_length, allow)
+        _automaton_cache[key] = _build_automaton(secrets, min_length, allow, slug_subs)
     return _automaton_cache[key]
 
 
-def _build_automaton(secrets, min_length, allow):
-    allowed = {tuple(pair) for pair in allow}
-    owners = {}
+def _build_automaton(secrets, min_length, allow, slug_subs):
+    entries = _allow_entries(allow)
+    used, owners = set(), {}
     for slug, field, text in secrets:
-        if (slug, field) in allowed or (slug, field.split(".")[0]) in allowed:
-            continue
-        lines = {text, *text.splitlines()}
-        lines |= {" ".join(line.split()) for line in lines}
-        for line in lines:
-            if "\n" in line or "\r" in line or len(line.strip()) < min_length:
+        forms = {piece: _form(piece) for piece in _pieces(text)}
+        whole = forms[text]
+        for piece, form in forms.items():
+            covered = entries and _allowed_by(entries, slug, field, (whole, form))
+            if covered:
+                used.update(covered)
                 continue
-            for form in _forms(line.strip()):
-                owners.setdefault(_fold(form), set()).add((slug, field))
+            # A title made from a field is the whole value: only that is slugged.
+            subs = slug_subs if piece is text else None
+            for pattern in _patterns(field, piece, form, min_length, subs):
+                owners.setdefault(pattern, set()).add((slug, field))
+    for entry in entries:
+        if entry not in used:
+            logger.warning(
+                "PEOPLE_AUDIT_ALLOW: the entry for field '%s' of %s matches no string "
+                "the audit searches for; check its slug, field and string, or remove it",
+                entry[1],
+                entry[0],
+            )
     if not owners:
         return None
     # The automaton holds only the first _WINDOW characters of each string (its size
@@ -202,8 +458,8 @@ def _build_automaton(secrets, min_length, allow):
         entry = (pattern, tuple(sorted(sources)))
         by_window.setdefault(pattern[:_WINDOW], []).append(entry)
     automaton = ahocorasick.Automaton()
-    for window, entries in by_window.items():
-        automaton.add_word(window, tuple(entries))
+    for window, window_entries in by_window.items():
+        automaton.add_word(window, tuple(window_entries))
     automaton.make_automaton()
     return automaton
 
@@ -212,7 +468,7 @@ _WINDOW = 32
 
 
 def matches(automaton, text):
-    """The (slug, field) sources of every whole secret found in `text`."""
+    """The (slug, field) sources of every whole secret found in `text` (normal form)."""
     for end, entries in automaton.iter(text):
         for pattern, sources in entries:
             start = end + 1 - min(len(pattern), _WINDOW)
@@ -220,58 +476,99 @@ def matches(automaton, text):
                 yield sources
 
 
-def written_files(output_path, extensions):
-    """Every text file under the output folder that a page, feed or data file can be."""
-    extensions = tuple(e.lower() for e in extensions)
+# --- searching the output ------------------------------------------------------------
+
+
+def written_files(output_path):
+    """Every file under the output folder, whatever its extension."""
     for folder, dirs, files in os.walk(output_path):
         dirs.sort()
         for name in sorted(files):
-            if name.lower().endswith(extensions):
-                yield os.path.join(folder, name)
+            yield os.path.join(folder, name)
 
 
-def _fold(text):
-    """Lower-case ASCII letters only, as bytes.lower() does to a written file."""
-    return text.encode("utf-8").lower().decode("utf-8")
+# Lines already searched and clean, remembered by hash so that memory stays flat: up to
+# this many (about 15 MB; the reference bench site has under 100,000 distinct lines).
+_MAX_SEARCHED = 200_000
 
 
-def _read_folded(path):
+def scan(output_path, automaton):
+    """Search every written file, and its path, as a reader sees it; sorted findings."""
+    if automaton is None or not os.path.isdir(output_path):
+        return []
+    # File by file. A built site repeats most of its lines from page to page (every
+    # summary on every index, tag and feed page): each distinct line is searched once,
+    # remembered by its hash only. A file with a finding is not remembered, so that
+    # every file that holds the same text is named.
+    findings, searched = set(), set()
+    for path in written_files(output_path):
+        relative = os.path.relpath(path, output_path).replace(os.sep, "/")
+        data = _read(path)
+        hashes = ()
+        if data.isascii() or _is_utf8(data):
+            # Without their indentation: one space, not a run, where lines join.
+            lines = list(map(bytes.strip, data.split(b"\n")))
+            hashes = list(map(hash, lines))
+            seen = map(searched.__contains__, hashes)
+            data = b"\n".join(compress(lines, map(not_, seen)))
+        found = found_in(relative, data, automaton)
+        if found:
+            findings.update(Finding(relative, slug, field) for slug, field in found)
+        else:
+            if len(searched) > _MAX_SEARCHED:
+                searched.clear()
+            searched.update(hashes)
+    return sorted(findings)
+
+
+def _read(path):
+    """A written file's bytes; a gzip file's (Pagefind's index) decompressed."""
     with open(path, "rb") as handle:
         data = handle.read()
-    # The search index (Pagefind's .pf_* files) is gzip: read what it holds.
     # Not gzip after all (a bad file): search the bytes as written.
     if data[:2] == b"\x1f\x8b":
         with contextlib.suppress(OSError, EOFError, zlib.error):
             data = gzip.decompress(data)
-    return data.lower()
+    return data
 
 
-def scan(output_path, automaton, extensions=defaults.PEOPLE_AUDIT_EXTENSIONS):
-    """Search every written text file; return the sorted findings."""
-    if automaton is None or not os.path.isdir(output_path):
-        return []
-    paths = list(written_files(output_path, extensions))
-    # File by file, in flat memory: remembering the lines already searched (most repeat
-    # from page to page) saves a third of the time but holds on to tens of MB.
-    findings = set()
-    for path in paths:
-        text = _read_folded(path).decode("utf-8", errors="replace")
-        relative = os.path.relpath(path, output_path).replace(os.sep, "/")
-        for sources in matches(automaton, text):
-            for slug, field in sources:
-                findings.add(Finding(relative, slug, field))
-    return sorted(findings)
+_PATH_SEPARATORS = re.compile(r"[_.]")
+
+
+def found_in(relative, data, automaton):
+    """The (slug, field) of every secret in one file's path and bytes, as read."""
+    found = set()
+    # A path is also read with its underscores and dots as spaces: cameras and people
+    # name photos Ada_Example.jpg or ada.example.jpg.
+    spaced = normal(_PATH_SEPARATORS.sub(" ", relative))
+    for view in (normal(relative), spaced, *reader_views(data)):
+        for sources in matches(automaton, view):
+            found.update(sources)
+    return found
+
+
+def _is_utf8(data):
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def automaton_of(people, settings=None):
+    """The automaton of every secret of a model.People, with the audit's settings."""
+    settings = defaults.resolve(settings or {})
+    return build_automaton(
+        collect_secrets(people),
+        settings["PEOPLE_AUDIT_MIN_LENGTH"],
+        settings["PEOPLE_AUDIT_ALLOW"],
+        settings.get("SLUG_REGEX_SUBSTITUTIONS") or _SLUG_SUBS,
+    )
 
 
 def audit_output(output_path, people, settings=None):
     """Findings of the privacy audit of `output_path` for a model.People."""
-    settings = defaults.resolve(settings or {})
-    automaton = build_automaton(
-        collect_secrets(people),
-        settings["PEOPLE_AUDIT_MIN_LENGTH"],
-        settings["PEOPLE_AUDIT_ALLOW"],
-    )
-    return scan(output_path, automaton, settings["PEOPLE_AUDIT_EXTENSIONS"])
+    return scan(output_path, automaton_of(people, settings))
 
 
 def audit_site(settings):
@@ -281,7 +578,11 @@ def audit_site(settings):
     when the contact log itself does not parse.
     """
     settings = defaults.resolve(settings)
-    people = load_people(defaults.people_dir(settings), defaults.private_dir(settings))
+    people = load_people(
+        defaults.people_dir(settings),
+        defaults.private_dir(settings),
+        defaults.limits(settings),
+    )
     return audit_output(settings["OUTPUT_PATH"], people, settings)
 
 

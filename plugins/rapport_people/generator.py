@@ -14,7 +14,7 @@ from . import settings as defaults
 from .avatar import avatar_svg
 from .model import PeopleError, load_people
 from .photos import PhotoError, square_sizes
-from .public import project
+from .public import directory_figures, project
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,9 @@ class PeopleGenerator(Generator):
         # the tweets plugin may render) posts before our generate_context runs, and
         # @mentions in them need tweet_profile_urls. Parsing is cached per file.
         self.people = load_people(
-            defaults.people_dir(self.settings), defaults.private_dir(self.settings)
+            defaults.people_dir(self.settings),
+            defaults.private_dir(self.settings),
+            defaults.limits(self.settings),
         )
         self.public = [
             project(p, self.setting("PEOPLE_URL").format(slug=p.slug),
@@ -118,6 +120,7 @@ class PeopleGenerator(Generator):
             people_tags=tags,
             people_tag=None,
             people_count=len(people),
+            people_figures=directory_figures(people),
             people_jsonld=self.directory_jsonld(siteurl),
         )
         written.add(os.path.normpath(index_save_as))
@@ -209,13 +212,12 @@ class PeopleGenerator(Generator):
         threads, first_talked = [], None
         if person.twitter:
             limit = self.setting("PEOPLE_CONVERSATIONS_LIMIT")
-            pinned = set(person.highlights)
-            for thread in tweets.conversations_with(person.twitter, limit=limit):
-                # A pinned tweet is shown once, under Pinned: the same card twice would
-                # repeat its id attribute and its text on one page.
-                cards = [c for c in thread.cards if _card_tweet_id(c) not in pinned]
-                if cards:
-                    threads.append({"started": thread.started, "cards": cards})
+            # A pinned tweet is shown once, under Pinned: the same card twice would
+            # repeat its id attribute and its text on one page.
+            for thread in tweets.conversations_with(
+                person.twitter, limit=limit, exclude=person.highlights
+            ):
+                threads.append({"started": thread.started, "cards": thread.cards})
             first_talked = tweets.first_talked(person.twitter)
         return {
             "tweets_enabled": True,
@@ -271,15 +273,6 @@ class PeopleGenerator(Generator):
             except OSError:
                 return
             folder = os.path.dirname(folder)
-
-
-_CARD_ID = re.compile(r'^\s*<[a-z]+\b[^>]*\bid="tweet-(\d+)"')
-
-
-def _card_tweet_id(card):
-    """The tweet id of a rendered card (its root element's id="tweet-<id>"), or None."""
-    match = _CARD_ID.match(str(card))
-    return match.group(1) if match else None
 
 
 def tag_index(people, slug_of, url_pattern):

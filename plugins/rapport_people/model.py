@@ -38,7 +38,9 @@ KNOWN_FIELDS = (*PUBLIC_FIELDS, "photo", "listed", "consent", "private")
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # Private keys with a meaning for the tasks; any other private key is the owner's own.
 PRIVATE_KEYS = ("email", "notes", "keep_in_touch", "log")
-LOG_KEYS = ("date", "via", "note")
+LOG_KEYS = ("date", "via", "note", "outcome")
+# The answer to a `via: ask` entry; none yet is written by leaving `outcome` out.
+ASK_OUTCOMES = ("yes", "no")
 # XFN 1.1 values, without "me" (a person in the contact log is never the owner).
 XFN_VALUES = (
     "contact", "acquaintance", "friend", "met", "co-worker", "colleague",
@@ -57,6 +59,21 @@ TWEET_URL_RE = re.compile(
     r"/status(?:es)?/(\d{1,20})(?:[/?#].*)?$"
 )
 MONTHS = calendar.month_name
+PERSON_SUFFIX, OVERLAY_SUFFIX = ".md", ".yml"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size caps of a person file, so that no file can stall the build.
+
+    Python-Markdown takes time quadratic in the length of a paragraph for each
+    unclosed `[` or `<` (16 KB of `[` takes over 20 seconds), so the blurb's brackets
+    are capped as well as its size. Defaults: PEOPLE_MAX_* in settings.py.
+    """
+
+    file_bytes: int = 64 * 1024
+    blurb_bytes: int = 16 * 1024
+    blurb_brackets: int = 64
 
 
 class PeopleError(Exception):
@@ -144,12 +161,19 @@ class Interval:
     def __str__(self):
         return f"{self.count}{self.unit}"
 
+    def days_text(self):
+        """ "14 days", "2 months": for messages."""
+        count = self.count * 7 if self.unit == "w" else self.count
+        unit = "month" if self.unit == "m" else "day"
+        return f"{count} {unit}{'' if count == 1 else 's'}"
+
 
 @dataclass(frozen=True)
 class LogEntry:
     date: dt.date
     via: str
     note: str = ""
+    outcome: str | None = None  # "yes" or "no" on an answered ask
 
 
 @dataclass(frozen=True)
@@ -174,6 +198,9 @@ class Person:
     keep_in_touch: Interval | None = None
     log: tuple = ()
     overlay: str | None = None
+    # The private mappings as each source wrote them (the file's `private:`, then the
+    # overlay's): the privacy audit searches all of them, not only the merged winners.
+    private_sources: tuple = field(default=(), compare=False, hash=False, repr=False)
 
 
 # Every node is a level; a log note (private.log[0].note) is at level 5. Far deeper
@@ -252,7 +279,13 @@ class _Loader(_BaseLoader):
     }
 
 
-def _yaml_fix(problem, line_text=""):
+def _yaml_fix(problem, line_text="", context=""):
+    if context.startswith("while parsing a flow sequence"):
+        return "Close the list that opens on that line with ] on the same line."
+    if context.startswith("while parsing a flow mapping"):
+        return "Close the {...} that opens on that line with } on the same line."
+    if context.startswith("while scanning a quoted scalar"):
+        return "Close the quoted text that opens on that line with the same quote."
     if "'@'" in problem or "'`'" in problem or re.search(r":\s+[@`]", line_text):
         return (
             "Quote the value or drop the leading @: a YAML value cannot start with @, "
@@ -264,7 +297,23 @@ def _yaml_fix(problem, line_text=""):
     )
 
 
-def load_yaml(path, text, line_offset):
+# Errors inside these constructs are found where the parser gives up (often a line or
+# more below); the owner's mistake is where the construct opened: an unclosed [, { or ".
+_UNCLOSED_CONTEXTS = (
+    "while parsing a flow",
+    "while scanning a quoted scalar",
+)
+
+
+def _error_mark(exc):
+    """The mark of the line to name: where an unclosed bracket or quote opened, else
+    where the parser failed."""
+    if exc.context_mark and (exc.context or "").startswith(_UNCLOSED_CONTEXTS):
+        return exc.context_mark
+    return exc.problem_mark or exc.context_mark
+
+
+def load_yaml(path, text, line_offset, overlay=False):
     """Parse YAML text; return (data, {key path: line}, problems).
 
     `line_offset` is the file line of the YAML's first line, so that every line we
@@ -280,22 +329,17 @@ def load_yaml(path, text, line_offset):
     except RecursionError:
         return None, {}, [_too_deep(path)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = _error_mark(exc)
         line = mark.line + line_offset if mark else None
         problem = exc.problem or exc.context or "is not valid YAML"
         lines = text.split("\n")
         line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+        fix = _yaml_fix(problem, line_text, exc.context or "")
+        problem = _without_file_text(problem)
         return (
             None,
             {},
-            [
-                PersonFileError(
-                    path,
-                    f"invalid YAML: {problem}.",
-                    _yaml_fix(problem, line_text),
-                    line=line,
-                )
-            ],
+            [PersonFileError(path, f"invalid YAML: {problem}.", fix, line=line)],
         )
     except yaml.YAMLError as exc:
         return (
@@ -308,10 +352,22 @@ def load_yaml(path, text, line_offset):
     lines, problems = {}, []
     if node is not None:
         try:
-            _walk_nodes(path, node, line_offset, (), lines, problems)
+            _walk_nodes(path, node, line_offset, (), lines, problems, overlay)
         except RecursionError:
             return None, {}, [_too_deep(path)]
     return data, lines, problems
+
+
+def _without_file_text(problem):
+    """A YAML problem without text quoted from the file: it may be a private value."""
+    if "constructor for the tag" in problem:
+        return "a YAML tag (text starting with !) cannot be used here; quote the value"
+    # Scanned left to right, so "expected ',' or ']'" keeps its one-character quotes.
+    return re.sub(
+        r"'([^']*)'",
+        lambda m: m.group(0) if re.fullmatch(r"\\?.?", m.group(1)) else "a value",
+        problem,
+    )
 
 
 def _too_deep(path):
@@ -323,7 +379,7 @@ def _too_deep(path):
     )
 
 
-def _walk_nodes(path, node, offset, keypath, lines, problems):
+def _walk_nodes(path, node, offset, keypath, lines, problems, overlay=False):
     if isinstance(node, yaml.MappingNode):
         seen = set()
         for key_node, value_node in node.value:
@@ -331,23 +387,48 @@ def _walk_nodes(path, node, offset, keypath, lines, problems):
             here = (*keypath, key)
             line = key_node.start_mark.line + offset
             if key in seen:
+                shown = _public_keypath(here, overlay)
                 problems.append(
                     PersonFileError(
                         path,
-                        "appears twice.",
+                        "appears twice."
+                        if shown == here
+                        else f"has a key that appears twice (line {line}).",
                         "Keep one of the two lines: YAML would silently keep the last.",
-                        field=_dotted(here),
+                        field=_dotted(shown) or None,
                         line=line,
                     )
                 )
             seen.add(key)
             lines.setdefault(here, line)
-            _walk_nodes(path, value_node, offset, here, lines, problems)
+            _walk_nodes(path, value_node, offset, here, lines, problems, overlay)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             here = (*keypath, index)
             lines[here] = item.start_mark.line + offset
-            _walk_nodes(path, item, offset, here, lines, problems)
+            _walk_nodes(path, item, offset, here, lines, problems, overlay)
+
+
+_KEY_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
+# Key names of ours that may appear under private: (or at the top of an overlay).
+_PRIVATE_NAMES = frozenset((*PRIVATE_KEYS, *LOG_KEYS, "consent", "private"))
+
+
+def _public_keypath(keypath, overlay=False):
+    """`keypath` cut before the first key under private: that is not one of ours.
+
+    Any other key there is the owner's, and may be a private value: an unquoted comma
+    in `{date: ..., note: he is leaving, ...}` makes the rest of the note a key.
+    """
+    inside = overlay
+    for index, part in enumerate(keypath):
+        if inside and isinstance(part, str) and part not in _PRIVATE_NAMES:
+            return keypath[:index]
+        if index == 0 and isinstance(part, str) and not _KEY_LIKE.match(part):
+            return ()  # a top-level "key" with spaces is a value's fragment
+        if index == 0 and part == "private":
+            inside = True
+    return keypath
 
 
 def _dotted(keypath):
@@ -489,8 +570,9 @@ def valid_website(value):
 class _FileChecker:
     """Validates one mapping of one file, collecting every problem."""
 
-    def __init__(self, path, lines):
+    def __init__(self, path, lines, overlay=False):
         self.path, self.lines, self.problems = path, lines, []
+        self.overlay = overlay
 
     def add(self, keypath, problem, fix):
         keypath = keypath if isinstance(keypath, tuple) else (keypath,)
@@ -499,8 +581,13 @@ class _FileChecker:
             line = self.lines.get(keypath[:end])
             if line is not None:
                 break
+        shown = _public_keypath(keypath, self.overlay)
+        if shown != keypath:
+            problem = f"has an unknown key on line {line} that {problem}"
         self.problems.append(
-            PersonFileError(self.path, problem, fix, field=_dotted(keypath), line=line)
+            PersonFileError(
+                self.path, problem, fix, field=_dotted(shown) or None, line=line
+            )
         )
 
     def text(self, data, key, required=False):
@@ -525,7 +612,7 @@ class _FileChecker:
             return None
         result = parse(value)
         if result is None:
-            self.add(key, f"'{value}' {problem}", fix)
+            self.add(key, problem, fix)
         return result
 
     def text_list(self, data, key, example):
@@ -547,8 +634,11 @@ class _FileChecker:
         return tuple(out)
 
 
-def _check_person_fields(checker, data):
-    """Validate the top-level fields; return the keyword arguments of a Person."""
+def _check_person_fields(checker, data, overlay_consent=None):
+    """Validate the top-level fields; return the keyword arguments of a Person.
+
+    `overlay_consent` is the overlay's consent:, which wins over the file's.
+    """
     for key in data:
         if key not in KNOWN_FIELDS:
             guess = _did_you_mean(key, KNOWN_FIELDS)
@@ -587,7 +677,7 @@ def _check_person_fields(checker, data):
                 hint = f"Did you mean '{guess}'? " if guess else ""
                 checker.add(
                     ("rel", index),
-                    f"'{value}' is not an XFN relationship.",
+                    "is not an XFN relationship.",
                     f"{hint}Use values from: {', '.join(XFN_VALUES)}.",
                 )
         out["rel"] = tuple(dict.fromkeys(rel)) or DEFAULT_REL
@@ -605,7 +695,7 @@ def _check_person_fields(checker, data):
                 if tweet_id is None:
                     checker.add(
                         ("highlights", index),
-                        f"'{item}' is not a tweet id or a tweet address.",
+                        "is not a tweet id or a tweet address.",
                         "Use the digits of the id or the full address, e.g. "
                         "https://x.com/samsample/status/1626922779105759235.",
                     )
@@ -620,6 +710,8 @@ def _check_person_fields(checker, data):
         listed = False
     out["listed"] = listed
     out["consent"] = checker.text(data, "consent")
+    if overlay_consent is not None and not isinstance(overlay_consent, bool):
+        out["consent"] = str(overlay_consent).strip() or out["consent"]
     if listed and not out["consent"]:
         checker.add(
             "consent",
@@ -683,11 +775,11 @@ def _check_log_entry(checker, entry, keypath):
         if key not in LOG_KEYS:
             guess = _did_you_mean(key, LOG_KEYS)
             if guess:
-                hint = f"Did you mean '{guess}'? A log entry has date, via and note."
+                hint = f"Did you mean '{guess}'? A log entry has date, via, note and (on an ask) outcome."
             elif " " in str(key) or entry[key] is None:
                 hint = "If it is part of the note, quote the note: inside { } a comma starts a new field."
             else:
-                hint = "A log entry has date, via and note."
+                hint = "A log entry has date, via, note and (on an ask) outcome."
             checker.add((*keypath, str(key)), "is not a field of a log entry.", hint)
     if parse_full_date(entry.get("date")) is None:
         checker.add(
@@ -704,6 +796,28 @@ def _check_log_entry(checker, entry, keypath):
         )
     if "note" in entry and not isinstance(entry["note"], str | int | float | None):
         checker.add((*keypath, "note"), "must be text.", "Write the note on one line.")
+    if "outcome" in entry:
+        outcome = _outcome(entry["outcome"])
+        if outcome not in ASK_OUTCOMES:
+            checker.add(
+                (*keypath, "outcome"),
+                "is not yes or no.",
+                "Write outcome: yes or outcome: no (leave it out while you wait), "
+                "or run invoke people.log SLUG --answer yes.",
+            )
+        elif not isinstance(via, str) or via.strip().lower() != "ask":
+            checker.add(
+                (*keypath, "outcome"),
+                "belongs to an ask only.",
+                "Move it to the via: ask entry it answers, or remove it.",
+            )
+
+
+def _outcome(value):
+    """`outcome:` as written; YAML 1.1 reads an unquoted yes/no as a boolean."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value.strip().lower() if isinstance(value, str) else None
 
 
 def _log_entries(private):
@@ -714,6 +828,7 @@ def _log_entries(private):
                 date=parse_full_date(entry["date"]),
                 via=entry["via"].strip().lower(),
                 note="" if entry.get("note") is None else str(entry["note"]),
+                outcome=_outcome(entry.get("outcome")),
             )
         )
     return tuple(sorted(entries, key=lambda e: e.date))
@@ -738,21 +853,29 @@ def overlay_path(private_dir, slug):
     return os.path.join(private_dir, f"{slug}.yml") if private_dir else None
 
 
-def read_overlay(path, text=None):
-    """Parse one overlay file (or `text` meant for it); return (private, problems)."""
+def read_overlay(path, text=None, limits=Limits()):
+    """Parse one overlay file (or `text` meant for it); return (private, problems).
+
+    An overlay may also hold the person's `consent:`, which check_person takes out.
+    """
     path = str(path)
     if text is None:
+        too_big = _too_big(path, limits)
+        if too_big:
+            return {}, [too_big]
         try:
             text = Path(path).read_text(encoding="utf-8")
         except UnicodeDecodeError:
             return {}, [_not_utf8(path)]
-    data, lines, problems = load_yaml(path, text, line_offset=1)
+    data, lines, problems = load_yaml(path, text, line_offset=1, overlay=True)
     if problems:
         return {}, problems
     if data is None:
         return {}, []
-    checker = _FileChecker(path, lines)
+    checker = _FileChecker(path, lines, overlay=True)
     private = _check_private(checker, data, ())
+    if isinstance(data, dict) and "consent" in data:
+        checker.text(data, "consent")
     return (private if not checker.problems else {}), checker.problems
 
 
@@ -760,11 +883,63 @@ def _not_utf8(path):
     return PersonFileError(path, "is not UTF-8 text.", "Save the file as UTF-8.")
 
 
-def check_person(path, private_dir=None, text=None):
+def _too_big(path, limits, size=None):
+    """A problem when the file is over the size cap, read from its size on disk."""
+    if size is None:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            return None
+    if size <= limits.file_bytes:
+        return None
+    return PersonFileError(
+        path,
+        f"is {size:,} bytes, more than the {limits.file_bytes:,} a person file may "
+        "hold.",
+        "Shorten the blurb or the notes, or move old log entries elsewhere "
+        "(PEOPLE_MAX_FILE_BYTES raises the cap).",
+    )
+
+
+def _blurb_problems(path, body, limits, line):
+    size = len(body.encode("utf-8"))
+    if size > limits.blurb_bytes:
+        return [
+            PersonFileError(
+                path,
+                f"the blurb is {size:,} bytes, more than the {limits.blurb_bytes:,} "
+                "allowed.",
+                "Shorten it: the blurb is a short introduction "
+                "(PEOPLE_MAX_BLURB_BYTES raises the cap).",
+                line=line,
+            )
+        ]
+    brackets = body.count("[") + body.count("<")
+    if brackets > limits.blurb_brackets:
+        return [
+            PersonFileError(
+                path,
+                f"the blurb has {brackets} '[' and '<' characters, more than the "
+                f"{limits.blurb_brackets} allowed (each link, image or HTML tag uses "
+                "one).",
+                "Keep fewer links and tags in it (PEOPLE_MAX_BLURB_BRACKETS raises "
+                "the cap).",
+                line=line,
+            )
+        ]
+    return []
+
+
+def in_folder(path, folder):
+    """True when `path` is directly inside `folder`."""
+    return bool(folder) and Path(path).parent.resolve() == Path(folder).resolve()
+
+
+def check_person(path, private_dir=None, text=None, limits=Limits()):
     """Parse and validate one person file; return (Person or None, problems).
 
     With `text`, validate that text as if it were the file (the tasks check an edit
-    before they write it).
+    before they write it). A person file inside `private_dir` must be unlisted.
     """
     path = str(path)
     slug = Path(path).stem
@@ -777,6 +952,11 @@ def check_person(path, private_dir=None, text=None):
                 "Rename it with lowercase letters, digits and dashes, e.g. ada-example.md.",
             )
         )
+    too_big = _too_big(
+        path, limits, None if text is None else len(text.encode("utf-8"))
+    )
+    if too_big:
+        return None, [*problems, too_big]
     if text is None:
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
@@ -785,6 +965,7 @@ def check_person(path, private_dir=None, text=None):
     yaml_text, body, split_problems = split_front_matter(path, text)
     if split_problems:
         return None, problems + split_problems
+    problems += _blurb_problems(path, body, limits, yaml_text.count("\n") + 4)
     data, lines, yaml_problems = load_yaml(path, yaml_text, line_offset=2)
     problems += yaml_problems
     if data is None and not yaml_problems:
@@ -800,19 +981,31 @@ def check_person(path, private_dir=None, text=None):
                 )
             )
         return None, problems
+    overlay = overlay_path(private_dir, slug)
+    extra = {}
+    if overlay and os.path.isfile(overlay):
+        extra, overlay_problems = read_overlay(overlay, limits=limits)
+        problems += overlay_problems
+        extra = dict(extra)
+    else:
+        overlay = None
     checker = _FileChecker(path, lines)
-    fields = _check_person_fields(checker, data)
+    fields = _check_person_fields(checker, data, extra.pop("consent", None))
+    if fields["listed"] and in_folder(path, private_dir):
+        checker.add(
+            "listed",
+            "is true in a person file under the private folder.",
+            f"A listed person's public fields belong in the people folder: move "
+            f"the file there and keep consent and private fields in {slug}.yml "
+            f"beside it here, or unlist them: invoke people.withdraw {slug}.",
+        )
     private = {}
     if data.get("private") is not None:
         private = _check_private(checker, data["private"], ("private",))
     problems += checker.problems
-    overlay = overlay_path(private_dir, slug)
-    if overlay and os.path.isfile(overlay):
-        extra, overlay_problems = read_overlay(overlay)
-        problems += overlay_problems
-        private = merge_private(private, extra)
-    else:
-        overlay = None
+    # Each source as written, for the audit: the merge keeps only the overlay's winners.
+    sources = (private, extra) if overlay else (private,)
+    private = merge_private(private, extra)
     if problems:
         return None, problems
     person = Person(
@@ -823,6 +1016,7 @@ def check_person(path, private_dir=None, text=None):
         keep_in_touch=parse_interval(private.get("keep_in_touch")),
         log=_log_entries(private),
         overlay=overlay,
+        private_sources=sources,
         **{k: v for k, v in fields.items() if v is not None},
     )
     return person, []
@@ -867,30 +1061,97 @@ def _stamp(*paths):
     return tuple(out)
 
 
-def _check_person_cached(path, private_dir):
+def _check_person_cached(path, private_dir, limits):
     # Warm rebuilds (`invoke regenerate`) run in one process: reparse only what changed.
-    stamp = (private_dir, _stamp(path, overlay_path(private_dir, Path(path).stem)))
+    stamp = (
+        private_dir,
+        limits,
+        _stamp(path, overlay_path(private_dir, Path(path).stem)),
+    )
     hit = _cache.get(path)
     if hit and hit[0] == stamp:
         return hit[1]
-    result = check_person(path, private_dir)
+    result = check_person(path, private_dir, limits=limits)
     _cache[path] = (stamp, result)
     return result
 
 
-def person_files(people_dir):
-    """Every `*.md` under the people folder, in a stable order."""
-    if not os.path.isdir(people_dir):
-        return []
-    return sorted(str(p) for p in Path(people_dir).rglob("*.md") if p.is_file())
+def ignored_file(name):
+    """Hidden files (.gitkeep, .DS_Store, editor swap files) and backups (name~)."""
+    return name.startswith(".") or name.endswith("~")
 
 
-def check_people(people_dir, private_dir=None):
+def _unknown_file(path, accepted):
+    stem, suffix = Path(path).stem, Path(path).suffix
+    if suffix.lower() in (".md", ".markdown", ".mdown", ".mkd"):
+        fix = f"Rename it to {stem}.md."
+    elif suffix.lower() in (".yml", ".yaml"):
+        fix = f"Rename it to {stem}.yml."
+    else:
+        fix = "Move it out of this folder."
+    return PersonFileError(
+        path,
+        f"is not read: this folder holds only {accepted} (and hidden files or "
+        "backups ending in ~, which are ignored).",
+        fix,
+    )
+
+
+def person_files(people_dir, private_dir=None):
+    """(person files, overlay files, problems) of the two folders, in a stable order.
+
+    The people folder holds `<slug>.md` files and the pictures their `photo:` fields
+    name (.jpg, .png, .webp), in subfolders too; the private folder
+    holds `<slug>.md` (a whole person, unlisted) and `<slug>.yml` (an overlay). Any
+    other file would be neither read nor audited, so it is a problem, not skipped.
+    """
+    persons, overlays, problems = [], [], []
+    if people_dir and os.path.isdir(people_dir):
+        for path in sorted(Path(people_dir).rglob("*")):
+            rel = path.relative_to(people_dir)
+            if any(ignored_file(part) for part in rel.parts) or not path.is_file():
+                continue
+            if path.suffix == PERSON_SUFFIX:
+                persons.append(str(path))
+            elif not path.name.lower().endswith(PHOTO_SUFFIXES):
+                problems.append(
+                    _unknown_file(
+                        path,
+                        "person files named <slug>.md and their photos, .jpg, .png or .webp",
+                    )
+                )
+    if private_dir and os.path.isdir(private_dir):
+        for path in sorted(Path(private_dir).rglob("*")):
+            rel = path.relative_to(private_dir)
+            if any(ignored_file(part) for part in rel.parts) or not path.is_file():
+                continue
+            if len(rel.parts) == 1 and path.suffix == PERSON_SUFFIX:
+                persons.append(str(path))
+            elif len(rel.parts) == 1 and path.suffix == OVERLAY_SUFFIX:
+                overlays.append(str(path))
+            else:
+                problems.append(
+                    _unknown_file(
+                        path,
+                        "person files named <slug>.md and overlays named <slug>.yml, "
+                        "not in subfolders",
+                    )
+                )
+    return persons, overlays, problems
+
+
+def find_person_file(people_dir, private_dir, slug):
+    """The person file of `slug` (people folder first, then private), or None."""
+    persons = person_files(people_dir, private_dir)[0]
+    return next((p for p in persons if Path(p).stem == slug), None)
+
+
+def check_people(people_dir, private_dir=None, limits=Limits()):
     """Parse every person file and overlay, collecting every problem (never raises)."""
-    persons, problems, by_slug, by_handle = [], [], {}, {}
-    files = person_files(people_dir)
+    persons, by_slug, by_handle = [], {}, {}
+    files, overlays, problems = person_files(people_dir, private_dir)
     for path in files:
-        person, file_problems = _check_person_cached(path, private_dir)
+        person, file_problems = _check_person_cached(path, private_dir, limits)
         problems += file_problems
         if person is None:
             continue
@@ -908,7 +1169,7 @@ def check_people(people_dir, private_dir=None):
             problems.append(
                 PersonFileError(
                     path,
-                    f"the handle '{person.twitter}' is already used by {by_handle[handle]}.",
+                    f"the same handle is already used by {by_handle[handle]}.",
                     "Keep one person per handle: merge the two files.",
                     field="twitter",
                 )
@@ -919,19 +1180,18 @@ def check_people(people_dir, private_dir=None):
             by_handle[handle] = path
         persons.append(person)
     orphans, stems = {}, {Path(path).stem for path in files}
-    if private_dir and os.path.isdir(private_dir):
-        for path in sorted(Path(private_dir).glob("*.yml")):
-            if path.stem not in stems:
-                private, overlay_problems = read_overlay(str(path))
-                problems += overlay_problems
-                orphans[path.stem] = private
+    for path in overlays:
+        if Path(path).stem not in stems:
+            private, overlay_problems = read_overlay(path, limits=limits)
+            problems += overlay_problems
+            orphans[Path(path).stem] = private
     persons.sort(key=lambda p: p.slug)
     return People(persons, orphans, problems)
 
 
-def load_people(people_dir, private_dir=None):
+def load_people(people_dir, private_dir=None, limits=Limits()):
     """Parse the whole contact log, raising PeopleInvalid listing every problem."""
-    people = check_people(people_dir, private_dir)
+    people = check_people(people_dir, private_dir, limits)
     if people.problems:
         raise PeopleInvalid(people.problems)
     return people

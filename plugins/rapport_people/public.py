@@ -28,12 +28,18 @@ _markdown = markdown.Markdown(
 )
 
 
+def blurb_html(text):
+    """A blurb's Markdown as HTML, not yet sanitised (the one Markdown of blurbs: the
+    page shows it through nh3, the audit searches what it says)."""
+    _markdown.reset()
+    return _markdown.convert(text)
+
+
 def render_blurb(text):
     """Render a blurb's Markdown and sanitise it with nh3; return Markup."""
     if not text.strip():
         return Markup("")
-    _markdown.reset()
-    rendered = _markdown.convert(text)
+    rendered = blurb_html(text)
     clean = nh3.clean(
         rendered,
         tags=BLURB_TAGS,
@@ -133,3 +139,19 @@ def project(person, url, summary_length=160):
         summary=summarise(blurb, summary_length),
         **public,
     )
+
+
+@dataclass(frozen=True)
+class DirectoryFigures:
+    """Aggregate figures for the directory, over listed people only."""
+
+    listed: int
+    met: int  # listed people with a `met` date
+    since: int | None  # the year of the earliest of those meetings
+
+
+def directory_figures(public_people):
+    """Figures over PublicPersons: only listed people have one, so nothing here can
+    count an unlisted person."""
+    years = [p.met.year for p in public_people if p.met]
+    return DirectoryFigures(len(public_people), len(years), min(years, default=None))

@@ -15,6 +15,7 @@ import shutil
 from io import BytesIO
 from pathlib import Path
 
+from jinja2 import pass_context
 from PIL import Image, ImageDraw, ImageFont
 
 logger = logging.getLogger(__name__)
@@ -34,32 +35,65 @@ DEFAULTS = {
 DRAWING_VERSION = "1"
 
 
+# Preview builds (PREVIEW_MODE) in one process skip the pages whose inputs did not change:
+# those pages ask for no card, but still show the one they asked for last time. So what
+# each page asked for is kept here, per output folder, from one build to the next.
+_PAGES = {}
+
+
 class SocialCards:
-    """The cards one build asks for: {file name: (title, site name)}."""
+    """The cards one build asks for, page by page: {output file: (name, title, site)}."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, pages=None):
         self.settings = {**DEFAULTS, **settings}
-        self.wanted = {}
+        self.pages = {} if pages is None else pages
+        self.unplaced = {}  # asked for outside a page: {name: (title, site)}
 
-    def url(self, title):
+    @classmethod
+    def for_build(cls, settings):
+        """A build's cards; in PREVIEW_MODE, what the last build's pages asked for too."""
+        if not settings.get("PREVIEW_MODE"):
+            return cls(settings)
+        output = os.path.realpath(settings["OUTPUT_PATH"])
+        return cls(settings, _PAGES.setdefault(output, {}))
+
+    @pass_context
+    def for_page(self, context, title):
+        """The Jinja global social_card(title): the card of the page being written."""
+        return self.url(title, context.get("output_file"))
+
+    def url(self, title, page=None):
         """The card's URL (relative to SITEURL) for a page titled `title`."""
         site = self.settings.get("SITENAME", "")
         key = "\0".join(
             (DRAWING_VERSION, title, site, repr(self.settings["SOCIAL_CARD_SIZE"]))
         )
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20] + ".png"
-        self.wanted[name] = (title, site)
+        if page is None:
+            self.unplaced[name] = (title, site)
+        else:
+            self.pages[page] = (name, title, site)
         return f"{self.settings['SOCIAL_CARDS_DIR']}/{name}"
 
+    def wanted(self, output_path):
+        """{name: (title, site)} of every card a written page shows."""
+        for page in [p for p in self.pages if not (Path(output_path) / p).is_file()]:
+            del self.pages[page]  # a page no longer written (a deleted post)
+        return {
+            **self.unplaced,
+            **{name: (title, site) for name, title, site in self.pages.values()},
+        }
+
     def write(self, output_path):
-        """Write every card asked for; remove the folder's other files. Returns how
-        many were drawn (the rest came from the cache)."""
+        """Write every card asked for; remove the folder's other files. Returns
+        (drawn, copied from the cache)."""
         folder = Path(output_path) / self.settings["SOCIAL_CARDS_DIR"]
         folder.mkdir(parents=True, exist_ok=True)
         cache = Path(self.settings.get("CACHE_PATH") or folder) / "social-cards"
         cache.mkdir(parents=True, exist_ok=True)
+        wanted = self.wanted(output_path)
         drawn = 0
-        for name, (title, site) in sorted(self.wanted.items()):
+        for name, (title, site) in sorted(wanted.items()):
             cached = cache / name
             if not cached.is_file():
                 data = draw(title, site, self.settings)
@@ -70,12 +104,12 @@ class SocialCards:
             shutil.copyfile(cached, folder / name)
         for stale in folder.iterdir():
             # A card of a withdrawn person's page shows their name: it goes too.
-            if stale.name not in self.wanted:
+            if stale.name not in wanted:
                 if stale.is_dir():
                     shutil.rmtree(stale)
                 else:
                     stale.unlink()
-        return drawn
+        return drawn, len(wanted) - drawn
 
 
 def _lines(draw_on, text, font, width, most=3):

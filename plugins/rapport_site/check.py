@@ -18,8 +18,10 @@ from . import search
 from .check_html5 import Html5Run, Html5Unavailable
 from .check_urls import UrlMap, css_urls, refresh_url, srcset_urls
 
-HTML_SUFFIXES = (".html", ".htm")
-XML_SUFFIXES = (".xml", ".atom", ".rss", ".svg")
+# What hosts (GitHub Pages, Netlify: the mime-db types) serve as a page or as an XML
+# document a browser renders, where script can run: each is checked as one.
+HTML_SUFFIXES = (".html", ".htm", ".shtml")
+XML_SUFFIXES = (".xml", ".atom", ".rss", ".svg", ".xhtml", ".xht", ".xsl", ".xslt")
 JSON_SUFFIXES = (".json", ".webmanifest")
 # <link rel> values that make the browser fetch the href.
 FETCH_RELS = frozenset(
@@ -112,6 +114,7 @@ class Page:
     scripts: list = field(
         default_factory=list
     )  # (line, src) of <script src>, not JSON-LD
+    actions: list = field(default_factory=list)  # [Ref] neither fetched nor linked
     ids: set = field(default_factory=set)
     title: str | None = None
     description: str | None = None
@@ -211,6 +214,8 @@ def _extract(page, el):
             page.inline.append(
                 (line, f"<{tag} {lname}=...> inline event handler", FIX_HANDLER)
             )
+    if "srcdoc" in attrs:
+        page.inline.append((line, f"<{tag} srcdoc> inline document", FIX_SCRIPT))
     if "id" in attrs:
         page.ids.add(attrs["id"])
     if tag == "a" and "name" in attrs:
@@ -270,6 +275,16 @@ def _extract(page, el):
             page.title = "".join(el.itertext())
     if tag == "body" and "background" in attrs:
         ref("background", True)
+    # URLs a click or an animation follows, checked only for javascript: (a button's
+    # formaction, an SVG <set to>/<animate values>, a MathML href).
+    for attr in ACTION_ATTRIBUTES.intersection(attrs):
+        page.actions.append(Ref(attrs[attr], line, f"<{tag} {attr}>", False))
+    if "href" in attrs and tag not in _HREF_TAGS:
+        page.actions.append(Ref(attrs["href"], line, f"<{tag} href>", False))
+
+
+ACTION_ATTRIBUTES = frozenset({"formaction", "to", "from", "by", "values"})
+_HREF_TAGS = SVG_HREF_TAGS | {"link", "base", "a", "area"}
 
 
 def _extract_meta(page, el, ref):
@@ -413,7 +428,7 @@ def check_inline_code(site):
     for path, page in site.pages.items():
         for line, problem, fix in page.inline:
             findings.append(Finding("inline-code", path, line, problem, fix))
-        for ref in page.refs:
+        for ref in page.refs + page.actions:
             if site.urls.classify(ref.url, path).kind == "script":
                 findings.append(
                     Finding(
@@ -479,15 +494,19 @@ ACTIVE_NAMESPACES = frozenset(
         "http://www.w3.org/1998/Math/MathML",
     }
 )
-URL_ATTRIBUTES = frozenset(
-    {"href", "src", "action", "formaction", "data", "to", "from", "by", "values"}
-)
+URL_ATTRIBUTES = ACTION_ATTRIBUTES | {"href", "src", "action", "data"}
 
 
 def xml_scripts(tree, kind_of):
     """(line, problem) for each way an XML document (SVG, XHTML) can run script;
     ``kind_of(url)`` is UrlMap.classify's kind ("script" for a javascript: URL)."""
     found = []
+    dtd = tree.docinfo.internalDTD
+    for entity in dtd.iterentities() if dtd is not None else ():
+        # Not expanded for the search below (libxml2 would leave the markup outside
+        # the document's namespace), but a browser expands it, <script> and all.
+        if "<" in (entity.content or ""):
+            found.append((1, f"<!ENTITY {entity.name}> that holds markup"))
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
@@ -501,6 +520,8 @@ def xml_scripts(tree, kind_of):
             attr = etree.QName(name).localname.lower()
             if attr.startswith("on") and len(attr) > 2:
                 found.append((el.sourceline, f"<{local} {attr}=...> event handler"))
+            elif attr == "srcdoc":
+                found.append((el.sourceline, f"<{local} srcdoc> inline document"))
             elif attr in URL_ATTRIBUTES and kind_of(value) == "script":
                 found.append((el.sourceline, f"<{local} {attr}> javascript: URL"))
     return found
@@ -694,9 +715,11 @@ CHECKS = {
 }
 
 
-# Checks whose absence is reported but does not fail: the privacy audit belongs to the
-# people plugin, which a site may not use.
-OPTIONAL = frozenset({"privacy"})
+# Checks whose absence is reported (one line: why, what to install) but does not fail:
+# the privacy audit belongs to the people plugin, which a site may not use; the HTML5
+# validator needs Java and requirements-dev.txt, which `bootstrap.py build` does not
+# install (CI installs both, so there it always runs).
+OPTIONAL = frozenset({"privacy", "html5"})
 
 
 @dataclass

@@ -5,6 +5,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from babel import Locale, UnknownLocaleError
+from jinja2 import pass_context
 
 # Attributes whose value names an element's id. With the ids of a summary gone, these
 # would point at nothing (an HTML5 error), so they go too.
@@ -108,7 +109,16 @@ def language_name(code):
     return name[:1].upper() + name[1:]
 
 
+@pass_context
+def terms_with_pages(context, kind):
+    """The terms of the context's `kind` ("tags", "categories", "authors") that have a
+    page. Looked up from the context only when called, so that a page which never needs
+    it (a published original) does not depend on every post's terms in preview mode."""
+    return [term for term, _ in context.get(kind) or ()]
+
+
 FILTERS = {
     "listing_summary": listing_summary,
     "language_name": language_name,
+    "terms_with_pages": terms_with_pages,
 }

@@ -29,13 +29,16 @@ def publish_branch(site, branch="gh-pages", push=False, remote="origin"):
         )
     # ghp-import 2.1.0's --no-history drops the local branch only when <remote>/<branch>
     # exists; otherwise the new commit gets the old one as its parent. Deleting the ref
-    # (and its reflog) first makes the commit an orphan in every case.
-    if _git("rev-parse", "-q", "--verify", ref).returncode == 0:
-        deleted = _git("update-ref", "-d", ref)
-        if deleted.returncode != 0:
-            raise PagesError(
-                f"could not replace the {branch} branch: {deleted.stderr.strip()}"
-            )
+    # (and its reflog) first makes the commit an orphan in every case. The
+    # remote-tracking ref goes too: its reflog would keep every site pushed before
+    # (origin/gh-pages@{1}); a push or a fetch makes it again.
+    for old in (ref, f"refs/remotes/{remote}/{branch}"):
+        if _git("rev-parse", "-q", "--verify", old).returncode == 0:
+            deleted = _git("update-ref", "-d", old)
+            if deleted.returncode != 0:
+                raise PagesError(
+                    f"could not replace the {branch} branch: {deleted.stderr.strip()}"
+                )
     try:
         ghp_import(
             str(site),

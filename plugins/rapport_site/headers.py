@@ -34,6 +34,20 @@ HEADERS = {
 SECURITY_HEADERS_SAVE_AS = "_headers"
 
 
+def livereload_policy(csp):
+    """The CSP of a local livereload build: `csp` with scripts from the site itself
+    allowed (the dev server's /livereload.js), and its websocket. Never published:
+    only `invoke livereload` sets LIVERELOAD_SCRIPT, and it builds into its own folder.
+    """
+    kept = [
+        directive.strip()
+        for directive in csp.split(";")
+        if directive.strip()
+        and directive.split()[0].lower() not in ("script-src", "connect-src")
+    ]
+    return "; ".join([*kept, "script-src 'self'", "connect-src 'self'"])
+
+
 def headers_text(csp=META_CSP, search=None):
     """The `_headers` file: every header for every path of the site.
 

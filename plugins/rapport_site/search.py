@@ -48,16 +48,32 @@ def search_csp(csp, script_src=SEARCH_SCRIPT_SRC):
 
 
 def configure(settings):
-    """Fill in the defaults; add the search page to DIRECT_TEMPLATES when on."""
-    for name, value in DEFAULTS.items():
-        settings.setdefault(name, value)
+    """The search page's policy, and the page in DIRECT_TEMPLATES when search is on
+    (the plugin has filled in DEFAULTS)."""
     settings.setdefault(
         "SEARCH_CONTENT_SECURITY_POLICY",
         search_csp(settings["CONTENT_SECURITY_POLICY"], settings["SEARCH_SCRIPT_SRC"]),
     )
+    if settings["SEARCH"] and not _theme_has_search_page(settings):
+        # Another theme (Pelican's own, say) has no search page to write, and marks
+        # nothing for the index: a search here would find nothing, or everything.
+        logger.warning(
+            "Search is off: the theme %s has no templates/search.html. Use Rapport's "
+            "theme, add the template to yours, or set SEARCH = False to say so.",
+            settings.get("THEME"),
+        )
+        settings["SEARCH"] = False
     templates = list(settings.get("DIRECT_TEMPLATES") or [])
     if settings["SEARCH"] and "search" not in templates:
         settings["DIRECT_TEMPLATES"] = [*templates, "search"]
+
+
+def _theme_has_search_page(settings):
+    folders = [
+        *(settings.get("THEME_TEMPLATES_OVERRIDES") or []),
+        Path(settings.get("THEME") or "", "templates"),
+    ]
+    return any(Path(folder, "search.html").is_file() for folder in folders)
 
 
 def index_site(pelican):

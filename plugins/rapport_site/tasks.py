@@ -1,11 +1,29 @@
 """The site's own tasks: `invoke check`, an audit of the built site."""
 
+import importlib.util
 from pathlib import Path
 
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def require_dev_tools(task_name, *modules):
+    """Stop with one sentence when a task needs requirements-dev.txt and it is missing.
+
+    `python3 bootstrap.py build` installs requirements.txt only; the test tools come
+    with `python3 bootstrap.py test`.
+    """
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        raise Exit(
+            f"Error: `invoke {task_name}` needs the test tools ({', '.join(missing)}), "
+            "which `python3 bootstrap.py build` does not install. Run "
+            "`python3 bootstrap.py test` once (it installs requirements-dev.txt), "
+            "then try again.",
+            code=1,
+        )
 
 
 def _settings(settings_file, output):
@@ -33,9 +51,11 @@ def _settings(settings_file, output):
     }
 )
 def check(c, output=None, settings=None, skip="", limit=50):
-    """Audit the built site: third-party requests, inline code, broken links and
-    anchors, HTML5 validity, XML, page metadata and the privacy audit. Exits 1 on any
-    problem."""
+    """Audit the built site; exit 1 on any problem.
+
+    Checks third-party requests, inline code, broken links and anchors, HTML5
+    validity, XML, page metadata and the privacy audit.
+    """
     from .check import run_checks
     from .check_report import render
 

@@ -13,12 +13,22 @@ from .embed import embed_tweets
 # or the import benchmark does not load Pelican.
 
 
+def _enabled(settings):
+    # Signals stay connected for the life of the process: a later build in it may not
+    # use this plugin.
+    names = (getattr(p, "__name__", str(p)) for p in settings.get("PLUGINS") or ())
+    return any(name.rsplit(".", 1)[-1] == __name__ for name in names)
+
+
 def apply_settings(pelican):
     """initialized receiver: every TWEETS_* default in the settings."""
-    tweet_settings.apply_defaults(pelican.settings)
+    if _enabled(pelican.settings):
+        tweet_settings.apply_defaults(pelican.settings)
 
 
 def get_generators(pelican):
+    if not _enabled(pelican.settings):
+        return None
     from .generator import TweetsGenerator
 
     return TweetsGenerator

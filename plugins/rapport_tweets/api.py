@@ -17,15 +17,9 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import settings as tweet_settings
+from .index import HIGHLIGHT_CANDIDATES, ORIGINAL, REPLY, RETWEET
+from .record import StoreError, is_media_name
 from .render import card_of
-from .store import (
-    HIGHLIGHT_CANDIDATES,
-    ORIGINAL,
-    REPLY,
-    RETWEET,
-    StoreError,
-    is_media_name,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +120,8 @@ class TweetsAPI:
         if removed:
             # No names in the log: a file name holds the tweet id.
             logger.info("Removed %d tweet media file(s) no longer published", removed)
+        if not self._copied and not any(folder.iterdir()):
+            folder.rmdir()  # as a full build would leave it: no folder without media
 
     def highlights(self, ids):
         """Cards for the given ids, in order; a missing id is skipped with a warning."""
@@ -159,14 +155,17 @@ class TweetsAPI:
         threads.sort(key=lambda t: (t[0], int(t[1])), reverse=True)
         return threads
 
-    def conversations_with(self, handle, limit=None):
+    def conversations_with(self, handle, limit=None, exclude=()):
         """Threads between the owner and `handle`, newest first (capped by
-        TWEETS_PER_PERSON unless `limit` is given)."""
+        TWEETS_PER_PERSON unless `limit` is given), without the tweets whose ids are in
+        `exclude` (shown elsewhere on the page); a thread left with none is left out."""
         if limit is None:
             limit = self._get("TWEETS_PER_PERSON")
+        exclude = {str(i) for i in exclude}
         result = []
         for started, _root, ids in self._threads(handle)[:limit]:
-            cards = [c for c in (self.card(i) for i in ids) if c is not None]
+            shown = (self.card(i) for i in ids if i not in exclude)
+            cards = [c for c in shown if c is not None]
             if cards:
                 result.append(Thread(cards=cards, started=date.fromisoformat(started)))
         return result

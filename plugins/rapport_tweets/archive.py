@@ -1,34 +1,30 @@
 """Read an X (Twitter) archive, zip or extracted folder, into store records.
 
 Each format variant has a small named function below, and a fixture in
-tests/fixtures/archives/build.py. A tweet file is read as bytes and parsed with
-json.loads a megabyte piece at a time (`load_items`), each item let go once stored, so
-the parsed archive never sits in memory. Where json.loads refuses a piece, the file's
-text is read item by item from there (json.JSONDecoder.raw_decode, `iter_items`), which
-accepts a little more and names the line at fault. Anything unexpected is an
-ArchiveError (nothing is written) or a counted warning.
+tests/fixtures/archives/build.py. Every data file (`window.YTD.<name>.partN = [ … ]`,
+and manifest.js) is read as bytes and parsed by msgspec (`load_items`): a tweet file a
+megabyte piece at a time, each item let go once stored, so the parsed archive never
+sits in memory. A file that does not parse is an ArchiveError naming its line (nothing
+is written); an item that cannot be stored is a counted warning.
 """
 
 from __future__ import annotations
 
 import codecs
-import gc
 import html
-import json
 import re
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from .store import (
-    BadRecord,
-    Store,
-    encode_line,
-    facts_from,
-    is_media_name,
-)
+import msgspec
+
+from .entities import place, placed, reply_start
+from .record import BadRecord, is_media_name
+from .store import Store
 
 
 class ArchiveError(Exception):
@@ -105,12 +101,6 @@ class _Folder:
             "place until the import ends, then run it again."
         )
 
-    def read_text(self, name):
-        try:
-            return (self.path / name).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as err:
-            raise self._unreadable(name, err) from None
-
     def read_bytes(self, name):
         try:
             return (self.path / name).read_bytes()
@@ -150,17 +140,6 @@ class _Zip:
         return ArchiveError(
             f"{self.label}: {name} cannot be read ({err}); {_zip_advice(err)}"
         )
-
-    def read_text(self, name):
-        try:
-            return self.zip.read(name).decode("utf-8-sig")
-        except _READ_ERRORS as err:
-            raise self._unreadable(name, err) from None
-        except UnicodeDecodeError as err:
-            raise ArchiveError(
-                f"{self.label}: {name} cannot be read ({err}); it is not UTF-8 text. "
-                "Download the archive again."
-            ) from None
 
     def read_bytes(self, name):
         try:
@@ -261,149 +240,101 @@ def find_layout(source):
 
 # --------------------------------------------------------------------------- JS files
 
-_ASSIGNMENT = re.compile(r"\s*window\.(?:YTD\.([\w]+)\.part(\d+)|__THAR_CONFIG)\s*=\s*")
-_SEPARATOR = re.compile(r"\s*(,|\])\s*")
-_DECODER = json.JSONDecoder()
-
-
-def _where(text, pos):
-    line = text.count("\n", 0, pos) + 1
-    return f"line {line}"
-
-
-def iter_items(text, label, on_progress=None):
-    """Yield the items of `window.YTD.<name>.partN = [ … ]`, one decoded item at a time."""
-    m = _ASSIGNMENT.match(text)
-    if not m or m.group(1) is None:
-        raise ArchiveError(
-            f"{label}: does not start with 'window.YTD.<name>.partN = ['; not an X "
-            "archive data file (or an unknown, newer format)."
-        )
-    pos = m.end()
-    if text[pos : pos + 1] != "[":
-        raise ArchiveError(
-            f"{label}: expected '[' after the assignment ({_where(text, pos)})."
-        )
-    pos += 1
-    m = _SEPARATOR.match(text, pos)
-    if m and m.group(1) == "]":
-        return
-    yield from _items_from(text, pos, label, on_progress)
-
-
-def _items_from(text, pos, label, on_progress=None):
-    """iter_items from `pos`, the start of an item (or the space before it)."""
-    count = 0
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n":
-            pos += 1
-        try:
-            item, pos = _DECODER.raw_decode(text, pos)
-        except ValueError as err:
-            raise ArchiveError(
-                f"{label}: unreadable at {_where(text, pos)} ({err.msg}); the file is "
-                "damaged or truncated. Download the archive again."
-            ) from None
-        yield item
-        count += 1
-        if on_progress is not None and count % 500 == 0:
-            on_progress(pos)
-        m = _SEPARATOR.match(text, pos)
-        if not m:
-            raise ArchiveError(
-                f"{label}: unreadable at {_where(text, pos)} (expected ',' or ']' after "
-                "an item); the file is damaged or truncated. Download the archive again."
-            )
-        pos = m.end()
-        if m.group(1) == "]":
-            if on_progress is not None:
-                on_progress(pos)
-            return
-
-
-# The common case of a data file's start, in bytes: a subset of what _ASSIGNMENT takes.
-_ASSIGNMENT_BYTES = re.compile(
-    rb"[ \t\r\n]*window\.YTD\.\w+\.part\d+[ \t\r\n]*=[ \t\r\n]*\["
+# `window.YTD.<name>.partN = [ … ]` (data files) or `window.__THAR_CONFIG = { … }`
+# (manifest.js), in bytes: JSON's white space only.
+_ASSIGNMENT = re.compile(
+    rb"[ \t\r\n]*window\.(?:(YTD)\.\w+\.part\d+|__THAR_CONFIG)[ \t\r\n]*=[ \t\r\n]*"
 )
 # Between two items as X writes them; a file is parsed in pieces cut at its comma.
 _ITEM_BREAK = b"\n  },\n  {"
 _PIECE_BYTES = 1 << 20
-_SPACE = re.compile(r"\s*")
+_WHERE = re.compile(r"\(byte (\d+)\)")
+_EMPTY = re.compile(rb"[ \t\r\n]*")
 
 
-def _list_span(data):
-    """(first, end): the bytes between '[' and ']' of `window.YTD.<name>.partN = [ … ]`
-    followed by nothing but white space; None for any other file."""
+def _line(data, pos):
+    return data.count(b"\n", 0, pos) + 1
+
+
+def _value_span(data, label, opener):
+    """(first, end) of the JSON value assigned in a data file: data[first] is `opener`
+    and data[end - 1] its closing bracket, when the file ends as X writes it (white
+    space or a ';' may follow)."""
     begin = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    m = _ASSIGNMENT_BYTES.match(data, begin)
-    if not m:
-        return None
-    end = len(data)
-    while end > m.end() and data[end - 1] in b" \t\r\n":
+    m = _ASSIGNMENT.match(data, begin)
+    if not m or (opener == b"[") != bool(m.group(1)):
+        if opener == b"{":
+            raise ArchiveError(f"{label}: not an X archive manifest.")
+        raise ArchiveError(
+            f"{label}: does not start with 'window.YTD.<name>.partN = ['; not an X "
+            "archive data file (or an unknown, newer format)."
+        )
+    first = m.end()
+    if data[first : first + 1] != opener:
+        raise ArchiveError(
+            f"{label}: expected {opener.decode()!r} after the assignment "
+            f"(line {_line(data, first)})."
+        )
+    end = len(data)  # not data.rstrip(): that would copy the whole file
+    while end > first + 1 and data[end - 1] in b" \t\r\n;":
         end -= 1
-    if end <= m.end() or data[end - 1] != ord("]"):
-        return None
-    return m.end(), end - 1
+    return first, end
 
 
-def _load_piece(data, first, end):
-    """The items of data[first:end], a run of comma-separated JSON values, or None.
-
-    The piece is bracketed by the bytes around it (a '[' or ',' before, a ',' or ']'
-    after), turned into '[' and ']' in one copy: adding them to the decoded text
-    instead would copy it again, four bytes a character once it holds an emoji."""
-    piece = bytearray(memoryview(data)[first - 1 : end + 1])
-    piece[0], piece[-1] = 0x5B, 0x5D  # "[", "]"
+def _parse(data, first, end, label):
+    """The JSON value of data[first:end] (msgspec, from the bytes: no decoded copy of
+    the text); an ArchiveError naming the line where it is damaged."""
     try:
-        text = piece.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    del piece
-    # Parsed JSON holds no reference cycles, yet its many new containers would set off
-    # the cyclic collector again and again (half the parse time): pause it meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    finally:
-        if collecting:
-            gc.enable()
+        return msgspec.json.decode(memoryview(data)[first:end])
+    except (msgspec.DecodeError, RecursionError) as err:
+        found = _WHERE.search(str(err))
+        pos = first + int(found.group(1)) if found else end
+        why = str(err).removeprefix("JSON is malformed: ")
+        why = re.sub(r" \(byte \d+\)", "", why)
+        raise ArchiveError(
+            f"{label}: unreadable at line {_line(data, pos)} ({why}); the file is "
+            "damaged or truncated. Download the archive again."
+        ) from None
+
+
+def _config(source, name):
+    """manifest.js is `window.__THAR_CONFIG = { … }` (one object, not a list)."""
+    data = source.read_bytes(name)
+    value = _parse(data, *_value_span(data, name, b"{"), name)
+    if not isinstance(value, dict):
+        raise ArchiveError(f"{name}: not an X archive manifest.")
+    return value
 
 
 def load_items(source, name, progress=None):
-    """Yield the items of the data file `name` of `source`; `progress(done_bytes)` after
-    each piece.
+    """Yield the items of the data file `name` of `source`
+    (`window.YTD.<name>.partN = [ … ]`); `progress(done_bytes)` after each piece.
 
-    The file is read as bytes and parsed with json.loads a piece of about a megabyte at
-    a time, cut at the commas between items; each item is let go once yielded. Pieces
-    that parse, joined by those commas, parse as the whole list (a JSON text has one
-    parse), so this yields what `iter_items` yields from the file's text. Where a piece
-    does not parse (other formatting, damage), `iter_items` takes over from the start
-    of that piece: it accepts a little more and names the line at fault."""
+    The file is read as bytes and parsed a piece of about a megabyte at a time, cut
+    between items where X breaks its lines; each item is let go once yielded, so the
+    parsed file never sits in memory whole. Where a piece does not parse (a file laid
+    out otherwise), the rest of the file is parsed in one piece, and an error there
+    names the line at fault."""
     data = source.read_bytes(name)
-    span = _list_span(data)
-    if span is None:
-        yield from _items_by_text(source, name, None, len(data), progress)
+    first, end = _value_span(data, name, b"[")
+    if data[end - 1 : end] != b"]":  # cut short: say where
+        _parse(data, first, end, name)
+    start, first = first, first + 1  # the "[", and past it
+    if _EMPTY.fullmatch(data, first, end - 1):
         return
-    first, end = span
     while True:
-        stop = end
-        if first + _PIECE_BYTES < end:
-            cut = data.find(_ITEM_BREAK, first + _PIECE_BYTES, end)
+        stop = end - 1
+        if first + _PIECE_BYTES < stop:
+            cut = data.find(_ITEM_BREAK, first + _PIECE_BYTES, stop)
             if cut >= 0:
                 stop = cut + len(b"\n  }")
         items = _load_piece(data, first, stop)  # data[first - 1] is "[" or ","
+        if items is None and stop != end - 1:
+            stop = end - 1  # not cut between items after all: the rest in one piece
+            items = _load_piece(data, first, stop)
         if items is None:
-            at = None
-            if first != span[0]:
-                bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-                at = len(str(memoryview(data)[bom:first], "utf-8"))
-            size = len(data)
-            del data
-            yield from _items_by_text(source, name, at, size, progress)
-            return
+            _parse(data, start, end, name)  # raises, naming the line at fault
+            raise ArchiveError(f"{name}: unreadable; download the archive again.")
         for index in range(len(items)):
             item = items[index]
             items[index] = None
@@ -411,37 +342,22 @@ def load_items(source, name, progress=None):
             del item
         if progress:
             progress(stop + 1)
-        if stop == end:
+        if stop == end - 1:
             return
         first = stop + 1  # past the comma
 
 
-def _items_by_text(source, name, at, size, progress):
-    """iter_items on the file's text, from its start or from character `at`."""
-    text = source.read_text(name)
-    on_progress = None
-    if progress:
-        chars = max(len(text), 1)
+def _load_piece(data, first, end):
+    """The items of data[first:end], a run of comma-separated JSON values, or None.
 
-        def on_progress(pos):
-            progress(size * pos // chars)
-
-    if at is None:
-        yield from iter_items(text, name, on_progress)
-    else:
-        yield from _items_from(text, _SPACE.match(text, at).end(), name, on_progress)
-
-
-def _config(text, label):
-    """manifest.js is `window.__THAR_CONFIG = { … }` (one object, not a list)."""
-    m = _ASSIGNMENT.match(text)
-    if not m:
-        raise ArchiveError(f"{label}: not an X archive manifest.")
+    The piece is bracketed by the bytes around it (a '[' or ',' before, a ',' or ']'
+    after), turned into '[' and ']' in one copy."""
+    piece = bytearray(memoryview(data)[first - 1 : end + 1])
+    piece[0], piece[-1] = 0x5B, 0x5D  # "[", "]"
     try:
-        value, _end = _DECODER.raw_decode(text, m.end())
-    except ValueError as err:
-        raise ArchiveError(f"{label}: unreadable ({err.msg}).") from None
-    return value
+        return msgspec.json.decode(piece)
+    except (msgspec.DecodeError, RecursionError):
+        return None
 
 
 # --------------------------------------------------------------------------- owner
@@ -509,77 +425,32 @@ _MONTHS = {
 def parse_created_at(value):
     """'Sat Feb 18 12:33:11 +0000 2023' -> '2023-02-18T12:33:11Z' (UTC).
 
-    Archives always say +0000; a by-hand split is ~20x faster than strptime on 100k.
     A date that does not exist (Feb 31, year -1) is a BadItem: stored, it would break
     the build far from its cause."""
     try:
         return _utc_iso(value)
-    except (ValueError, OverflowError, AttributeError):
+    except (ValueError, OverflowError, AttributeError, TypeError):
         raise BadItem(
             f"its created_at {str(value)[:40]!r} is not a real date"
         ) from None
 
 
 def _utc_iso(value):
-    """`_utc_iso_general`, fast for the archive's own form 'Sat Feb 18 12:33:11 +0000
-    2023': sliced, the date checked once by the datetime constructor (and remembered),
-    the time of day by comparing its digits. Any other spacing, offset or form takes
-    the general path."""
-    if (
-        type(value) is str
-        and len(value) == 30
-        and value[19:26] == " +0000 "
-        and value[3] == value[7] == value[10] == " "
-        and value[:3].isalpha()
-    ):
-        clock = value[11:19]
-        if (
-            clock.isascii()
-            and clock[2] == clock[5] == ":"
-            and (clock[:2] + clock[3:5] + clock[6:]).isdigit()
-            and clock[:2] <= "23"
-            and clock[3:5] <= "59"
-            and clock[6:] <= "59"
-        ):
-            date = _DATES.get(value[4:10] + value[26:])
-            if date is None:
-                date = _iso_date(value)
-            if date:
-                return f"{date}T{clock}Z"
-    return _utc_iso_general(value)
-
-
-# "Feb 182023" -> "2023-02-18", for dates seen (bounded: a hostile archive may hold
-# millions of distinct dates); "" for a form the general path should judge.
-_DATES = {}
-_MONTH_DIGITS = {i: f"{i:02d}" for i in range(1, 13)}
-
-
-def _iso_date(value):
-    """The ISO date of an archive date ('Sat Feb 18 12:33:11 +0000 2023'): "" when not
-    plainly digits, ValueError when the day does not exist."""
-    month = _MONTHS.get(value[4:7])
-    day, year = value[8:10], value[26:]
-    if not (month and (day + year).isascii() and (day + year).isdigit()):
-        return ""
-    datetime(int(year), month, int(day))  # ValueError for Feb 31 or year 0
-    date = f"{year}-{_MONTH_DIGITS[month]}-{day}"
-    if len(_DATES) < 100_000:
-        _DATES[value[4:10] + value[26:]] = date
-    return date
-
-
-def _utc_iso_general(value):
+    """The one parser of a tweet's date: the archive's form (split by hand, ~20x
+    faster than strptime on 100k), any other offset, or ISO 8601 (the API)."""
     parts = value.split()
     if len(parts) == 6 and parts[4] == "+0000" and parts[1] in _MONTHS:
         hour, minute, second = parts[3].split(":")
         numbers = (parts[5], parts[2], hour, minute, second)
-        if not all(n.isascii() and n.isdigit() for n in numbers):
+        digits = "".join(numbers)
+        if not (digits.isascii() and digits.isdigit()):
             raise ValueError(value)
         year, day, hour, minute, second = map(int, numbers)
-        moment = datetime(
-            year, _MONTHS[parts[1]], day, hour, minute, second, tzinfo=UTC
-        )
+        month = _MONTHS[parts[1]]
+        datetime(year, month, day, hour, minute, second)  # ValueError: no such date
+        # Already UTC: written as isoformat() would, the year padded to four digits
+        # (which shard names and readers expect).
+        return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
     else:
         try:
             moment = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
@@ -587,7 +458,6 @@ def _utc_iso_general(value):
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if moment.tzinfo is None:  # no offset: UTC, never the importing machine's zone
             moment = moment.replace(tzinfo=UTC)
-    # isoformat pads the year to four digits, which shard names and readers expect.
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat("T", "seconds") + "Z"
 
 
@@ -615,30 +485,14 @@ def _int(value):
         return 0
 
 
-def _place(text, start, end, expected):
-    """Code-point (start, end) of `expected` in `text`: the given indices when they hold
-    it, else its first occurrence at or after `start` (or anywhere); None if absent.
-
-    Archive indices count code points of the unescaped text, which is exactly Python's
-    str indexing; the check catches files whose indices count otherwise."""
-    if text[start:end].lower() == expected.lower():
-        return start, end
-    low, needle = text.lower(), expected.lower()
-    found = low.find(needle, max(0, start - 8))
-    if found < 0:
-        found = low.find(needle)
-    if found < 0:
-        return None
-    return found, found + len(expected)
-
-
-def entities_v1(text, entities, extended):
-    """Archive/v1.1 entities -> our mentions, hashtags, urls, media (t.co) lists."""
+def entities_v1(text, entities, extended, raw=None):
+    """Archive/v1.1 entities -> our mentions, hashtags, urls, media (t.co) lists, placed
+    in the unescaped `text` (`raw`: the full_text as the archive has it)."""
     mentions, hashtags, urls = [], [], []
     for m in entities.get("user_mentions", ()):
         handle = m.get("screen_name", "")
         s, e = (_int(i) for i in m.get("indices", (0, 0)))
-        where = _place(text, s, e, "@" + handle)
+        where = place(text, "@" + handle, s, e, raw)
         if where:
             mentions.append(
                 {
@@ -650,14 +504,14 @@ def entities_v1(text, entities, extended):
             )
     for h in entities.get("hashtags", ()):
         s, e = (_int(i) for i in h.get("indices", (0, 0)))
-        where = _place(text, s, e, "#" + h.get("text", ""))
+        where = place(text, "#" + h.get("text", ""), s, e, raw)
         if where:
             hashtags.append(
                 {"start": where[0], "end": where[1], "tag": h.get("text", "")}
             )
     for u in entities.get("urls", ()):
         s, e = (_int(i) for i in u.get("indices", (0, 0)))
-        where = _place(text, s, e, u.get("url", ""))
+        where = place(text, u.get("url", ""), s, e, raw)
         if where and u.get("url"):
             urls.append(
                 {
@@ -712,13 +566,33 @@ def tweet_id_of(tweet):
     return str(int(tid))  # "007" and "7" are one tweet
 
 
-def record_from_tweet(tweet, owner, media_names, copy):
-    """One archive tweet (unwrapped) -> a store record."""
+def display_of(rng, text):
+    """(display, cut) of a display_text_range: [start, end] to store, or None when it
+    is the whole text; cut is True when the range ran past the text's end. Real
+    archives hold such ranges (counted in the escaped text, or in UTF-16): the text is
+    shown as far as it goes. BadItem when the range is not [start, end]."""
+    if not rng:
+        return None, False
+    if not isinstance(rng, list) or len(rng) < 2:
+        raise BadItem(f"its display_text_range {rng!r:.40} is not [start, end]")
+    s, e = _int(rng[0]), _int(rng[1])
+    cut = max(s, e) > len(text)
+    if cut:
+        s, e = min(s, len(text)), min(e, len(text))
+        if s == e:
+            s = 0
+    return ([s, e] if (s, e) != (0, len(text)) else None), cut
+
+
+def record_from_tweet(tweet, owner, media_names, copy, counts=None):
+    """One archive tweet (unwrapped) -> a store record. `counts` (a Counter), when given,
+    counts what was mended on the way: "display" for a display range cut to the text."""
     tid = tweet_id_of(tweet)
     get = tweet.get
-    text = html.unescape(get("full_text") or get("text") or "")
+    raw = get("full_text") or get("text") or ""
+    text = html.unescape(raw)
     mentions, hashtags, urls, media = entities_v1(
-        text, get("entities", {}), get("extended_entities", {})
+        text, get("entities", {}), get("extended_entities", {}), raw
     )
     record = {
         "id": tid,
@@ -737,152 +611,19 @@ def record_from_tweet(tweet, owner, media_names, copy):
         "hashtags": hashtags,
         "urls": urls,
     }
-    rng = get("display_text_range")
-    if rng:
-        if not isinstance(rng, list) or len(rng) < 2:
-            raise BadItem(f"its display_text_range {rng!r:.40} is not [start, end]")
-        s, e = _int(rng[0]), _int(rng[1])
-        if (s, e) != (0, len(text)):
-            record["display"] = [s, e]
+    display, cut = display_of(get("display_text_range"), text)
+    if display:
+        record["display"] = display
+    if cut and counts is not None:
+        counts["display"] += 1
     if media:
         record["media"] = media_v1(tid, media, media_names, copy)
-        for m, raw in zip(record["media"], media, strict=True):
-            s, e = (_int(i) for i in raw.get("indices", (0, 0)))
-            where = _place(text, s, e, m["url"]) if m["url"] else None
+        for m, item in zip(record["media"], media, strict=True):
+            s, e = (_int(i) for i in item.get("indices", (0, 0)))
+            where = place(text, m["url"], s, e, raw)
             if where:
                 m["start"], m["end"] = where
     return record
-
-
-def new_tweet_line(tweet, owner, update, notes):
-    """The fast path of an import: (id, shard, line, facts) of an archive tweet that is
-    new to the store and plainly typed, built in one pass; None for any other tweet
-    (stored or forgotten, with media or a matching note, a field of an unusual type),
-    which takes the general path (record_from_tweet, Update.add). The line is exactly
-    what encode() makes of record_from_tweet()'s record, and is given only for records
-    that problem() accepts (the same exact-type checks as encode's quick check).
-    May raise what record_from_tweet raises; the caller then takes the general path,
-    which raises it again."""
-    get = tweet.get
-    tid = tweet_id_of(tweet)
-    if tid in update or tid in update.forgotten:
-        return None
-    text = html.unescape(get("full_text") or get("text") or "")
-    if type(text) is not str:
-        return None
-    mentions, hashtags, urls, media = entities_v1(
-        text, get("entities", {}), get("extended_entities", {})
-    )
-    if media:
-        return None  # photos are copied by the general path
-    created = parse_created_at(tweet["created_at"])
-    if notes and note_key(created) in notes:
-        return None
-    uid, handle = owner.get("id", ""), owner.get("handle", "")
-    reply_id = get("in_reply_to_status_id_str") or ""
-    reply_uid = get("in_reply_to_user_id_str") or ""
-    reply_handle = get("in_reply_to_screen_name") or ""
-    lang = get("lang", "")
-    if not (
-        uid  # facts_of() tells "" from a missing user_id
-        and type(uid) is str
-        and type(handle) is str
-        and type(reply_id) is str
-        and type(reply_uid) is str
-        and type(reply_handle) is str
-        and type(lang) is str
-    ):
-        return None
-    # Fields in the store's order (FIELDS), empty ones left out, as encode() writes.
-    # tweet_id_of() gives only ASCII digits and parse_created_at() only real dates
-    # like 2023-02-18T12:33:11Z: what problem() asks of id and created_at (tests hold
-    # both to that), so the line needs no _plain_id_and_date().
-    line = {"id": tid, "created_at": created, "user_id": uid}
-    if handle:
-        line["handle"] = handle
-    if text:
-        line["text"] = text
-    rng = get("display_text_range")
-    if rng:
-        if not isinstance(rng, list) or len(rng) < 2:
-            return None
-        s, e = _int(rng[0]), _int(rng[1])
-        if (s, e) != (0, len(text)):
-            line["display"] = [s, e]
-    if reply_id:
-        line["reply_to_id"] = reply_id
-    if reply_uid:
-        line["reply_to_user_id"] = reply_uid
-    if reply_handle:
-        line["reply_to_handle"] = reply_handle
-    retweet = text.startswith("RT @") or bool(get("retweeted_status"))
-    if retweet:
-        line["retweet"] = True
-    likes, retweets = _int(get("favorite_count")), _int(get("retweet_count"))
-    if likes:
-        line["likes"] = likes
-    if retweets:
-        line["retweets"] = retweets
-    if lang:
-        line["lang"] = lang
-    # Entity entries with their keys sorted and "" left out, as encode() writes them.
-    if mentions:
-        entries = []
-        for m in mentions:
-            m_handle, mid = m["handle"], m["id"]
-            if not (m_handle and type(m_handle) is str and type(mid) is str):
-                return None
-            if mid:
-                entries.append(
-                    {
-                        "end": m["end"],
-                        "handle": m_handle,
-                        "id": mid,
-                        "start": m["start"],
-                    }
-                )
-            else:
-                entries.append(
-                    {"end": m["end"], "handle": m_handle, "start": m["start"]}
-                )
-        line["mentions"] = entries
-    if hashtags:
-        entries = []
-        for h in hashtags:
-            tag = h["tag"]
-            if not (tag and type(tag) is str):
-                return None
-            entries.append({"end": h["end"], "start": h["start"], "tag": tag})
-        line["hashtags"] = entries
-    if urls:
-        entries = []
-        for u in urls:
-            url, expanded, display = u["url"], u["expanded"], u["display"]
-            if not (type(url) is type(expanded) is type(display) is str):
-                return None
-            entries.append(
-                {
-                    "display": display,
-                    "end": u["end"],
-                    "expanded": expanded,
-                    "start": u["start"],
-                    "url": url,
-                }
-            )
-        line["urls"] = entries
-    facts = facts_from(
-        tid,
-        created,
-        update.owner,
-        uid,
-        handle,
-        reply_id,
-        reply_handle,
-        retweet,
-        mentions,
-        likes + retweets,
-    )
-    return tid, created[:4], encode_line(line), facts
 
 
 def note_key(created_at):
@@ -902,45 +643,79 @@ def notes_from_items(items):
     return notes
 
 
+_OPENING_HANDLES = re.compile(r"(?:@\w+\s+)+")
+_CLOSING_LINKS = re.compile(r"(?:\s*https://t\.co/\S+)+$")
+
+
+def _opening_words(text):
+    """The first words a post shows, for matching a truncated post with its note: not
+    the @handles a reply opens with (the truncated text has them, the note may not),
+    nor the "…" and t.co links a truncated text ends with; white space as one space."""
+    text = text.lstrip()
+    opening = _OPENING_HANDLES.match(text)
+    if opening:
+        text = text[opening.end() :]
+    text = _CLOSING_LINKS.sub("", text).rstrip().rstrip("…")
+    return " ".join(text.split())[:40]
+
+
 def apply_note(record, notes):
-    """Replace a truncated long post's text with its whole note text, if one matches."""
+    """Replace a truncated long post's text with its whole note text, if one matches,
+    and place every entity (the note's, and the tweet's photos) in that text."""
     candidates = notes.get(note_key(record["created_at"]))
     if not candidates:
         return False
-    start = record.get("display", [0])[0]
-    prefix = (
-        re.sub(r"(\s*https://t\.co/\S+)+$", "", record["text"][start:])
-        .rstrip("…")
-        .strip()
-    )
+    start = (record.get("display") or [0])[0]
+    shown = _opening_words(record["text"][start:])
+    if not shown:
+        return False
     for core in candidates:
-        text = core["text"]
-        if not text.startswith(prefix[:40]):
+        raw = core["text"]
+        text = html.unescape(raw)
+        if not _opening_words(text).startswith(shown):
             continue
-        record["text"] = text
-        record.pop("display", None)
-        record["mentions"] = [
+        ids = {m["handle"].lower(): m.get("id", "") for m in record["mentions"]}
+        mentions = [
             {
                 "start": _int(m["fromIndex"]),
                 "end": _int(m["toIndex"]),
                 "handle": m["screenName"],
+                "id": ids.get(m["screenName"].lower(), ""),
             }
             for m in core.get("mentions", ())
         ]
-        record["hashtags"] = [
+        hashtags = [
             {"start": _int(h["fromIndex"]), "end": _int(h["toIndex"]), "tag": h["text"]}
             for h in core.get("hashtags", ())
         ]
-        record["urls"] = [
-            {
-                "start": _int(u["fromIndex"]),
-                "end": _int(u["toIndex"]),
-                "url": u["shortUrl"],
-                "expanded": u.get("expandedUrl") or u["shortUrl"],
-                "display": u.get("displayUrl") or u["shortUrl"],
-            }
-            for u in core.get("urls", ())
-        ]
+        urls = []
+        for u in core.get("urls", ()):
+            short = u["shortUrl"]
+            expanded = u.get("expandedUrl") or short
+            s, e = _int(u["fromIndex"]), _int(u["toIndex"])
+            # A note's text may show the link itself rather than its t.co form.
+            where = place(text, short, s, e, raw) or place(text, expanded, s, e, raw)
+            if where:
+                urls.append(
+                    {
+                        "start": where[0],
+                        "end": where[1],
+                        "url": short,
+                        "expanded": expanded,
+                        "display": u.get("displayUrl") or short,
+                    }
+                )
+        record["text"] = text
+        record["mentions"] = placed(text, "mentions", mentions, raw)
+        record["hashtags"] = placed(text, "hashtags", hashtags, raw)
+        record["urls"] = urls
+        # The photos' t.co links were in the truncated text, not in the note's.
+        record["media"] = placed(text, "media", record.get("media", ()), raw)
+        record.pop("display", None)
+        if record.get("reply_to_id"):
+            opening = reply_start(text, record["mentions"])
+            if opening:
+                record["display"] = [opening, len(text)]
         return True
     return False
 
@@ -964,6 +739,7 @@ class ImportSummary:
     files: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     total: int = 0  # tweets in the store afterwards
+    replaced: dict | None = None  # with replace: {"owner", "tweets"} the store held
 
     def totals(self):
         t = FileSummary("total")
@@ -982,25 +758,29 @@ def _scaled(progress, base, nbytes, total):
     return on_progress
 
 
-def import_archive(path, store_root, progress=None):
+def _same_account(a, b):
+    """Whether two owners ({"id", "handle"}) are one account, as far as they say."""
+    if a.get("id") and b.get("id"):
+        return str(a["id"]) == str(b["id"])
+    return (a.get("handle") or "").lower() == (b.get("handle") or "").lower()
+
+
+def import_archive(path, store_root, progress=None, replace=False):
     """Import an archive (zip or folder) into the store; returns an ImportSummary.
 
+    An archive of another account than the store's owner is refused (ArchiveError),
+    unless `replace`: then the store is emptied first, in the same commit.
     `progress(done_bytes, total_bytes)` is called now and then. Raises ArchiveError or
     StoreError, in which case the store is left as it was."""
     source = _open_source(path)
     layout = find_layout(source)
     owner, expected = {}, {}
     if layout.manifest:
-        config = _config(source.read_text(layout.manifest), layout.manifest)
+        config = _config(source, layout.manifest)
         owner = owner_from_manifest(config)
         expected = expected_files(config)
     if layout.account:
-        owner = (
-            owner_from_account(
-                iter_items(source.read_text(layout.account), layout.account)
-            )
-            or owner
-        )
+        owner = owner_from_account(load_items(source, layout.account)) or owner
     if not owner:
         raise ArchiveError(
             f"{source.label}: no account.js or manifest.js with the account id, so the "
@@ -1018,7 +798,7 @@ def import_archive(path, store_root, progress=None):
             )
     notes = {}
     for name in layout.note_files:
-        notes.update(notes_from_items(iter_items(source.read_text(name), name)))
+        notes.update(notes_from_items(load_items(source, name)))
 
     media_names = {}
     for media_dir in layout.media_dirs:
@@ -1029,19 +809,32 @@ def import_archive(path, store_root, progress=None):
     store = Store(store_root)
     total_bytes = sum(source.size(n) for n in layout.tweet_files) or 1
     done_before = 0
+    counts = Counter()  # what record_from_tweet mended, for one warning each
     with store.update() as update:
         copied = set()  # photos staged by this import
 
         def copy(src_name, file_name):
             """Stage a photo; it reaches media/ only with the update's commit."""
             dest = store.media_dir / file_name
-            if file_name not in copied and not (
-                dest.exists() and dest.stat().st_size == source.size(src_name)
+            if file_name not in copied and not update.has_file(
+                dest, source.size(src_name)
             ):
                 update.add_file(dest, lambda out: source.copy(src_name, out))
                 copied.add(file_name)
             return file_name
 
+        held = len(update)
+        if replace:
+            summary.replaced = {"owner": update.owner, "tweets": held}
+            update.clear()
+        elif held and update.owner and not _same_account(update.owner, owner):
+            raise ArchiveError(
+                f"{source.label} is the archive of @{owner.get('handle') or owner['id']}, "
+                f"but the tweet store {store.root} holds {held:,} tweets of "
+                f"@{update.owner.get('handle') or update.owner.get('id')}; importing "
+                "would mix two accounts. To replace those tweets with this archive's, "
+                "run the import again with --replace (it empties the store first)."
+            )
         update.set_owner(owner)
         for name in layout.tweet_files:
             stats = FileSummary(name)
@@ -1059,14 +852,7 @@ def import_archive(path, store_root, progress=None):
                 read += 1
                 try:
                     tweet = _tweet_of(item)
-                    try:
-                        fast = new_tweet_line(tweet, owner, update, notes)
-                    except (KeyError, TypeError, ValueError, AttributeError):
-                        fast = None  # the general path says why
-                    if fast is not None:
-                        outcomes[update.add_new(*fast)] += 1
-                        continue
-                    record = record_from_tweet(tweet, owner, media_names, copy)
+                    record = record_from_tweet(tweet, owner, media_names, copy, counts)
                     if notes:
                         apply_note(record, notes)
                     outcome = update.add(record)
@@ -1089,7 +875,12 @@ def import_archive(path, store_root, progress=None):
                 summary.warnings.append(
                     f"{name}: manifest.js says {listed} tweets, the file holds {stats.read}"
                 )
-        summary.total = len(update._lines)
+        summary.total = len(update)
+    if counts["display"]:
+        summary.warnings.append(
+            f"{counts['display']:,} tweet(s) had a display_text_range past the end of "
+            "their text; each is shown up to the end of its text."
+        )
     if progress:
         progress(total_bytes, total_bytes)
     return summary

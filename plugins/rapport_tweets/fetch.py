@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import requests
 import tweepy
 
+from .archive import parse_created_at
+from .entities import placed, reply_start
 from .store import Store
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ TWEET_FIELDS = [
     "entities",
     "in_reply_to_user_id",
     "lang",
+    "note_tweet",
     "public_metrics",
     "referenced_tweets",
 ]
@@ -47,7 +50,10 @@ ARCHIVE_HINT = "Import your archive instead: invoke tweets.import PATH-TO-ARCHIV
 
 
 class FetchError(Exception):
-    """A fetch failed; str() is one sentence for the user (never holds a token)."""
+    """A fetch failed; str() is one sentence for the user (never holds a token).
+    `changed` says what the failed run still wrote to the store ("" for nothing)."""
+
+    changed = ""
 
 
 class NoToken(FetchError):
@@ -60,6 +66,14 @@ class AccessDenied(FetchError):
 
 class Unavailable(FetchError):
     pass
+
+
+class OutOfCredits(FetchError):
+    """X bills per post read: the credits ran out, or the spend cap was reached."""
+
+
+class BadReply(FetchError):
+    """A reply of the X API that cannot be stored as it is."""
 
 
 # --------------------------------------------------------------------------- client
@@ -110,22 +124,21 @@ class _TimeoutAdapter(requests.adapters.HTTPAdapter):
 # --------------------------------------------------------------------------- records
 
 
-def _display_start(text, mentions):
-    """v2 text of a reply starts with the @handles replied to; the card hides them."""
-    pos = 0
-    for m in sorted(mentions, key=lambda m: m["start"]):
-        if m["start"] != pos:
-            break
-        pos = m["end"]
-        while pos < len(text) and text[pos] == " ":
-            pos += 1
-    return pos
-
-
 def record_from_v2(tweet, users, media):
-    """A v2 tweet (dict) with its includes (users, media by key) -> a store record."""
-    text = html.unescape(tweet.get("text", ""))
+    """A v2 tweet (dict) with its includes (users, media by key) -> a store record.
+
+    v2 sends the text HTML-escaped and counts its offsets in that escaped text: the
+    store keeps it unescaped, so each entity is placed in it as the archive's are. A
+    long post's `text` is cut short; its whole text is in `note_tweet`."""
+    note = tweet.get("note_tweet") or {}
+    raw = note.get("text") or tweet.get("text", "")
+    text = html.unescape(raw)
     entities = tweet.get("entities", {})
+    if note.get("text"):
+        # The note's own entities; the post's media links stay (they are not in it).
+        media_links = [u for u in entities.get("urls", ()) if u.get("media_key")]
+        entities = dict(note.get("entities") or {})
+        entities["urls"] = [*entities.get("urls", ()), *media_links]
     author = users.get(tweet.get("author_id"), {})
     refs = {r["type"]: r["id"] for r in tweet.get("referenced_tweets", ())}
     metrics = tweet.get("public_metrics", {})
@@ -153,9 +166,14 @@ def record_from_v2(tweet, users, media):
                 "display": u.get("display_url") or u["url"],
             }
         )
+    hashtags = [
+        {"start": h["start"], "end": h["end"], "tag": h["tag"]}
+        for h in entities.get("hashtags", ())
+    ]
+    mentions = placed(text, "mentions", mentions, raw)
     record = {
         "id": str(tweet["id"]),
-        "created_at": tweet["created_at"][:19] + "Z",
+        "created_at": parse_created_at(tweet["created_at"]),
         "user_id": str(tweet.get("author_id", "")),
         "handle": author.get("username", ""),
         "name": author.get("name", ""),
@@ -174,14 +192,11 @@ def record_from_v2(tweet, users, media):
         "quotes": metrics.get("quote_count", 0),
         "lang": tweet.get("lang", ""),
         "mentions": mentions,
-        "hashtags": [
-            {"start": h["start"], "end": h["end"], "tag": h["tag"]}
-            for h in entities.get("hashtags", ())
-        ],
-        "urls": urls,
+        "hashtags": placed(text, "hashtags", hashtags, raw),
+        "urls": placed(text, "urls", urls, raw),
     }
     if record["reply_to_id"]:
-        start = _display_start(text, mentions)
+        start = reply_start(text, mentions)
         if start:
             record["display"] = [start, len(text)]
     stored_media = []
@@ -201,15 +216,25 @@ def record_from_v2(tweet, users, media):
             entry.update(start=link["start"], end=link["end"], url=link["url"])
             entry["expanded"] = link.get("expanded_url", "")
         stored_media.append(entry)
-    record["media"] = stored_media
+    record["media"] = placed(text, "media", stored_media, raw)
     return record
 
 
 def _records(response):
+    """The store records of one reply; BadReply (none stored) when a post in it lacks
+    what a record needs."""
     includes = response.includes or {}
     users = {str(u.data["id"]): u.data for u in includes.get("users", ())}
     media = {m.data["media_key"]: m.data for m in includes.get("media", ())}
-    return [record_from_v2(t.data, users, media) for t in response.data or ()]
+    tweets = [t.data for t in response.data or ()]
+    for tweet in tweets:
+        for name in ("id", "created_at"):
+            if not tweet.get(name):
+                raise BadReply(
+                    f"the X API sent post {str(tweet.get('id', '(no id)'))[:20]} "
+                    f"without its {name}, so none of that reply was stored."
+                )
+    return [record_from_v2(t, users, media) for t in tweets]
 
 
 # --------------------------------------------------------------------------- fetcher
@@ -224,6 +249,64 @@ class FetchSummary:
     skipped: int = 0
     stopped: str = ""  # why the run stopped early ("" when it read everything)
     per_timeline: dict = field(default_factory=dict)
+
+
+def _problem(err):
+    """The problem-details body of an error reply ({"title", "detail", "type",
+    "status", …}), or {}."""
+    try:
+        body = err.response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _named(body, *names):
+    """Whether a problem-details body is one of `names` (by title, type or reason)."""
+    said = " ".join(
+        str(body.get(key, "")).lower() for key in ("title", "type", "reason")
+    )
+    return any(name in said for name in names)
+
+
+def _forbidden(err):
+    """One sentence for a 403, telling the spend cap and the access level apart."""
+    body = _problem(err)
+    if _named(body, "spendcap", "spend-cap", "spend cap"):
+        return OutOfCredits(
+            "the X API stopped reading posts (403 SpendCapReached): this app reached "
+            "the spend cap set for it; raise the cap in the X developer console, or "
+            "wait for it to reset."
+        )
+    if _named(body, "client-not-enrolled", "client-forbidden", "client forbidden"):
+        return AccessDenied(
+            "the X API refused this app (403 client-not-enrolled): its keys are not "
+            "from an app in a Project with API access; use keys from an app in a "
+            "Project in the X developer console."
+        )
+    if 453 in err.api_codes:
+        return AccessDenied(
+            "the X API refused to read posts (403, code 453): your access "
+            "level cannot read timelines."
+        )
+    return AccessDenied(
+        "the X API refused the request (403): this app or account may not "
+        "read these posts."
+    )
+
+
+def _refused(err):
+    """One sentence for an error reply no other handler knows (402, other 4xx)."""
+    status = err.response.status_code
+    body = _problem(err)
+    if status == 402 or _named(body, "creditsdepleted", "/problems/credits"):
+        return OutOfCredits(
+            f"the X API stopped reading posts ({status} CreditsDepleted): the "
+            "developer account has no credits left; X bills per post read, so add "
+            "credits in the X developer console."
+        )
+    title = str(body.get("title") or err.response.reason or "error")[:60]
+    return FetchError(f"the X API refused the request ({status} {title}).")
 
 
 class Fetcher:
@@ -289,15 +372,7 @@ class Fetcher:
                     "the X API refused the token (401): it is wrong, expired or revoked."
                 ) from None
             except tweepy.Forbidden as err:
-                if 453 in err.api_codes:
-                    raise AccessDenied(
-                        "the X API refused to read posts (403, code 453): your access "
-                        "level cannot read timelines."
-                    ) from None
-                raise AccessDenied(
-                    "the X API refused the request (403): this app or account may not "
-                    "read these posts."
-                ) from None
+                raise _forbidden(err) from None
             except (
                 tweepy.TwitterServerError,
                 requests.Timeout,
@@ -314,6 +389,8 @@ class Fetcher:
                     ) from None
                 self.sleep(self.backoff * 2**attempt)
                 attempt += 1
+            except tweepy.HTTPException as err:  # 402 and any other refusal
+                raise _refused(err) from None
 
     def _wrapped(self, method):
         @functools.wraps(method)  # Paginator looks at the method's __name__
@@ -391,7 +468,8 @@ def fetch(
 ):
     """Fetch new posts (or the named `ids`) into the store; returns a FetchSummary.
 
-    Posts read before an error are kept; then the FetchError is raised."""
+    Posts read before an error are kept, and the run stops there (summary.stopped);
+    a FetchError is raised only when no post could be read."""
     store = Store(store_root)
     fetcher = Fetcher(client, user_auth, max_reads, **fetcher_options)
     summary = fetcher.summary
@@ -417,7 +495,15 @@ def fetch(
                             "the store does not know the owner's account yet; set "
                             "OWNER_TWITTER in pelicanconf.py or import the archive first."
                         )
-                    user = fetcher.call(client.get_user, username=owner_handle).data
+                    reply = fetcher.call(client.get_user, username=owner_handle)
+                    user = reply.data
+                    if user is None:  # a 200 with only "errors"
+                        why = ((reply.errors or [{}])[0] or {}).get("title") or "none"
+                        raise FetchError(
+                            f"X finds no account @{owner_handle[:30]} (OWNER_TWITTER "
+                            f"in pelicanconf.py; X says: {str(why)[:60]}); correct "
+                            "the handle, or import your archive first."
+                        )
                     owner = {
                         "id": str(user.id),
                         "handle": user.username,
@@ -442,7 +528,13 @@ def fetch(
         except _Stop as stop:
             summary.stopped = str(stop)
         except FetchError as err:
-            failure = err
+            # Posts read are billed and kept: with some read, the run just stops.
+            if summary.reads:
+                summary.stopped = str(err).rstrip(".")
+            else:
+                failure = err
+                if update.owner != store.owner():
+                    failure.changed = "the owner's account was recorded"
     if failure is not None:
         raise failure
     return summary

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 
 from pelican.generators import Generator
 
 from . import settings as tweet_settings
 from .api import TweetsAPI
-from .store import Reader
+from .reader import Reader
 
 logger = logging.getLogger(__name__)
 
@@ -23,22 +22,25 @@ _BUILDS = {}
 
 
 def finish_build(pelican):
-    """finalized: remove media that this build did not publish."""
+    """finalized: remove media that this build did not publish, and close the store
+    (other generators render cards until every page is written)."""
     api = _BUILDS.pop(os.path.realpath(pelican.output_path), None)
-    # Only this build's API: one from a build that failed earlier in this process
-    # knows nothing of what this one published.
-    if api is not None and api.settings is pelican.settings:
-        api.remove_stale_media()
+    if api is None:
+        return
+    try:
+        # Only this build's API: one from a build that failed earlier in this
+        # process knows nothing of what this one published.
+        if api.settings is pelican.settings:
+            api.remove_stale_media()
+    finally:
+        api.reader.close()
 
 
 class TweetsGenerator(Generator):
     """Reads nothing up front; renders cards on demand from the store's index."""
 
     def generate_context(self):
-        tweet_settings.apply_defaults(self.settings)
-        store = Path(self.settings["TWEETS_STORE"])
-        if not store.is_absolute():
-            store = Path(self.settings.get("PATH", ".")).parent / store
+        store = tweet_settings.store_path(self.settings)
         self.reader = Reader(store)
         self.api = TweetsAPI(
             self.reader,
@@ -82,4 +84,3 @@ class TweetsGenerator(Generator):
             years=years,
             owner=self.api.owner,
         )
-        self.reader.close()

@@ -117,6 +117,25 @@ class Card:
     files: list = field(default_factory=list)  # store media files this card shows
 
 
+UNKNOWN_AUTHOR = "Unknown account"
+
+
+def _author(record, owner, profile_urls, siteurl):
+    """(handle, name, url) of a record's author. A record without a handle is the
+    owner's only when its user_id is the owner's; any other (an API reply that left
+    its author out of includes.users) is an unknown account, linked by its id."""
+    handle = record.get("handle") or ""
+    user_id = record.get("user_id") or ""
+    if not handle and user_id and user_id == owner.get("id"):
+        handle = owner.get("handle") or ""
+    if not handle:
+        url = f"{X}/i/user/{user_id}" if user_id.isdigit() else tweet_url(record)
+        return "", record.get("name") or UNKNOWN_AUTHOR, url
+    is_owner = handle.lower() == (owner.get("handle") or "").lower()
+    name = record.get("name") or (owner.get("name") if is_owner else "") or handle
+    return handle, name, profile_url(handle, profile_urls, siteurl)
+
+
 def card_of(
     record,
     owner,
@@ -129,9 +148,7 @@ def card_of(
 
     `has_file(name)` says whether a stored media file can be published (the build
     copies it); media without one become a link to x.com."""
-    handle = record.get("handle") or owner.get("handle", "")
-    is_owner = handle.lower() == (owner.get("handle") or "").lower()
-    name = record.get("name") or (owner.get("name") if is_owner else "") or handle
+    handle, name, author_url = _author(record, owner, profile_urls, siteurl)
     created = record["created_at"]
     reply_handle = record.get("reply_to_handle", "")
     if reply_handle.lower() == handle.lower():
@@ -141,7 +158,7 @@ def card_of(
         url=tweet_url({"id": record["id"], "handle": handle}),
         author_name=name,
         author_handle=handle,
-        author_url=profile_url(handle, profile_urls, siteurl),
+        author_url=author_url,
         text=render_text(record, profile_urls, siteurl),
         published=created,
         date=date.fromisoformat(created[:10]),

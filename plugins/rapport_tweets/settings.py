@@ -1,5 +1,7 @@
 """Every setting of the tweets plugin, with its default. pelicanconf.py may override any."""
 
+from pathlib import Path
+
 DEFAULTS = {
     # Where the committed tweet store lives (pelicanconf sets <root>/data/tweets).
     "TWEETS_STORE": "data/tweets",
@@ -28,6 +30,15 @@ DEFAULTS = {
 def get(settings, name):
     """The value of setting `name`: pelicanconf's if set, else the default."""
     return settings.get(name, DEFAULTS[name])
+
+
+def store_path(settings):
+    """TWEETS_STORE as a path, for builds and tasks alike: a relative one is relative
+    to the site's folder, the one that holds PATH (content/)."""
+    store = Path(settings["TWEETS_STORE"])
+    if store.is_absolute():
+        return store
+    return Path(settings.get("PATH") or ".").parent / store
 
 
 def apply_defaults(settings):

@@ -25,7 +25,10 @@ from rich.table import Table
 
 from . import settings as tweet_settings
 from .archive import ArchiveError, import_archive
-from .store import JOURNAL, Reader, Store, StoreError
+from .commit import JOURNAL
+from .reader import Reader
+from .record import StoreError
+from .store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 console = Console(highlight=False, soft_wrap=True)
@@ -42,8 +45,9 @@ def load_settings(conf=None):
     values = runpy.run_path(str(path)) if path.exists() else {}
     settings = {k: v for k, v in values.items() if k.isupper()}
     tweet_settings.apply_defaults(settings)
-    store = Path(settings["TWEETS_STORE"])
-    settings["TWEETS_STORE"] = str(store if store.is_absolute() else ROOT / store)
+    # PATH as Pelican reads it: relative to the settings file's folder.
+    settings["PATH"] = str(path.resolve().parent / settings.get("PATH", "."))
+    settings["TWEETS_STORE"] = str(tweet_settings.store_path(settings))
     return settings
 
 
@@ -97,9 +101,10 @@ def _unwritable(err, root):
     )
 
 
-def _fail(sentence, root, changed=False):
+def _fail(sentence, root, changed=""):
+    """Exit for a fetch that read no post; `changed`: what it still wrote, if anything."""
     state = store_state(root)
-    what = "The posts read before that were kept" if changed else "Nothing was changed"
+    what = f"No post was read, but {changed}" if changed else "Nothing was changed"
     raise Exit(
         f"Error: {sentence} {what}; the store holds {state}.\n{ARCHIVE_WAY_OUT}", code=1
     ) from None
@@ -108,10 +113,12 @@ def _fail(sentence, root, changed=False):
 @task(
     help={
         "path": "The archive zip downloaded from x.com, or its extracted folder.",
+        "replace": "Empty the store first (its tweets, owner and photos), in the same "
+        "commit: for your own archive in place of the sample's. Forgotten ids stay.",
         "store": STORE_HELP,
     }
 )
-def import_(c, path, store=None):
+def import_(c, path, store=None, replace=False):
     """Import an X archive (zip or folder) into the tweet store."""
     root = _store_root(store)
     columns = (
@@ -127,6 +134,7 @@ def import_(c, path, store=None):
                 path,
                 root,
                 lambda done, total: progress.update(bar, completed=done, total=total),
+                replace=replace,
             )
     except (ArchiveError, StoreError) as err:
         raise Exit(f"Error: {err} The store was not changed.", code=1) from None
@@ -144,6 +152,12 @@ def import_(c, path, store=None):
             ),
         )
     console.print(table)
+    if summary.replaced and summary.replaced["tweets"]:
+        old = summary.replaced["owner"]
+        who = f" of @{old['handle']}" if old.get("handle") else ""
+        console.print(
+            f"Replaced the {summary.replaced['tweets']:,} tweets{who} the store held."
+        )
     for warning in summary.warnings:
         err_console.print(f"Warning: {warning}")
     if summary.warnings:
@@ -181,7 +195,7 @@ def fetch(c, ids=None, max_reads=None, store=None):
             owner_handle=settings.get("OWNER_TWITTER", ""),
         )
     except FetchError as err:
-        _fail(str(err), root)
+        _fail(str(err), root, err.changed)
     except StoreError as err:
         raise Exit(f"Error: {err}", code=1) from None
     except OSError as err:
@@ -194,7 +208,8 @@ def fetch(c, ids=None, max_reads=None, store=None):
     )
     if summary.stopped:
         console.print(
-            f"Stopped early: {summary.stopped}; run it again later for the rest."
+            f"Stopped early: {summary.stopped}. The posts read before that were "
+            "kept; run it again later for the rest."
         )
     console.print(f"The store holds {store_state(root)}.")
 

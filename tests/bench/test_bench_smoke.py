@@ -16,7 +16,22 @@ import run  # noqa: E402
 TINY = dict(
     posts=6, people=6, listed=3, tweets=60, embeds=2, core=30, seed=7, part_size=25
 )
-RATIOS = ["1", "2", "3", "4a", "4b", "5a", "5b", "6", "7a", "7b"]
+RATIOS = [
+    "1",
+    "2",
+    "3",
+    "4a",
+    "4b",
+    "5a",
+    "5b",
+    "6",
+    "8a",
+    "8b",
+    "8c",
+    "8d",
+    "7a",
+    "7b",
+]
 
 
 def digest(folder: Path) -> dict:
@@ -112,6 +127,10 @@ def test_runner_prints_every_ratio_and_appends_a_row(tmp_path):
     measured = {row[0]: row for row in out["measurements"]}
     plain = measured["plain Pelican build (our plugins off)"]
     assert int(plain[1]) == 1 and float(plain[2]) > 0 and int(plain[5]) > 6
+    title = measured[
+        "preview mode regenerate: warm run after editing another post's title"
+    ]
+    assert int(title[1]) == 1 and float(title[2]) > 0
     text = results.read_text(encoding="utf-8")
     assert text.startswith("# Benchmark results")
     assert text.count("\n## ") == 1

@@ -27,7 +27,9 @@ from kill_runner import complete
 from rapport_tweets import tasks as tweet_tasks
 from rapport_tweets.archive import ArchiveError, import_archive
 from rapport_tweets.fetch import client_from_env, fetch
-from rapport_tweets.store import Reader, Store, StoreError
+from rapport_tweets.reader import Reader
+from rapport_tweets.record import StoreError
+from rapport_tweets.store import Store
 
 pytestmark = pytest.mark.slow
 

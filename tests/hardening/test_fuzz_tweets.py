@@ -27,9 +27,11 @@ from html_safety import dangerous, read_html, xss_corpus
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from rapport_tweets.archive import ArchiveError, import_archive, iter_items
+from rapport_tweets.archive import ArchiveError, _Folder, import_archive, load_items
+from rapport_tweets.reader import Reader
+from rapport_tweets.record import StoreError
 from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Reader, Store, StoreError
+from rapport_tweets.store import Store
 
 build = archive_builder()
 OWNER = build.OWNER
@@ -82,13 +84,18 @@ def _import_or_clean_error(archive, store_root):
 @example("window.YTD.tweets.part0 = [1,]")
 @example("window.YTD.tweets.part0 = {}")
 @example("window.__THAR_CONFIG = []")
-def test_iter_items_on_any_text(text):
-    try:
-        items = list(iter_items(text, "data/tweets.js"))
-    except ArchiveError as err:
-        assert "data/tweets.js" in str(err)
-    else:
-        assert isinstance(items, list)
+def test_data_file_reader_on_any_text(text):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "data").mkdir()
+        data = text.encode("utf-8", errors="surrogatepass")
+        (folder / "data" / "tweets.js").write_bytes(data)
+        try:
+            items = list(load_items(_Folder(folder), "data/tweets.js"))
+        except ArchiveError as err:
+            assert "data/tweets.js" in str(err)
+        else:
+            assert isinstance(items, list)
 
 
 @FUZZ

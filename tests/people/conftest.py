@@ -156,25 +156,44 @@ class TaskRepo(TinySite):
             TASKS_PY.format(plugins=str(ROOT / "plugins")), encoding="utf-8"
         )
 
-    def invoke(self, *args):
-        """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess."""
+    def invoke(self, *args, env=None, stdout_closed=False):
+        """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess.
+
+        With `stdout_closed`, its output goes to a pipe nobody reads (closed at once),
+        as `| head` leaves it.
+        """
         # Plain, wide, UTF-8 output whatever the test process's locale or colour
         # settings are (Pelican sets LC_ALL to "C" in-process builds).
-        env = {
+        full_env = {
             k: v
             for k, v in os.environ.items()
             if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")
         }
-        env |= {
+        full_env |= {
             "COLUMNS": "200",
             "NO_COLOR": "1",
             "TERM": "dumb",
             "PYTHONIOENCODING": "utf-8",
         }
+        full_env |= env or {}
+        command = [str(VENV_BIN / "invoke"), "-r", str(self.base), *args]
+        if stdout_closed:
+            process = subprocess.Popen(
+                command,
+                cwd=self.base.parent,
+                env=full_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                encoding="utf-8",
+            )
+            process.stdout.close()
+            stderr = process.stderr.read()
+            process.wait(timeout=120)
+            return subprocess.CompletedProcess(command, process.returncode, "", stderr)
         return subprocess.run(
-            [str(VENV_BIN / "invoke"), "-r", str(self.base), *args],
+            command,
             cwd=self.base.parent,
-            env=env,
+            env=full_env,
             capture_output=True,
             encoding="utf-8",
             timeout=120,

@@ -4,6 +4,7 @@ and any that do fail the build, naming the file and the field but never the valu
 import gzip
 import html
 import json
+import textwrap
 import xml.sax.saxutils
 
 import jinja2.utils
@@ -18,7 +19,7 @@ from rapport_people.audit import (
     matches,
     scan,
 )
-from rapport_people.model import load_people
+from rapport_people.model import PeopleError, load_people
 
 pytestmark = pytest.mark.slow
 
@@ -231,19 +232,28 @@ def test_short_strings_are_not_searched():
         ("<p>first line of the note</p>", True),
         ("<p>SECOND LINE, SHOUTED</p>", True),
         ("<p>Zoë Ärger-Straße</p>", True),
-        ("<p>first line\nof the note</p>", False),  # wrapped text is another string
+        ("<p>first line\nof the note</p>", True),  # hard-wrapped, as a reader sees it
+        ("<p>first line of the</p><p>note</p>", True),
+        ("<p>first line of a note</p>", False),
         ("<p>nothing here</p>", False),
     ],
 )
-def test_scan_finds_each_line_of_a_secret_in_any_ascii_case(tmp_path, written, found):
+def test_scan_finds_each_line_of_a_secret_in_any_case_and_wrapping(
+    tmp_path, written, found
+):
     secrets = [("zoe", "private.notes", "first line of the note\nsecond line, shouted"),
                ("zoe", "name", "Zoë Ärger-Straße")]  # fmt: skip
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text(written, encoding="utf-8")
     (tmp_path / "b.html").write_text("<p>an innocent page</p>", encoding="utf-8")
+    # The same lines again: each distinct line is searched once, yet every file that
+    # holds a secret is named.
+    (tmp_path / "c.html").write_text(written, encoding="utf-8")
     findings = scan(tmp_path, build_automaton(secrets))
     assert bool(findings) is found
-    assert all(f.path == "a/index.html" for f in findings)
+    assert {f.path for f in findings} == (
+        {"a/index.html", "c.html"} if found else set()
+    )
 
 
 def test_a_long_secret_counts_only_when_it_appears_whole():
@@ -254,3 +264,368 @@ def test_a_long_secret_counts_only_when_it_appears_whole():
     assert list(matches(automaton, "<p>" + note.lower() + "</p>")) == [
         (("ada", "private.notes"),)
     ]
+
+
+# --- what a reader sees (issue 9) ---------------------------------------------------
+
+
+def png_with_text(keyword, text):
+    """A 1x1 PNG with a tEXt chunk, as an image editor writes a caption or comment."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"tEXt", keyword.encode("latin-1") + b"\0" + text.encode("latin-1"))
+        + chunk(b"IDAT", zlib.compress(b"\0\0"))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("files/canary-dev.md", None),  # a copy of the person file itself
+        ("exports/contacts.csv", f"name,email\nx,{UNLISTED['email']}\n"),
+        ("notes/README", f"{UNLISTED['notes']}\n"),
+        ("data/people.yml", f"- where: {UNLISTED['where']}\n"),
+        ("images/photo.png", png_with_text("Comment", UNLISTED["custom"])),
+    ],
+)
+def test_every_written_file_is_read_whatever_its_extension(canary_site, name, content):
+    canary_site.build()
+    path = canary_site.output / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if content is None:
+        path.write_bytes((canary_site.people / "canary-dev.md").read_bytes())
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    findings = audit_site(canary_site.settings())
+    assert findings and {f.path for f in findings} == {name}
+    assert {f.slug for f in findings} == {"canary-dev"}
+
+
+def test_a_person_file_linked_with_static_never_reaches_the_output(tiny_site):
+    """The static-link guard stops this build first; whichever line of defence stops
+    it, no byte of the person file is written and the error holds no value."""
+    tiny_site.person(
+        "dev-fictional",
+        "name: Dev Fictional\nprivate:\n  email: canary-static-q5@example.net\n",
+    )
+    tiny_site.post("files", "See [the file]({static}/people/dev-fictional.md).")
+    with pytest.raises(PeopleError) as caught:
+        tiny_site.build()
+    assert "canary-static-q5" not in str(caught.value)
+    written = [p for p in tiny_site.output.rglob("*") if p.is_file()]
+    assert not any(b"canary-static-q5" in p.read_bytes() for p in written)
+
+
+def listed_ada(site, private, body="Ada writes about law.\n"):
+    """A listed person, ada-example, whose private: mapping is `private` (YAML)."""
+    front = "name: Ada Example\nlisted: true\nconsent: 2013-04-20, by email\nprivate:\n"
+    front += textwrap.indent(textwrap.dedent(private).strip("\n"), "  ")
+    return site.person("ada-example", front, body)
+
+
+@pytest.fixture
+def spelling_site(tiny_site):
+    """Two unlisted people and a listed one with private notes and an email."""
+    tiny_site.person("dev-fictional", "name: Dev Fictional\nlisted: false\n")
+    tiny_site.person("zoe-angstrom", "name: Zoë Ångström\nlisted: false\n")
+    listed_ada(
+        tiny_site, "email: ada@example.com\nnotes: Tea after the Sheffield meetup"
+    )
+    return tiny_site
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("Write to <ada@example.com>.", "private.email of ada-example"),
+        ("I met Dev\nFictional at the bar.", "name of dev-fictional"),
+        ("I met Dev&nbsp;Fictional at the bar.", "name of dev-fictional"),
+        ("I met Dev\u00a0Fictional at the bar.", "name of dev-fictional"),
+        ("I met Dev *Fictional* at the bar.", "name of dev-fictional"),
+        ("I met Dev <b>Fictional</b> at the bar.", "name of dev-fictional"),
+        ("I met Zoe\u0308 A\u030angstro\u0308m at the bar.", "name of zoe-angstrom"),
+        ("I met ZOË ÅNGSTRÖM at the bar.", "name of zoe-angstrom"),
+        ("I met Ｄｅｖ Ｆｉｃｔｉｏｎａｌ at the bar.", "name of dev-fictional"),
+        ("I met Dev Fic&shy;tional at the bar.", "name of dev-fictional"),
+        ("I met Dev Fic\u00adtional at the bar.", "name of dev-fictional"),
+        ("I met Dev Fic\u200btional at the bar.", "name of dev-fictional"),
+        ("I met Dev Fic&#8203;tional at the bar.", "name of dev-fictional"),
+        ("Write to ada@\u2060example.com.", "private.email of ada-example"),
+        (
+            "[Search](https://example.org/?q=Tea%20after%20the%20Sheffield%20meetup)",
+            "private.notes of ada-example",
+        ),
+        (
+            "[Search](https://example.org/?q=Tea+after+the+Sheffield+meetup)",
+            "private.notes of ada-example",
+        ),
+    ],
+    ids=[
+        "email-autolink",
+        "hard-wrapped",
+        "nbsp-entity",
+        "no-break-space",
+        "emphasis",
+        "inline-html",
+        "nfd",
+        "non-ascii-capitals",
+        "fullwidth",
+        "soft-hyphen-entity",
+        "soft-hyphen",
+        "zero-width-space",
+        "zero-width-space-entity",
+        "word-joiner",
+        "url-encoded",
+        "url-plus",
+    ],
+)
+def test_ordinary_spellings_in_a_post_fail_the_build(spelling_site, body, found):
+    spelling_site.post("leak", body, title="A quiet week")
+    with pytest.raises(PrivacyAuditError) as caught:
+        spelling_site.build()
+    message = str(caught.value)
+    assert f"2015/01/leak/index.html: {found}" in message
+    assert f"feeds/all.atom.xml: {found}" in message
+    for value in ("ada@example.com", "Dev Fictional", "Zoë", "Sheffield"):
+        assert value.lower() not in message.lower()
+
+
+def test_text_tojson_escapes_is_found(spelling_site):
+    """|tojson writes non-ASCII as \\u escapes and &, <, >, ' as \\u0026 etc."""
+    listed_ada(
+        spelling_site,
+        "notes: Café Zoë & Ångström's lab",
+        "Ada writes about law and the Café Zoë & Ångström's lab.\n",
+    )
+    with pytest.raises(PrivacyAuditError):
+        spelling_site.build()
+    page = spelling_site.page("people/ada-example/index.html")
+    (jsonld,) = page.xpath('//script[@type="application/ld+json"]/text()')
+    assert "\\u00e9" in jsonld and "\\u0026" in jsonld  # the real |tojson output
+    for path in spelling_site.files():
+        path.unlink()
+    (spelling_site.output / "person.json").write_text(jsonld, encoding="utf-8")
+    findings = audit_site(spelling_site.settings())
+    assert [str(f) for f in findings] == ["person.json: private.notes of ada-example"]
+
+
+@pytest.mark.parametrize(
+    ("title", "slug", "found"),
+    [
+        ("Coffee with a founder", "coffee-with-dev-fictional", "name of dev-fictional"),
+        ("Coffee with a founder", "coffee-with-zoe-angstrom", "name of zoe-angstrom"),
+        (
+            "A quiet week",
+            "tea-after-the-sheffield-meetup",
+            "private.notes of ada-example",
+        ),
+    ],
+)
+def test_a_slug_that_keeps_a_name_fails_the_build(spelling_site, title, slug, found):
+    spelling_site.post(slug, "Nothing to see.", title=title)
+    with pytest.raises(PrivacyAuditError) as caught:
+        spelling_site.build()
+    message = str(caught.value)
+    for path in (f"2015/01/{slug}/index.html", "sitemap.xml", "feeds/all.atom.xml"):
+        assert f"{path}: {found}" in message
+    assert slug not in message.replace(f"2015/01/{slug}/index.html", "")
+
+
+def test_a_private_value_the_overlay_replaces_is_still_searched(tiny_site):
+    """The overlay's email wins in the merged mapping; the file's own is still private."""
+    listed_ada(
+        tiny_site,
+        """
+        email: canary-old-q6@example.net
+        log:
+          - {date: 2013-04-16, via: coffee, note: Canary file log Q6}
+        """,
+    )
+    tiny_site.overlay(
+        "ada-example",
+        """
+        email: canary-new-q6@example.net
+        log:
+          - {date: 2014-01-02, via: call, note: Canary overlay log Q6}
+        """,
+    )
+    tiny_site.post("leak", "Old address: canary-old-q6@example.net.")
+    with pytest.raises(PrivacyAuditError) as caught:
+        tiny_site.build()
+    assert "2015/01/leak/index.html: private.email of ada-example" in str(caught.value)
+    assert "canary-old-q6" not in str(caught.value)
+    people = load_people(tiny_site.people, tiny_site.private)
+    texts = {text for _, _, text in collect_secrets(people)}
+    assert {
+        "canary-old-q6@example.net",
+        "canary-new-q6@example.net",
+        "Canary file log Q6",
+        "Canary overlay log Q6",
+    } <= texts
+
+
+@pytest.fixture
+def blurb_site(tiny_site):
+    """An unlisted person whose blurb and where are written like ordinary pages."""
+    tiny_site.person(
+        "dev-fictional",
+        """
+        name: Dev Fictional
+        where: Coffee after the meetup
+        listed: false
+        """,
+        "## About\n\n"
+        "- Builds booking tools for Qxtea rooms\n"
+        "- *Loves* the Qxpeak district\n\n"
+        "> Work\n",
+    )
+    return tiny_site
+
+
+@pytest.mark.parametrize(
+    "planted",
+    ["Builds booking tools for Qxtea rooms", "Loves the Qxpeak district"],
+)
+def test_only_distinctive_blurb_lines_and_places_are_searched(blurb_site, planted):
+    blurb_site.post(
+        "about", "About this blog: we had coffee after the meetup. Work, work, work."
+    )
+    blurb_site.build()
+    blurb_site.post("leak", f"Someone I know: {planted.lower()}.")
+    with pytest.raises(PrivacyAuditError) as caught:
+        blurb_site.build()
+    assert {str(f) for f in caught.value.findings if "/leak/" in f.path} == {
+        "2015/01/leak/index.html: body of dev-fictional"
+    }
+
+
+def test_a_one_word_place_or_blurb_line_is_not_searched(tiny_site):
+    """ "where: London" or a blurb line "Python" names no one, and is on ordinary pages:
+    searching it would fail every post about London, one allow entry per person."""
+    tiny_site.person(
+        "fred-xanadu", "name: Fred Xanadu\nwhere: London\nlisted: false", "Python\n"
+    )
+    tiny_site.person(
+        "gil-yonder", "name: Gil Yonder\nwhere: London\nlisted: false", "Python\n"
+    )
+    tiny_site.post("london", "I live in London and write Python.")
+    tiny_site.build()
+    tiny_site.post("leak", "Gil Yonder lives in London.")
+    with pytest.raises(PrivacyAuditError) as caught:
+        tiny_site.build()
+    assert {str(f) for f in caught.value.findings if "/leak/" in f.path} == {
+        "2015/01/leak/index.html: name of gil-yonder"
+    }
+
+
+def test_allow_one_exact_string_of_a_field(blurb_site):
+    allowed = ("dev-fictional", "body", "Builds booking tools for Qxtea rooms")
+    blurb_site.post("tea", "Builds booking tools for Qxtea rooms, the poster said.")
+    blurb_site.build(PEOPLE_AUDIT_ALLOW=[allowed])
+    blurb_site.post("peak", "Loves the Qxpeak district.")
+    with pytest.raises(PrivacyAuditError) as caught:
+        blurb_site.build(PEOPLE_AUDIT_ALLOW=[allowed])
+    findings = caught.value.findings
+    assert {(f.slug, f.field) for f in findings} == {("dev-fictional", "body")}
+    pages = {f.path for f in findings}
+    assert "2015/01/peak/index.html" in pages
+    assert "2015/01/tea/index.html" not in pages
+
+
+def test_an_allow_entry_that_matches_nothing_is_a_warning_without_its_value(
+    blurb_site, caplog
+):
+    stale = ("dev-fictional", "body", "Canary stale allow Q4")
+    blurb_site.build(PEOPLE_AUDIT_ALLOW=[stale, ("dev-fictional", "where")])
+    warnings = [
+        r.getMessage() for r in caplog.records if "PEOPLE_AUDIT_ALLOW" in r.getMessage()
+    ]
+    assert len(warnings) == 1
+    assert "'body' of dev-fictional" in warnings[0]
+    assert "Q4" not in warnings[0]
+
+
+@pytest.mark.parametrize("entry", ["dev-fictional", ("dev-fictional",), ("a", "b", 3)])
+def test_a_malformed_allow_entry_is_an_error(blurb_site, entry):
+    blurb_site.build()
+    with pytest.raises(PeopleError) as caught:
+        audit_site(blurb_site.settings(PEOPLE_AUDIT_ALLOW=[entry]))
+    assert "PEOPLE_AUDIT_ALLOW, entry 1" in str(caught.value)
+
+
+def test_a_person_withdrawn_to_the_private_folder_is_still_searched(tiny_site):
+    """people.withdraw keeps the whole file, unlisted, in private/people/<slug>.md."""
+    tiny_site.private.mkdir(parents=True)
+    (tiny_site.private / "dev-withdrawn.md").write_text(
+        "---\nname: Canary Withdrawn Q3\nlisted: false\nconsent: 2013-04-20, by email\n"
+        "private:\n  notes: Canary withdrawn notes Q3\n---\n",
+        encoding="utf-8",
+    )
+    tiny_site.post("leak", "I had tea with Canary Withdrawn Q3 and heard the notes.")
+    with pytest.raises(PrivacyAuditError) as caught:
+        tiny_site.build()
+    assert "2015/01/leak/index.html: name of dev-withdrawn" in str(caught.value)
+    assert not (tiny_site.output / "people" / "dev-withdrawn").exists()
+
+
+def test_a_withdrawn_file_that_does_not_parse_fails_the_build(tiny_site):
+    """It could not be searched for, so nothing may be built without it."""
+    tiny_site.private.mkdir(parents=True)
+    (tiny_site.private / "dev-withdrawn.md").write_text(
+        "---\nname: [unclosed\n---\n", encoding="utf-8"
+    )
+    with pytest.raises(PeopleError) as caught:
+        tiny_site.build(PEOPLE_AUDIT=False)
+    assert "dev-withdrawn.md" in str(caught.value)
+    with pytest.raises(PeopleError):
+        audit_site(tiny_site.settings())
+
+
+def test_a_file_name_that_keeps_a_name_is_a_finding(canary_site):
+    """Path components are text: a file under output/ named after an unlisted person."""
+    canary_site.build()
+    slugged = "2015/01/coffee-with-canaryname-qxunlisted/index.html"
+    (canary_site.output / slugged).parent.mkdir(parents=True)
+    (canary_site.output / slugged).write_text("<p>Nothing here.</p>", encoding="utf-8")
+    findings = audit_site(canary_site.settings())
+    assert [str(f) for f in findings] == [f"{slugged}: name of canary-dev"]
+
+
+@pytest.mark.parametrize(
+    "name", ["Canaryname_Qxunlisted.jpg", "canaryname.qxunlisted.jpg"]
+)
+def test_a_photo_named_after_an_unlisted_person_is_a_finding(canary_site, name):
+    """Cameras and people name photos with underscores or dots between the words."""
+    canary_site.build()
+    (canary_site.output / "images").mkdir(exist_ok=True)
+    (canary_site.output / "images" / name).write_bytes(b"\xff\xd8\xff\xe0")
+    findings = audit_site(canary_site.settings())
+    assert [str(f) for f in findings] == [f"images/{name}: name of canary-dev"]
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00tEXtAuthor\x00Anna Quux\x00\x91\xfe", True),
+        (b"\x89PNG\r\n\x1a\n\x00\x91\xfeAnna Quux\xff\x00", True),
+        # Four letters among compressed bytes are a coincidence, not text.
+        (b"\x89PNG\r\n\x1a\n\x00\x91\xfeanna\xff\x00quux\x01", False),
+    ],
+)
+def test_a_binary_file_is_read_by_its_text_runs(tmp_path, data, found):
+    secrets = [("anna", "name", "Anna"), ("anna", "name", "Anna Quux")]
+    (tmp_path / "photo.png").write_bytes(data)
+    findings = scan(tmp_path, build_automaton(secrets))
+    assert bool(findings) is found

@@ -36,5 +36,5 @@ def test_the_file_holds_initials_only_and_no_script_or_style():
     assert tree.tag == "{http://www.w3.org/2000/svg}svg"
     assert tree.get("width") == tree.get("height") == "96"
     assert "Example" not in data.decode("utf-8")
-    assert xml_scripts(tree, lambda url: "other") == []
+    assert xml_scripts(tree.getroottree(), lambda url: "other") == []
     assert b"style" not in data and b"href" not in data

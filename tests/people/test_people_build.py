@@ -86,6 +86,15 @@ def test_directory_is_one_grid_a_to_z_each_person_a_heading(site):
     assert [p["name"] for p in data["knows"]] == ["Ada Example", "Ben Placeholder"]
 
 
+def test_directory_figures_count_listed_people_only(site):
+    # Dev, unlisted, was met in 2012: neither the count nor the year may show it.
+    site.build()
+    tree = site.page("people/index.html")
+    assert tree.xpath('string(//*[@class="people-figures"])') == (
+        "2 met in person since 2013."
+    )
+
+
 def test_person_page_hcard_xfn_jsonld_og_canonical(site):
     site.build()
     tree = site.page("people/ada-example/index.html")
@@ -234,32 +243,25 @@ class FakeTweets:
             for i in ids
         ]
 
-    def conversations_with(self, handle, limit=None):
+    def conversations_with(self, handle, limit=None, exclude=()):
         from markupsafe import Markup
 
-        self.asked.append(("conversations", handle, limit))
-        return [
-            Thread(
-                dt.date(2013, 4, 2),
-                [
-                    Markup(
-                        '<blockquote class="tweet-card" id="tweet-7">hi</blockquote>'
-                    ),
-                    # the pinned tweet 101 is part of the thread: shown once, pinned
-                    Markup(
-                        '<blockquote class="tweet-card" id="tweet-101">p</blockquote>'
-                    ),
-                ],
-            ),
-            Thread(
-                dt.date(2013, 4, 1),
-                [
-                    Markup(
-                        '<blockquote class="tweet-card" id="tweet-102">p</blockquote>'
-                    )
-                ],
-            ),
+        self.asked.append(("conversations", handle, limit, tuple(exclude)))
+
+        def cards(*ids):
+            return [
+                Markup(f'<blockquote class="tweet-card" id="tweet-{i}">c</blockquote>')
+                for i in ids
+                if i not in exclude
+            ]
+
+        # The pinned tweets 101 and 102 are part of threads: the plugin leaves them
+        # out when asked to, and a thread left empty with them.
+        threads = [
+            Thread(dt.date(2013, 4, 2), cards("7", "101")),
+            Thread(dt.date(2013, 4, 1), cards("102")),
         ]
+        return [t for t in threads if t.cards]
 
     def first_talked(self, handle):
         return dt.date(2013, 4, 1)
@@ -285,7 +287,7 @@ def test_tweets_slot_shows_highlights_and_conversations(site):
     ids = [e.get("id") for e in tree.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
     assert ("highlights", ("101", "102")) in tweets.asked
-    assert ("conversations", "adaexample", None) in tweets.asked
+    assert ("conversations", "adaexample", None, ("101", "102")) in tweets.asked
     assert not [a for a in tweets.asked if "devfictional" in a]
 
 

@@ -9,6 +9,7 @@ from rapport_people.model import (
     PartialDate,
     PeopleError,
     PeopleInvalid,
+    _without_file_text,
     check_people,
     check_person,
     load_people,
@@ -103,7 +104,7 @@ def test_unknown_field_without_a_close_match(person_file):
 def test_bad_met_date(person_file, value):
     path = person_file("ada", f"name: Ada\nmet: {value}")
     assert only_problem(path) == (
-        f"{path}, line 3, field 'met': '{value}' is not a date. Write YYYY-MM-DD, "
+        f"{path}, line 3, field 'met': is not a date. Write YYYY-MM-DD, "
         "YYYY-MM or YYYY, e.g. met: 2013-04-16."
     )
 
@@ -135,12 +136,42 @@ def test_missing_name(person_file):
 
 
 def test_invalid_yaml_names_the_file_line(person_file):
-    path = person_file("ada", "name: Ada\ntags: [law, marketing\nlisted: false")
+    path = person_file("ada", "name: Ada\nwhere: a: b\nlisted: false")
     message = only_problem(path)
-    assert message.startswith(f"{path}, line 4: invalid YAML: ")
+    assert message.startswith(f"{path}, line 3: invalid YAML: ")
     assert message.endswith(
         "Check the indentation and quoting on that line: quote text that contains "
         "': ' or ' #', or starts with [, {, &, * or !."
+    )
+
+
+@pytest.mark.parametrize(
+    ("opening", "fix"),
+    [
+        ("tags: [law, marketing", "Close the list that opens on that line with ]"),
+        ("tags: {law: yes", "Close the {...} that opens on that line with }"),
+        ('where: "Old Bank', "Close the quoted text that opens on that line"),
+    ],
+)
+def test_an_unclosed_bracket_or_quote_names_the_line_it_opens_on(
+    person_file, opening, fix
+):
+    # Line 4 opens it; the parser only gives up two lines further down.
+    front = f"name: Ada\ntwitter: ada\n{opening}\nlisted: false\nmet: 2013"
+    path = person_file("ada", front)
+    message = only_problem(path)
+    assert message.startswith(f"{path}, line 4: invalid YAML: "), message
+    assert fix in message
+    # The parser's own one-character quotes survive the removal of quoted file text.
+    assert "a value]" not in message and "',a value" not in message
+
+
+def test_yaml_problem_keeps_the_parsers_punctuation_and_hides_file_text():
+    assert _without_file_text("did not find expected ',' or ']'") == (
+        "did not find expected ',' or ']'"
+    )
+    assert _without_file_text("found undefined alias 'secret-name'") == (
+        "found undefined alias a value"
     )
 
 
@@ -176,7 +207,7 @@ def test_listed_must_be_a_boolean(person_file):
 def test_bad_handle(person_file, handle):
     path = person_file("ada", f'name: Ada\ntwitter: "{handle}"')
     assert only_problem(path) == (
-        f"{path}, line 3, field 'twitter': '{handle}' is not an X/Twitter handle. Use "
+        f"{path}, line 3, field 'twitter': is not an X/Twitter handle. Use "
         "1 to 15 letters, digits or underscores, e.g. twitter: adaexample."
     )
 
@@ -186,7 +217,7 @@ def test_bad_highlight_names_the_item_line(person_file):
         "ada", "name: Ada\nhighlights:\n  - 123\n  - https://example.com/status/1"
     )
     assert only_problem(path) == (
-        f"{path}, line 5, field 'highlights[1]': 'https://example.com/status/1' is "
+        f"{path}, line 5, field 'highlights[1]': is "
         "not a tweet id or a tweet address. Use the digits of the id or the full "
         "address, e.g. https://x.com/samsample/status/1626922779105759235."
     )
@@ -215,7 +246,7 @@ def test_highlight_forms(value, expected):
 def test_bad_website_is_rejected_at_validation(person_file, website):
     path = person_file("ada", f"name: Ada\nwebsite: '{website}'")
     assert only_problem(path) == (
-        f"{path}, line 3, field 'website': '{website}' must be an http:// or https:// "
+        f"{path}, line 3, field 'website': must be an http:// or https:// "
         "address with no spaces or quotes. Write the full address, e.g. website: "
         "https://ada.example"
     )
@@ -225,7 +256,7 @@ def test_bad_rel_suggests_an_xfn_value(person_file):
     path = person_file("ada", "name: Ada\nrel: [met, colleage]")
     message = only_problem(path)
     assert message.startswith(
-        f"{path}, line 3, field 'rel[1]': 'colleage' is not an XFN relationship. "
+        f"{path}, line 3, field 'rel[1]': is not an XFN relationship. "
         "Did you mean 'colleague'? Use values from: contact, acquaintance,"
     )
 
@@ -257,8 +288,8 @@ def test_bad_keep_in_touch_does_not_quote_the_private_value(person_file):
 def test_misspelt_private_key_that_matters(person_file):
     path = person_file("ada", "name: Ada\nprivate:\n  keep_in_tuch: 8w")
     assert only_problem(path) == (
-        f"{path}, line 4, field 'private.keep_in_tuch': looks like a misspelt "
-        "'keep_in_touch'. Rename it to 'keep_in_touch'."
+        f"{path}, line 4, field 'private': has an unknown key on line 4 that looks "
+        "like a misspelt 'keep_in_touch'. Rename it to 'keep_in_touch'."
     )
 
 
@@ -273,9 +304,9 @@ def test_log_entry_with_an_unquoted_comma_gets_a_hint(person_file):
         "name: Ada\nprivate:\n  log:\n    - {date: 2013-04-02, via: coffee, note: Tea, cake}",
     )
     assert only_problem(path) == (
-        f"{path}, line 5, field 'private.log[0].cake': is not a field of a log entry. "
-        "If it is part of the note, quote the note: inside { } a comma starts a new "
-        "field."
+        f"{path}, line 5, field 'private.log[0]': has an unknown key on line 5 that "
+        "is not a field of a log entry. If it is part of the note, quote the note: "
+        "inside { } a comma starts a new field."
     )
 
 
@@ -330,7 +361,7 @@ def test_duplicate_handle(tmp_path, person_file):
     second = person_file("ada-two", "name: Ada\ntwitter: adax")
     assert [str(p) for p in check_people(tmp_path / "people").problems] == [
         # files are read in name order: ada-two.md comes before ada.md
-        f"{first}, field 'twitter': the handle 'AdaX' is already used by {second}. "
+        f"{first}, field 'twitter': the same handle is already used by {second}. "
         "Keep one person per handle: merge the two files."
     ]
 

@@ -4,6 +4,7 @@ import difflib
 import re
 
 import pytest
+from task_output import rows
 
 from rapport_people.model import read_person
 
@@ -26,15 +27,6 @@ ADA = """
 """
 
 
-def rows(output):
-    """The data rows of rich tables: lists of cell texts."""
-    out = []
-    for line in output.splitlines():
-        if line.startswith("│"):
-            out.append([cell.strip() for cell in line.strip("│").split("│")])
-    return out
-
-
 def test_new_creates_an_unlisted_file_and_prints_its_path(task_repo):
     result = task_repo.invoke(
         "people.new", "Zoë O'Brien", "--twitter", "@zoe_ob", "--met", "2015-03",
@@ -51,6 +43,13 @@ def test_new_creates_an_unlisted_file_and_prints_its_path(task_repo):
         "Bar: the #1 place",
     )
     assert person.listed is False
+
+
+def test_new_names_the_file_by_letters_made_ascii(task_repo):
+    """Letters with no ASCII decomposition (ø, Ł) are transliterated, not dropped."""
+    result = task_repo.invoke("people.new", "Søren Łukasz")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(task_repo.people / "soren-lukasz.md")
 
 
 def test_new_never_overwrites(task_repo):
@@ -225,12 +224,17 @@ def test_due_lists_the_most_overdue_first_and_unanswered_asks(task_repo):
     # ben: 2013-01-01 + 30d = 2013-01-31; ada: 2013-04-16 + 8w = 2013-06-11.
     # erin is late too, but her pending ask is the follow-up: listed once, below.
     assert [r[1:] for r in rows(overdue)] == [
-        ["ben", "2013-01-01", "email", "30d", "2013-01-31", "140 days"],
-        ["ada-example", "2013-04-16", "coffee", "8w", "2013-06-11", "9 days"],
-    ]
+        ["ben", "2013-01-01", "email", "30d", "2013-01-31", "140 days", NEXT_LATE],
+        ["ada-example", "2013-04-16", "coffee", "8w", "2013-06-11", "9 days",
+         NEXT_LATE],
+    ]  # fmt: skip
     assert [r[1:] for r in rows(asks)] == [
-        ["erin", "2013-05-10", "41 days", "Coffee next week?"]
+        ["erin", "2013-05-10", "41 days", "Coffee next week?", NEXT_SILENT]
     ]
+
+
+NEXT_LATE = "get in touch, then people.log"
+NEXT_SILENT = "nudge once (people.log --ask), or let it go (--answer no)"
 
 
 def test_due_with_nobody_due(task_repo):
@@ -283,3 +287,95 @@ def test_every_task_has_help(task_repo):
         result = task_repo.invoke("--help", f"people.{name}")
         assert result.returncode == 0, result.stderr
         assert re.search(r"Docstring:\n\s+\S", result.stdout), name
+
+
+LONG_SLUG = "ada-example-of-the-northern-legal-tech-meetup-in-manchester"
+
+
+def test_list_piped_is_plain_text_and_keeps_every_slug_and_date_whole(task_repo):
+    task_repo.person(LONG_SLUG, ADA)
+    result = task_repo.invoke("people.list", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert not re.search("[│┃━─┏┡└]", result.stdout), result.stdout
+    assert rows(result.stdout) == [
+        [LONG_SLUG, "Ada Example", "@adaexample", "2013-04-16", "yes", "law",
+         "2013-04-16"]
+    ]  # fmt: skip
+
+
+def test_due_piped_keeps_the_slug_whole(task_repo):
+    task_repo.person(LONG_SLUG, ADA)
+    result = task_repo.invoke(
+        "people.due", "--today", "2014-01-01", env={"COLUMNS": "80"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert [r[1] for r in rows(result.stdout)] == [LONG_SLUG]
+
+
+@pytest.mark.parametrize(("width", "boxed"), [(120, True), (50, False)])
+def test_a_table_on_a_narrow_terminal_never_cuts_the_key_columns(width, boxed):
+    import io
+
+    from rich.console import Console
+
+    from rapport_people.tasks import show_table
+
+    out = io.StringIO()
+    terminal = Console(file=out, width=width, force_terminal=True, color_system=None)
+    show_table(
+        "People (1 of 1)",
+        ("Slug", "Name", "Handle", "Met", "Listed", "Tags", "Last contact"),
+        [(LONG_SLUG, "Ada Example", "@adaexample", "2013-04-16", "yes", "law, marketing",
+          "2013-04-16")],
+        keys=("Slug", "Met", "Last contact"),
+        out=terminal,
+    )  # fmt: skip
+    text = out.getvalue()
+    # A rich table when the key columns fit; plain lines when they cannot.
+    assert ("│" in text) is boxed
+    assert LONG_SLUG in text
+    assert text.count("2013-04-16") == 2
+
+
+def test_log_with_a_bad_date_names_the_date_option(task_repo):
+    task_repo.person("ada-example", ADA)
+    result = task_repo.invoke(
+        "people.log", "ada-example", "--via", "coffee", "--date", "2026-13-01"
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: --date '2026-13-01' is not a date; write YYYY-MM-DD."
+    )
+
+
+BROKEN = "name: Broken\ntags: [law\nprivate:\n  email: hidden@example.com"
+
+
+@pytest.mark.parametrize(
+    "args", [["people.list"], ["people.due", "--today", "2014-01-01"]]
+)
+def test_one_broken_file_still_shows_everyone_else_and_names_it(task_repo, args):
+    task_repo.person("ada-example", ADA)
+    broken = task_repo.person("broken", BROKEN)
+    result = task_repo.invoke(*args)
+    assert result.returncode == 1
+    assert [r[:2] for r in rows(result.stdout)] in (
+        [["ada-example", "Ada Example"]],
+        [["Ada Example", "ada-example"]],
+    )
+    assert f"- {broken}, line 3: invalid YAML: " in result.stderr
+    assert "hidden@example.com" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("task", ["people.list", "people.due"])
+def test_a_reader_that_stops_early_is_no_traceback(task_repo, task):
+    """`invoke people.due | head -1`: the pipe closes before everything is written."""
+    task_repo.person("ada-example", ADA)
+    task_repo.person("erin", "name: Erin\nprivate:\n  log:\n"
+                     "    - {date: 2013-05-10, via: ask, note: Coffee?}")  # fmt: skip
+    args = [task, "--today", "2014-01-01"] if task == "people.due" else [task]
+    assert task_repo.invoke(*args).returncode == 0
+    closed = task_repo.invoke(*args, stdout_closed=True)
+    assert "Traceback" not in closed.stderr, closed.stderr
+    assert closed.returncode == 0, closed.stderr

@@ -36,8 +36,9 @@ def git(repo, *args):
 
 
 def reachable_paths(repo):
-    """Every file path in every commit reachable from any ref (branches, tags, remotes)."""
-    commits = git(repo, "rev-list", "--all").stdout.split()
+    """Every file path in every commit reachable from any ref (branches, tags, remotes)
+    or from a reflog (`git show origin/gh-pages@{1}:...` would serve it)."""
+    commits = git(repo, "rev-list", "--all", "--reflog").stdout.split()
     paths = set()
     for commit in commits:
         paths |= set(git(repo, "ls-tree", "-r", "--name-only", commit).stdout.split())

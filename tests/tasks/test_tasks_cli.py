@@ -24,7 +24,12 @@ REPO_PARTS = (
     "bench",
     "content",
     "theme",
+    "data",
 )
+
+
+# As after the Quick start: invoke is .venv/bin/invoke, not a command on PATH.
+NO_INVOKE_ON_PATH = {"PATH": os.pathsep.join(["/usr/bin", "/bin"])}
 
 
 def run(args, cwd=ROOT, env=None, timeout=300):
@@ -98,6 +103,76 @@ def test_invoke_publish_without_a_target_builds_and_uploads_nothing(tmp_path):
     assert "PUBLISH_TARGET" in result.stdout
     canonical = (out / "index.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://example.org/">' in canonical
+
+
+def test_the_readme_publish_steps_pass_the_check_and_keep_the_local_site(repo_copy):
+    """Deploying's commands, in order, then the local preview as before."""
+    env = {"SITEURL": "https://example.org"}
+    assert run([INVOKE, "build"], cwd=repo_copy).returncode == 0
+    local_index = (repo_copy / "output/index.html").read_bytes()
+    published = run([INVOKE, "publish"], cwd=repo_copy, env=env)
+    assert published.returncode == 0, output_of(published)
+    public = repo_copy / "public"
+    assert (public / "index.html").is_file()
+    assert "public/" in published.stdout
+    assert "check --settings publishconf.py" in published.stdout
+    # A sample tweet links into the README's example domain no more.
+    checked = run(
+        [INVOKE, "check", "--settings", "publishconf.py"], cwd=repo_copy, env=env
+    )
+    assert checked.returncode == 0, output_of(checked)
+    assert (repo_copy / "output/index.html").read_bytes() == local_index
+    local = run([INVOKE, "check"], cwd=repo_copy)
+    assert local.returncode == 0, output_of(local)
+    assert "Traceback" not in output_of(published) + output_of(local)
+
+
+def test_gh_pages_without_siteurl_names_gh_pages(repo_copy):
+    result = run([INVOKE, "gh-pages"], cwd=repo_copy, env=NO_INVOKE_ON_PATH)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(
+        f"SITEURL=https://you.github.io/blog {INVOKE} gh-pages"
+    ), result.stderr
+    assert "Traceback" not in output_of(result)
+
+
+def test_build_says_how_to_serve_with_the_invoke_that_is_there(repo_copy):
+    """After the Quick start, invoke is .venv/bin/invoke, not on PATH."""
+    result = run([INVOKE, "build"], cwd=repo_copy, env=NO_INVOKE_ON_PATH)
+    assert result.returncode == 0, output_of(result)
+    assert f"`{INVOKE} serve`" in result.stdout
+    on_path = run(
+        [INVOKE, "build"],
+        cwd=repo_copy,
+        env={"PATH": str(INVOKE.parent) + os.pathsep + NO_INVOKE_ON_PATH["PATH"]},
+    )
+    assert "`invoke serve`" in on_path.stdout
+
+
+@pytest.fixture
+def busy_port():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+@pytest.mark.parametrize("name", ["serve", "livereload"])
+def test_a_busy_port_is_one_sentence_with_a_port_hint(repo_copy, busy_port, name):
+    (repo_copy / "output").mkdir()
+    result = run(
+        [INVOKE, name, "--port", busy_port], cwd=repo_copy, env=NO_INVOKE_ON_PATH
+    )
+    assert result.returncode == 1
+    # The hint names invoke as it was typed (here by its full path: not on PATH).
+    assert result.stderr.strip() == (
+        f"Error: port {busy_port} on 127.0.0.1 is in use (another `invoke serve` or "
+        "`invoke livereload`?). Stop the other server, or pick a free port: "
+        f"{INVOKE} {name} --port {busy_port + 1}"
+    )
+    assert "Traceback" not in output_of(result)
 
 
 # --- post.new --------------------------------------------------------------------
@@ -235,6 +310,31 @@ def test_every_task_has_help_text():
     assert not problems, "\n".join(problems)
 
 
+def list_summaries(stdout):
+    """{task: summary} from `invoke --list`, wrapped summaries joined."""
+    summaries, name = {}, None
+    for line in stdout.splitlines():
+        if m := re.match(r"^  (\S+)\s+(.*)$", line):
+            name = m.group(1)
+            summaries[name] = m.group(2).strip()
+        elif name and line.startswith("   "):
+            summaries[name] += " " + line.strip()
+    return summaries
+
+
+def test_every_task_summary_is_one_short_complete_sentence():
+    result = run([INVOKE, "--list"])
+    assert result.returncode == 0, output_of(result)
+    summaries = list_summaries(result.stdout)
+    assert "check" in summaries and "people.list" in summaries
+    problems = [
+        f"{name}: {summary!r}"
+        for name, summary in summaries.items()
+        if not summary.endswith(".") or "(issue" in summary or len(summary) > 80
+    ]
+    assert not problems, "\n".join(problems)
+
+
 def test_the_help_checker_catches_a_task_without_help(tmp_path):
     (tmp_path / "tasks.py").write_text(
         "from invoke import task\n\n@task\ndef bare(c, flag=False):\n    pass\n",
@@ -256,3 +356,79 @@ def test_bootstrap_with_a_bad_argument_prints_usage(args):
     assert result.returncode != 0
     assert "usage: python3 bootstrap.py build | test" in output_of(result)
     assert "Traceback" not in output_of(result)
+
+
+# --- start: a site of your own -------------------------------------------------------
+
+
+def all_output_text(folder):
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json")
+    )
+
+
+def test_start_replaces_the_sample_with_a_site_of_your_own(repo_copy):
+    result = run(
+        [INVOKE, "start", "--name", "Ada Lovelace", "--twitter", "@ada_l"],
+        cwd=repo_copy,
+    )
+    assert result.returncode == 0, output_of(result)
+    assert "Traceback" not in output_of(result)
+    posts = sorted(p.name for p in (repo_copy / "content/posts").iterdir())
+    assert len(posts) == 1 and posts[0].endswith(
+        "-hello-and-why-i-started-this-blog.md"
+    )
+    assert "Status: draft" in (repo_copy / "content/posts" / posts[0]).read_text()
+    assert not list((repo_copy / "content/people").glob("*.md"))
+    assert "Sam Sample" not in (repo_copy / "content/pages/about.md").read_text()
+    # The tweet store is empty (and has no owner), through the store's own API.
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from rapport_tweets.store import Store
+
+    store = Store(repo_copy / "data/tweets")
+    assert not list(store.iter_records())
+    assert not store.meta().get("owner")
+    assert not list((repo_copy / "data/tweets/media").glob("*"))
+    conf = (repo_copy / "pelicanconf.py").read_text(encoding="utf-8")
+    assert 'AUTHOR = "Ada Lovelace"' in conf
+    assert 'SITENAME = "Ada Lovelace"' in conf
+    assert 'OWNER_TWITTER = "ada_l"' in conf
+    assert "OWNER_NAME = AUTHOR" in conf  # the rest of the file is as it was
+    # It built the new site, and nothing of the sample is left in it.
+    text = all_output_text(repo_copy / "output")
+    assert "Ada Lovelace" in text
+    for sample in ("Sam Sample", "samsample", "Ada Example", "asking-for-a-coffee"):
+        assert sample not in text, sample
+    checked = run([INVOKE, "check"], cwd=repo_copy)
+    assert checked.returncode == 0, output_of(checked)
+
+
+def test_start_refuses_to_run_twice_without_force(repo_copy):
+    first = run([INVOKE, "start", "--name", "Ada Lovelace"], cwd=repo_copy)
+    assert first.returncode == 0, output_of(first)
+    mine = repo_copy / "content/posts/2027-01-01-mine.md"
+    mine.write_text("Title: Mine\nDate: 2027-01-01\n\nMy words.\n", encoding="utf-8")
+    conf = (repo_copy / "pelicanconf.py").read_bytes()
+    again = run([INVOKE, "start", "--name", "Someone Else"], cwd=repo_copy)
+    assert again.returncode == 1
+    assert "already yours" in again.stderr and "--force" in again.stderr
+    assert (repo_copy / "pelicanconf.py").read_bytes() == conf
+    forced = run([INVOKE, "start", "--name", "Someone Else", "--force"], cwd=repo_copy)
+    assert forced.returncode == 0, output_of(forced)
+    assert mine.read_text(encoding="utf-8").endswith("My words.\n")  # never removed
+    assert 'AUTHOR = "Someone Else"' in (repo_copy / "pelicanconf.py").read_text()
+    # Only the owner's post: no second first draft next to it.
+    assert len(list((repo_copy / "content/posts").glob("*.md"))) == 2
+
+
+def test_start_refuses_a_bad_handle_and_changes_nothing(repo_copy):
+    conf = (repo_copy / "pelicanconf.py").read_bytes()
+    result = run(
+        [INVOKE, "start", "--name", "Ada", "--twitter", "not a handle"], cwd=repo_copy
+    )
+    assert result.returncode == 1
+    assert "is not an X/Twitter handle" in result.stderr
+    assert (repo_copy / "pelicanconf.py").read_bytes() == conf
+    assert (repo_copy / "content/posts/2013-04-22-asking-for-a-coffee.md").is_file()

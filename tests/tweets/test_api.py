@@ -8,7 +8,7 @@ from datetime import date
 from markupsafe import Markup
 
 from rapport_tweets.api import TweetsAPI
-from rapport_tweets.store import Reader
+from rapport_tweets.reader import Reader
 
 
 def make_api(store, card_template, output=None, **settings):
@@ -143,3 +143,23 @@ def test_missing_media_file_is_a_warning_not_a_broken_image(
         card = api.card("1000000000000000102")
     assert "<img" not in card and "Photo on x.com" in card
     assert "SampleWhiteboard.png" in caplog.text
+
+
+def test_conversations_leave_out_the_ids_asked_and_threads_left_empty(
+    sample_store, card_template
+):
+    """People pages pin some tweets: those are left out of the threads, by id."""
+    api = make_api(sample_store, card_template)
+    every = [ids_of(t.cards) for t in api.conversations_with("adaexample")]
+    assert ["1000000000000000101"] in every
+    threads = api.conversations_with(
+        "adaexample", exclude=["1000000000000000101", 1000000000000000012]
+    )
+    shown = [ids_of(t.cards) for t in threads]
+    assert len(shown) == len(every) - 1
+    assert ["1000000000000000011"] in shown
+    assert not any(
+        i in ("1000000000000000101", "1000000000000000012")
+        for ids in shown
+        for i in ids
+    )

@@ -14,7 +14,7 @@ from rapport_tweets.archive import (
     import_archive,
     parse_created_at,
 )
-from rapport_tweets.store import Reader
+from rapport_tweets.reader import Reader
 
 
 def _tweets(fx):

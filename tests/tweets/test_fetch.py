@@ -10,7 +10,7 @@ from invoke.exceptions import Exit
 
 from rapport_tweets import tasks
 from rapport_tweets.fetch import AccessDenied, NoToken, client_from_env, fetch
-from rapport_tweets.store import Reader
+from rapport_tweets.reader import Reader
 
 TOKEN = "SECRET-BEARER-abc123"
 TIMELINE = re.compile(r"https://api\.twitter\.com/2/users/100000001/tweets")

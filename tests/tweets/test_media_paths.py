@@ -8,7 +8,13 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from rapport_tweets.archive import import_archive
-from rapport_tweets.store import BadRecord, StoreError, decode, encode, is_media_name
+from rapport_tweets.record import (
+    BadRecord,
+    StoreError,
+    decode,
+    encode,
+    is_media_name,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTO_TWEET = "1000000000000000102"  # the sample store's tweet with a photo
@@ -113,7 +119,7 @@ def test_an_archive_media_name_with_a_backslash_is_a_counted_warning(
 
 def test_the_copy_refuses_a_name_that_leaves_the_folder(sample_store, tmp_path):
     from rapport_tweets.api import TweetsAPI
-    from rapport_tweets.store import Reader
+    from rapport_tweets.reader import Reader
 
     api = TweetsAPI(Reader(sample_store), {}, {}, None, tmp_path / "output")
     with pytest.raises(StoreError, match="media file name leaves the media folder"):

@@ -10,17 +10,11 @@ import sys
 import pytest
 from tweets_support import snapshot
 
-from rapport_tweets import store as store_mod
+from rapport_tweets import commit as commit_mod
 from rapport_tweets.archive import ArchiveError, import_archive
-from rapport_tweets.store import (
-    FIELDS,
-    BadRecord,
-    Reader,
-    Store,
-    StoreError,
-    decode,
-    encode,
-)
+from rapport_tweets.reader import Reader
+from rapport_tweets.record import FIELDS, BadRecord, StoreError, decode, encode
+from rapport_tweets.store import Store
 
 
 def test_lines_are_deterministic_with_id_first():
@@ -72,7 +66,7 @@ def test_failure_mid_write_leaves_the_old_store_byte_identical(
     sample_store, fixtures, tmp_path, monkeypatch
 ):
     before = snapshot(sample_store)
-    real_prepare = store_mod._prepare
+    real_prepare = commit_mod.write_temp
     calls = []
 
     def failing_prepare(path, text):
@@ -81,7 +75,7 @@ def test_failure_mid_write_leaves_the_old_store_byte_identical(
             raise OSError("disk full")
         return real_prepare(path, text)
 
-    monkeypatch.setattr(store_mod, "_prepare", failing_prepare)
+    monkeypatch.setattr(commit_mod, "write_temp", failing_prepare)
     tweet = fixtures.archive_tweet(fixtures.tid(999), "2016-12-31 10:00:00", "new one")
     archive = fixtures.write_archive(tmp_path / "a", [tweet])
     with pytest.raises(OSError, match="disk full"):
@@ -227,10 +221,38 @@ def test_decode_names_the_line_and_the_bad_field(change, field):
             encode({**GOOD_LINE, **change})  # never written either
 
 
+# A value of the wrong type for every field a line may hold.
+WRONG = {
+    "id": 5,
+    "created_at": "yesterday",
+    "user_id": 1,
+    "handle": 1,
+    "name": 1,
+    "text": 1,
+    "display": [1, 2, 3],
+    "reply_to_id": 1,
+    "reply_to_user_id": 1,
+    "reply_to_handle": 1,
+    "conversation_id": 1,
+    "quote_of": 1,
+    "retweet": "yes",
+    "likes": "1",
+    "retweets": "1",
+    "replies": "1",
+    "quotes": "1",
+    "lang": 1,
+    "mentions": "x",
+    "hashtags": "x",
+    "urls": "x",
+    "media": "x",
+}
+
+
 def test_every_field_has_a_check():
-    assert set(FIELDS) == {"id", "created_at"} | set(store_mod._FIELD_CHECKS) | set(
-        store_mod._ENTITY_CHECKS
-    )
+    assert set(FIELDS) == set(WRONG)
+    for name, value in WRONG.items():
+        with pytest.raises(StoreError, match=f"field '{name}'"):
+            decode(json.dumps({**GOOD_LINE, name: value}), "f", 1)
 
 
 @pytest.mark.parametrize("line", ['{"id":"2000"}', '{"id":"2000","likes":null}'])
@@ -291,7 +313,7 @@ def test_lock_taken_as_the_holder_finishes_is_retaken(sample_store, monkeypatch)
     store = Store(sample_store)
     store.lock_path.write_text("12345\n")
     calls = []
-    real = store_mod._try_lock
+    real = commit_mod.try_lock
 
     def holder_finishes_first(fd):
         calls.append(fd)
@@ -299,7 +321,7 @@ def test_lock_taken_as_the_holder_finishes_is_retaken(sample_store, monkeypatch)
             store.lock_path.unlink()
         real(fd)
 
-    monkeypatch.setattr(store_mod, "_try_lock", holder_finishes_first)
+    monkeypatch.setattr(commit_mod, "try_lock", holder_finishes_first)
     with store.lock():
         assert len(calls) == 2
         assert os.path.samestat(os.fstat(calls[1]), os.stat(store.lock_path))
@@ -312,7 +334,7 @@ def _interrupted_reindex(store_root, monkeypatch, moves_done):
     moved = []
 
     def replace(src, dst):
-        if (store_root / store_mod.JOURNAL).exists():
+        if (store_root / commit_mod.JOURNAL).exists():
             if len(moved) == moves_done:
                 raise KeyboardInterrupt("killed")
             moved.append(dst)

@@ -1,6 +1,7 @@
 """A tiny real Pelican build: embeds in a post, the highlights page, media, nav."""
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,45 @@ def test_build_is_reproducible(tmp_path, sample_store):
 )
 def test_tweet_urls(url, expected):
     assert tweet_id_of(url) == expected
+
+
+def _open_shards():
+    """The year files of a tweet store this process holds open."""
+    fds = Path("/proc/self/fd")
+    targets = set()
+    for fd in fds.iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.endswith(".jsonl"):
+            targets.add(target)
+    return targets
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="lists fds in /proc")
+def test_the_store_is_closed_when_the_build_ends(tmp_path):
+    """The whole sample site (people pages ask for cards after the tweets generator has
+    written its page): no year file of the store is left open once the build ends."""
+    before = _open_shards()
+    settings = read_settings(
+        f"{ROOT}/pelicanconf.py",
+        override={
+            "OUTPUT_PATH": str(tmp_path / "output"),
+            "CACHE_PATH": str(tmp_path / "cache"),
+        },
+    )
+    Pelican(settings).run()
+    assert (tmp_path / "output" / "people" / "index.html").exists()
+    assert _open_shards() == before
+
+
+def test_a_later_build_without_the_plugin_gets_no_tweets(tmp_path, sample_store):
+    """Pelican's signals outlive a build: a second build in the same process that does
+    not list rapport_tweets writes no highlights page and embeds no card."""
+    first = build(tmp_path / "with", sample_store)
+    assert (first / "twitter" / "index.html").exists()
+    second = build(tmp_path / "without", sample_store, PLUGINS=["rapport_site"])
+    assert not (second / "twitter").exists()
+    page = (second / "coffee-four-years-on" / "index.html").read_text()
+    assert "tweet-card" not in page and "https://x.com/samsample/status/" in page

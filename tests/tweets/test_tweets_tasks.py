@@ -11,7 +11,7 @@ from invoke.exceptions import Exit
 from tweets_support import snapshot
 
 from rapport_tweets import tasks
-from rapport_tweets.store import Reader
+from rapport_tweets.reader import Reader
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,3 +125,18 @@ def test_a_commit_cut_short_by_the_disk_says_it_will_be_finished(
     monkeypatch.undo()
     Reader(sample_store).close()
     assert (sample_store / "index" / "people.tsv").exists()
+
+
+def test_a_relative_store_means_one_folder_for_builds_and_tasks(tmp_path):
+    """TWEETS_STORE = "store" in a site's pelicanconf.py is <site>/store, whether a
+    build or a task reads it, wherever the task runs from."""
+    from pelican.settings import read_settings
+
+    from rapport_tweets.settings import store_path
+
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    conf = site / "pelicanconf.py"
+    conf.write_text('PATH = "content"\nTWEETS_STORE = "store"\n')
+    assert tasks.load_settings(conf)["TWEETS_STORE"] == str(site / "store")
+    assert store_path(read_settings(str(conf))) == site / "store"

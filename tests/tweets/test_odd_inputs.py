@@ -1,14 +1,12 @@
-"""The import's fast paths agree with the general code they shortcut.
-
-Each fast path (piecewise json.loads of a data file, the archive's created_at form, the
-quick type check before problem()) must give exactly what the slower general path
-gives, errors included, on ordinary and on odd inputs.
-"""
+"""Odd inputs, at random: dates of any shape, damaged data files, records of wrong
+types, archive tweets with odd fields. Each is either read as the ordinary case is, or
+refused with the error a user sees; never stored half-checked, never a crash."""
 
 import errno
 import json
 import os
 import random
+import re
 import sys
 
 import pytest
@@ -17,21 +15,11 @@ from rapport_tweets import archive as archive_mod
 from rapport_tweets.archive import (
     ArchiveError,
     _Folder,
-    _utc_iso,
-    _utc_iso_general,
-    iter_items,
     load_items,
 )
-from rapport_tweets.store import (
-    Facts,
-    Store,
-    _plainly_valid,
-    _thread_roots,
-    encode,
-    facts_of,
-    problem,
-    year_of,
-)
+from rapport_tweets.index import Facts, _thread_roots
+from rapport_tweets.record import BadRecord, StoreError, decode, encode
+from rapport_tweets.store import Store
 
 # --------------------------------------------------------------------------- created_at
 
@@ -60,20 +48,26 @@ def _dates(rnd, count):
         yield value
 
 
-def test_created_at_fast_path_agrees_with_the_general_path():
+def test_created_at_of_any_shape_is_a_real_utc_date_or_a_bad_item():
+    """One parser for the archive's dates and the API's; what it gives is a date the
+    store keeps, anything else a BadItem (an "item skipped" warning), never a crash."""
     rnd = random.Random(5)
     values = [*_dates(rnd, 30_000), "Sat Feb 29 12:00:00 +0000 2024"]
     values += ["Sat Feb 29 12:00:00 +0000 2023", "Sat Feb 18 24:00:00 +0000 2023"]
     values += ["Sat Feb 18 12:60:00 +0000 2023", "Sat Feb 18 12:00:60 +0000 2023"]
+    values += [None, 7, b"Sat Feb 18 12:33:11 +0000 2023", ["x"]]
+    given = 0
     for value in values:
-        # twice: the second call may come from the remembered dates
-        for _ in range(2):
-            assert _outcome(_utc_iso, value) == _outcome(_utc_iso_general, value), value
-
-
-def test_created_at_fast_path_takes_other_types_to_the_general_path():
-    for value in (None, 7, b"Sat Feb 18 12:33:11 +0000 2023", ["x"]):
-        assert _outcome(_utc_iso, value) == _outcome(_utc_iso_general, value)
+        try:
+            created = archive_mod.parse_created_at(value)
+        except archive_mod.BadItem:
+            continue
+        given += 1
+        assert decode(encode({"id": "1", "created_at": created}), "f", 1)
+    assert given > 1000
+    assert archive_mod.parse_created_at("2024-02-29T23:59:59.000Z") == (
+        "2024-02-29T23:59:59Z"  # the API's form
+    )
 
 
 # --------------------------------------------------------------------------- data files
@@ -94,25 +88,33 @@ def _archive_text(items, prefix="window.YTD.tweets.part0 = "):
     return prefix + json.dumps(items, indent=2, ensure_ascii=False)
 
 
-def _both(tmp_path, data):
-    """(items or error) from load_items on the bytes and from iter_items on the text."""
+_PREFIX = "window.YTD.tweets.part0 = "
+
+
+def _read(tmp_path, data):
+    """(items or the error's message) of load_items on a data file of these bytes."""
     (tmp_path / "data").mkdir(exist_ok=True)
     (tmp_path / "data" / "tweets.js").write_bytes(data)
-    source = _Folder(tmp_path)
     done = []
     try:
-        fast = list(load_items(source, "data/tweets.js", done.append))
+        items = list(load_items(_Folder(tmp_path), "data/tweets.js", done.append))
     except ArchiveError as err:
-        fast = str(err)
-    try:
-        text = data.decode("utf-8-sig")
-        slow = list(iter_items(text, "data/tweets.js"))
-    except ArchiveError as err:
-        slow = str(err)
-    except UnicodeDecodeError:
-        slow = "not UTF-8"
+        return str(err)
     assert done == sorted(done)
-    return fast, slow
+    return items
+
+
+def _expected(text):
+    """What the file holds, by the standard library: the list after the assignment,
+    or None when that is not one JSON list."""
+    text = text.removeprefix("\ufeff")
+    if not text.startswith(_PREFIX):
+        return None
+    try:
+        value = json.loads(text.removeprefix(_PREFIX).rstrip(" \t\r\n;"))
+    except ValueError:
+        return None
+    return value if isinstance(value, list) else None
 
 
 @pytest.fixture(params=[1 << 20, 300])
@@ -122,52 +124,91 @@ def piece_bytes(request, monkeypatch):
     return request.param
 
 
-VARIANTS = {
+ITEMS = [_tweet(n) for n in range(40)]
+# Layouts a data file may have: each gives every item.
+LAYOUTS = {
     "plain": lambda text: text,
     "bom": lambda text: "\ufeff" + text,
     "crlf": lambda text: text.replace("\n", "\r\n"),
     "trailing space": lambda text: text + " \n\n",
     "trailing semicolon": lambda text: text + ";",
     "no break between items": lambda text: text.replace("\n  },\n  {", "},{"),
+    "a break inside an item": lambda text: text.replace(
+        '"nested": [', '"nested": [\n  {"a": 1\n  },\n  {"b": 2},', 1
+    ),
+}
+# Damage: each is an error that names the line.
+DAMAGE = {
+    "damaged late": lambda text: text[: len(text) * 3 // 4] + "@" + text[-20:],
+    "cut short": lambda text: text[:-40],
+    "trailing comma": lambda text: text[:-2] + ",\n]",
     "odd space before a comma": lambda text: text.replace(
         "\n  },\n  {", "}\u00a0,{", 3
     ),
-    "damaged late": lambda text: text[: len(text) * 3 // 4] + "@" + text[-20:],
-    "cut short": lambda text: text[:-40],
-    "empty list": lambda text: "window.YTD.tweets.part0 = [ ]",
-    "an object": lambda text: "window.YTD.tweets.part0 = {}",
-    "trailing comma": lambda text: text[:-2] + ",\n]",
+}
+NOT_DATA = {
     "not ytd": lambda text: "var x = " + text,
     "config": lambda text: "window.__THAR_CONFIG = []",
 }
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_data_file_fast_parse_agrees_with_item_by_item(tmp_path, piece_bytes, variant):
-    text = VARIANTS[variant](_archive_text([_tweet(n) for n in range(40)]))
-    fast, slow = _both(tmp_path, text.encode())
-    assert fast == slow
-    if variant == "damaged late":
-        assert "line" in slow  # the error still names the line
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_data_file_layouts_give_every_item(tmp_path, piece_bytes, layout):
+    text = LAYOUTS[layout](_archive_text(ITEMS))
+    assert _read(tmp_path, text.encode()) == _expected(text)
+    if layout != "a break inside an item":
+        assert _read(tmp_path, text.encode()) == ITEMS
 
 
-def test_data_file_with_bad_utf8_late_is_the_same_error(tmp_path, piece_bytes):
-    data = _archive_text([_tweet(n) for n in range(40)]).encode()
+def test_an_empty_data_file_has_no_items(tmp_path, piece_bytes):
+    assert _read(tmp_path, b"window.YTD.tweets.part0 = [ ]\n") == []
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_a_damaged_data_file_is_an_error_naming_the_line(tmp_path, piece_bytes, damage):
+    text = DAMAGE[damage](_archive_text(ITEMS))
+    error = _read(tmp_path, text.encode())
+    assert re.match(r"data/tweets\.js: unreadable at line \d+ \(", error), error
+    assert "Download the archive again" in error
+
+
+def test_bad_utf8_names_its_line(tmp_path, piece_bytes):
+    data = _archive_text(ITEMS).encode()
     data = data[:-300] + b"\xff" + data[-300:]
-    fast, _slow = _both(tmp_path, data)
-    assert "cannot be read" in fast
+    line = data[: data.index(b"\xff")].count(b"\n") + 1
+    assert _read(tmp_path, data).startswith(
+        f"data/tweets.js: unreadable at line {line} "
+    )
 
 
-def test_random_damage_gives_the_same_items_or_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize("kind", sorted(NOT_DATA))
+def test_a_file_that_is_no_data_file_says_so(tmp_path, kind):
+    error = _read(tmp_path, NOT_DATA[kind](_archive_text(ITEMS)).encode())
+    assert "does not start with 'window.YTD.<name>.partN = ['" in error
+
+
+def test_a_data_file_holding_no_list_says_so(tmp_path):
+    error = _read(tmp_path, (_PREFIX + "\n{}").encode())
+    assert error == "data/tweets.js: expected '[' after the assignment (line 2)."
+
+
+def test_random_damage_gives_what_the_file_holds_or_an_error(tmp_path, monkeypatch):
     monkeypatch.setattr(archive_mod, "_PIECE_BYTES", 200)
     rnd = random.Random(9)
     base = _archive_text([_tweet(n) for n in range(12)])
+    errors = 0
     for _ in range(150):
         chars = list(base)
         for _ in range(rnd.randint(1, 3)):
             chars[rnd.randrange(len(chars))] = rnd.choice(' ,]}{"\n\u00a0x0')
-        fast, slow = _both(tmp_path, "".join(chars).encode())
-        assert fast == slow
+        text = "".join(chars)
+        got, expected = _read(tmp_path, text.encode()), _expected(text)
+        if expected is None:
+            errors += 1
+            assert isinstance(got, str) and got.startswith("data/tweets.js: "), got
+        else:
+            assert got == expected
+    assert 0 < errors < 150
 
 
 # --------------------------------------------------------------------------- records
@@ -181,7 +222,7 @@ GOOD = {
     "retweet": True,
     "likes": 3,
     "mentions": [{"start": 0, "end": 2, "handle": "x", "id": "9"}],
-    "urls": [{"start": 0, "end": 2, "url": "u", "extra": {"any": 1}}],
+    "urls": [{"start": 0, "end": 2, "url": "u"}],
     "media": [{"type": "photo", "width": 3}],
 }
 ODD_VALUES = [
@@ -209,19 +250,30 @@ ODD_VALUES = [
 ]
 
 
-def test_quick_check_vouches_only_for_records_problem_accepts():
+def test_encode_writes_only_what_decode_reads_back():
+    """One record type judges both ways: a record encode() accepts reads back as itself
+    (empty values left out); one it refuses is refused by decode() too, with the field
+    named the same way."""
     rnd = random.Random(3)
-    vouched = 0
+    written = 0
     for _ in range(20_000):
         record = json.loads(json.dumps(GOOD))
         for _ in range(rnd.randint(0, 2)):
             record[rnd.choice([*GOOD, "lang", "quotes", "nope"])] = rnd.choice(
                 ODD_VALUES
             )
-        if _plainly_valid(record):
-            vouched += 1
-            assert problem(record) is None, record
-    assert vouched > 1000  # the quick check does vouch for ordinary records
+        kept = {k: v for k, v in record.items() if v}
+        try:
+            line = encode(record)
+        except BadRecord as err:
+            with pytest.raises(StoreError) as refused:
+                decode(json.dumps(kept), "f", 1)
+            why = str(refused.value).removeprefix("f, line 1: ").split(". Fix or")[0]
+            assert str(err).endswith(f": {why}"), record
+            continue
+        written += 1
+        assert decode(line, "f", 1) == decode(json.dumps(kept), "f", 1), record
+    assert written > 1000  # ordinary records are written
 
 
 # --------------------------------------------------------------------------- photos
@@ -312,61 +364,30 @@ OWNERS = [
 ]
 
 
-class _NoStore:
-    """What new_tweet_line asks of an Update: an empty store, some ids forgotten."""
-
-    def __init__(self, owner):
-        self.owner, self.forgotten = owner, {"7"}
-
-    def __contains__(self, tid):
-        return tid == "8"
-
-
-def _general(tweet, owner, notes, store_owner):
-    """(id, shard, line, facts) by the general path, or the name of its error."""
-    try:
-        record = archive_mod.record_from_tweet(tweet, owner, {}, lambda s, f: f)
-        if notes:
-            archive_mod.apply_note(record, notes)
-        facts = facts_of(record, store_owner)
-        return record["id"], year_of(record), encode(record), facts
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
-        return type(err).__name__
-
-
-def test_new_tweet_line_is_what_the_general_path_stores():
-    """The one-pass line and facts equal encode() and facts_of() of the record; odd
-    tweets are left to the general path (None), never stored differently."""
+def test_any_archive_tweet_is_stored_whole_or_skipped_with_a_reason():
+    """Odd archive tweets either make a line the store reads back, or raise one of the
+    errors the import turns into a counted "item N skipped" warning."""
     rnd = random.Random(11)
     notes = archive_mod.notes_from_items(
         [{"noteTweet": {"createdAt": "2021-09-22T15:29:39", "core": {"text": "@x"}}}]
     )
-    fast_count = 0
+    stored = 0
     for n in range(20_000):
         tweet = json.loads(json.dumps(TWEET))
         for _ in range(rnd.randint(0, 3)):
             key = rnd.choice([*TWEET, "text", "retweeted_status", "extended_entities"])
             tweet[key] = rnd.choice(ODD_TWEET_VALUES)
-        if n % 50 == 0:
-            tweet["id_str"] = rnd.choice(["7", "8", "007"])
-        # The archive's owner, and the store's (which may know more, from before).
-        owner, store_owner = rnd.choice(OWNERS), rnd.choice(OWNERS)
-        note_set = notes if n % 7 == 0 else {}
-        general = _general(tweet, owner, note_set, store_owner)
+        owner = rnd.choice(OWNERS)
         try:
-            fast = archive_mod.new_tweet_line(
-                tweet, owner, _NoStore(store_owner), note_set
-            )
+            record = archive_mod.record_from_tweet(tweet, owner, {}, lambda s, f: f)
+            if n % 7 == 0:
+                archive_mod.apply_note(record, notes)
+            line = encode(record)
         except (KeyError, TypeError, ValueError, AttributeError):
-            assert isinstance(general, str), tweet
             continue
-        if fast is None:
-            continue
-        fast_count += 1
-        assert tweet.get("id_str") not in ("7", "8")
-        assert fast == general, (tweet, owner, store_owner)
-        assert problem(json.loads(fast[2])) is None
-    assert fast_count > 2000  # the fast path does take ordinary tweets
+        stored += 1
+        assert decode(line, "f", 1)["id"] == record["id"]
+    assert stored > 2000  # ordinary tweets are stored
 
 
 # --------------------------------------------------------------------------- index
@@ -404,9 +425,8 @@ def test_thread_roots_shortcut_gives_the_same_roots():
         assert _thread_roots(facts) == _thread_roots_by_walking(facts)
 
 
-def test_ids_and_dates_the_archive_reader_gives_are_what_problem_accepts():
-    """new_tweet_line skips the id and date checks of problem(): tweet_id_of and
-    parse_created_at give nothing problem() would refuse."""
+def test_ids_and_dates_the_archive_reader_gives_are_what_the_store_accepts():
+    """tweet_id_of and parse_created_at give nothing a store line would refuse."""
     rnd = random.Random(8)
     given = 0
     dates = [*_dates(rnd, 30_000), "2023-02-18T12:33:11Z", "2023-02-18 12:33:11+01:00"]
@@ -418,5 +438,6 @@ def test_ids_and_dates_the_archive_reader_gives_are_what_problem_accepts():
         except ValueError:
             continue
         given += 1
-        assert problem({"id": tid, "created_at": created}) is None, (tid, created)
+        record = {"id": tid, "created_at": created}
+        assert decode(encode(record), "f", 1) == record
     assert given > 1000

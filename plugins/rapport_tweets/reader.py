@@ -1,0 +1,269 @@
+"""Read-only, lazy access to a tweet store for the build: the index files, and tweets
+looked up by id with a binary search in the year files."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from .index import build_index, facts_of
+from .record import StoreError, decode
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+_ID_PREFIX = b'{"id":"'
+
+
+def first_at_or_after(line_at, size, key, key_of):
+    """Where the first line whose key is >= `key` starts, in lines sorted by key that
+    fill `size` bytes or characters (`size` if none): a binary search. `line_at(pos)`
+    gives (start, line) of the line holding `pos`; `key_of(start, line)` its key."""
+    lo, hi = 0, size
+    # Invariant: that line starts in [lo, hi]; lo is always a line's start.
+    while lo < hi:
+        start, line = line_at((lo + hi) // 2)
+        if key_of(start, line) < key:
+            lo = start + len(line) + 1
+        else:
+            hi = start
+    return lo
+
+
+class Reader:
+    """Read-only, lazy access for the build: index files and lookups by id."""
+
+    def __init__(self, root):
+        self.store = Store(root)
+        trouble = self.store.finish_interrupted_commit()
+        if trouble:
+            log.warning(
+                "%s: an update of the tweet store is under way or was cut short, and "
+                "could not be finished now (%s); reading the store as it is.",
+                self.store.root,
+                trouble,
+            )
+        self._shards = None
+        self._maps = {}
+        self._records = {}
+        self._people = None
+        self._fallback = None
+
+    def close(self):
+        for shard in self._maps.values():
+            shard.close()
+        self._maps.clear()
+
+    def exists(self):
+        return bool(self.store.shard_paths())
+
+    def owner(self):
+        return self.store.owner()
+
+    def _index_text(self, name):
+        return (self.store.index_dir / f"{name}.tsv").read_text(encoding="utf-8")
+
+    def _ensure(self):
+        if self._shards is not None:
+            return
+        rows = self.store.index_rows()
+        if rows is None and self.exists():
+            log.warning(
+                "%s: the tweet index is missing or out of date (a shard was edited by "
+                "hand?); reading the whole store. Run `invoke tweets.reindex` to fix.",
+                self.store.root,
+            )
+            self._fallback = _InMemoryIndex(self.store)
+            rows = self._fallback.shard_rows
+        self._shards = rows or []
+
+    def get(self, tweet_id):
+        """The stored record of `tweet_id` (str or int), or None."""
+        tid = str(tweet_id)
+        if tid in self._records:
+            return self._records[tid]
+        self._ensure()
+        record = None
+        if self._fallback is not None:
+            record = self._fallback.records.get(tid)
+        else:
+            key = int(tid)
+            for name, _count, lo, hi, _size in self._shards:
+                if lo <= key <= hi:
+                    record = self._search(name, key)
+                    if record is not None:
+                        break
+        self._records[tid] = record
+        return record
+
+    def _search(self, name, key):
+        if name not in self._maps:
+            self._maps[name] = _ShardFile(self.store.tweets_dir / name)
+        shard = self._maps[name]
+        path = self.store.tweets_dir / name
+
+        def id_of(start, line):
+            id_end = line.find(b'"', 7)
+            if not line.startswith(_ID_PREFIX) or id_end < 0:
+                raise StoreError(
+                    f"{path}: a line near byte {start} does not start with "
+                    '\'{"id":"\'. Run `invoke tweets.reindex`.'
+                )
+            return int(line[7:id_end])
+
+        pos = first_at_or_after(shard.line_at, shard.size, key, id_of)
+        if pos >= shard.size:
+            return None
+        start, line = shard.line_at(pos)
+        if id_of(start, line) != key:
+            return None
+        try:
+            return decode(line, path, 0)
+        except StoreError:  # count lines only to name a broken one
+            return decode(line, path, shard.read(0, start).count(b"\n") + 1)
+
+    def highlight_candidates(self):
+        """[(year, kind, score, id)] from the highlights index."""
+        self._ensure()
+        if self._fallback is not None:
+            text = self._fallback.index["highlights"]
+        elif self._shards:
+            text = self._index_text("highlights")
+        else:
+            return []
+        rows = []
+        for raw in text.splitlines():
+            year, kind, score, tid = raw.split("\t")
+            rows.append((year, kind, int(score), tid))
+        return rows
+
+    def people(self):
+        """{handle: [(thread key, id, date)]} from the people index (a lazy mapping)."""
+        if self._people is not None:
+            return self._people
+        self._ensure()
+        if self._fallback is not None:
+            text = self._fallback.index["people"]
+        elif self._shards:
+            text = self._index_text("people")
+        else:
+            text = ""
+        self._people = _PeopleIndex(text)
+        return self._people
+
+    def iter_records(self):
+        return self.store.iter_records()
+
+
+class _ShardFile:
+    """A year file read a block at a time with pread, for the binary search by id.
+
+    Not mmap: every page a search touches would stay in the build's resident memory,
+    which then grows with the store rather than with what is published.
+    """
+
+    BLOCK = 4096
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(self.fd).st_size
+
+    def read(self, offset, length):
+        return os.pread(self.fd, length, offset)
+
+    def line_at(self, pos):
+        """(start, bytes) of the line holding byte `pos`, without its newline."""
+        start = pos
+        while start > 0:
+            begin = max(0, start - self.BLOCK)
+            cut = self.read(begin, start - begin).rfind(b"\n")
+            if cut >= 0:
+                start = begin + cut + 1
+                break
+            start = begin
+        chunks, offset = [], start
+        while offset < self.size:
+            block = self.read(offset, self.BLOCK)
+            cut = block.find(b"\n")
+            if cut >= 0:
+                chunks.append(block[:cut])
+                break
+            chunks.append(block)
+            offset += len(block)
+        return start, b"".join(chunks)
+
+    def close(self):
+        os.close(self.fd)
+
+
+class _PeopleIndex:
+    """people.tsv (sorted by handle), parsed one handle at a time.
+
+    The build asks for its listed people only, while the index holds everyone the
+    owner ever talked with: parsing all of it cost memory in proportion to the store.
+    """
+
+    def __init__(self, text):
+        self._text = text
+        self._cache = {}
+
+    def _line_at(self, pos):
+        start = self._text.rfind("\n", 0, pos) + 1
+        end = self._text.find("\n", start)
+        return start, self._text[start : len(self._text) if end < 0 else end]
+
+    def _first_at_or_after(self, handle):
+        """Offset of the first line whose handle is >= `handle`."""
+        return first_at_or_after(
+            self._line_at,
+            len(self._text),
+            handle,
+            lambda _start, line: line.partition("\t")[0],
+        )
+
+    def get(self, handle, default=None):
+        if handle not in self._cache:
+            text, rows = self._text, []
+            pos, prefix = self._first_at_or_after(handle), handle + "\t"
+            while text.startswith(prefix, pos):
+                end = text.find("\n", pos)
+                end = len(text) if end < 0 else end
+                _handle, root, tid, date = text[pos:end].split("\t")
+                rows.append((root, tid, date))
+                pos = end + 1
+            self._cache[handle] = rows
+        return self._cache[handle] or default
+
+    def __getitem__(self, handle):
+        rows = self.get(handle)
+        if rows is None:
+            raise KeyError(handle)
+        return rows
+
+    def __contains__(self, handle):
+        return self.get(handle) is not None
+
+    def handles(self):
+        """Every handle in the index, in order (for whoever asks about everyone)."""
+        return sorted({line.split("\t", 1)[0] for line in self._text.splitlines()})
+
+
+class _InMemoryIndex:
+    """The index rebuilt in memory, when the one on disk is stale (slow, warned)."""
+
+    def __init__(self, store):
+        owner = store.owner()
+        self.records, facts, self.shard_rows = {}, [], []
+        for path in store.shard_paths():
+            ids = []
+            for lineno, tid, line in store.iter_lines(path):
+                record = decode(line, path, lineno)
+                self.records[tid] = record
+                facts.append(facts_of(record, owner))
+                ids.append(tid)
+            if ids:
+                size = path.stat().st_size
+                self.shard_rows.append(
+                    (path.name, len(ids), int(ids[0]), int(ids[-1]), size)
+                )
+        self.index, _newest = build_index(facts, self.shard_rows, owner)

@@ -1,0 +1,258 @@
+"""The stored tweet record: its one definition, and its line in the store.
+
+`Tweet` says what a valid record is, once: msgspec checks the types (strictly: no "12"
+for 12, no true for 1) and writes the line in C, fields in the order declared here (`id`
+first, so that a line's id can be read without parsing it), empty values left out.
+Archive import and API fetch build a record as a dict and `encode` it; reading a line
+gives that dict back (`decode`). Nothing else judges a record.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from .entities import placed
+
+
+class StoreError(Exception):
+    """The store is unreadable, inconsistent or busy; the message says how to fix it."""
+
+
+class BadRecord(ValueError):
+    """A tweet record that would not make a valid store line (encode refuses it)."""
+
+
+def is_media_name(value):
+    """True for a plain file name inside media/ ("123-abc.jpg"): not empty, not "." or
+    "..", no slash, backslash, drive colon or NUL, so it can never reach another file
+    of the store (index/people.tsv) or of the disk when the build copies it."""
+    return (
+        isinstance(value, str)
+        and value not in ("", ".", "..")
+        and not any(c in value for c in "/\\:\0")
+    )
+
+
+# Inside an entity a 0 is meaningful (an offset), so its fields are UNSET when absent,
+# never a default that would be left out. Fields are declared in sorted order: the order
+# the store has always written them in.
+_Str = str | UnsetType
+_Int = int | UnsetType
+
+
+class Mention(Struct, forbid_unknown_fields=True, kw_only=True):
+    end: _Int = UNSET
+    handle: str
+    id: _Str = UNSET
+    start: _Int = UNSET
+
+
+class Hashtag(Struct, forbid_unknown_fields=True, kw_only=True):
+    end: _Int = UNSET
+    start: _Int = UNSET
+    tag: str
+
+
+class Url(Struct, forbid_unknown_fields=True):
+    display: _Str = UNSET
+    end: _Int = UNSET
+    expanded: _Str = UNSET
+    start: _Int = UNSET
+    url: _Str = UNSET
+
+
+class Media(Struct, forbid_unknown_fields=True):
+    alt: _Str = UNSET
+    end: _Int = UNSET
+    expanded: _Str = UNSET
+    file: _Str = UNSET
+    height: _Int = UNSET
+    remote: _Str = UNSET
+    start: _Int = UNSET
+    type: _Str = UNSET
+    url: _Str = UNSET
+    width: _Int = UNSET
+
+    def __post_init__(self):
+        if self.file is not UNSET and not is_media_name(self.file):
+            raise ValueError(
+                "'file' is not a plain file name inside media/ (no folder or '..')"
+            )
+
+
+_DATE = "2023-02-18T12:33:11Z"
+
+
+class Tweet(Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """One stored tweet. Adding a field is adding it here (and where a source fills it)."""
+
+    id: Annotated[str, Meta(pattern=r"\A[0-9]+\Z")]
+    created_at: Annotated[
+        str, Meta(pattern=r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+    ]
+    user_id: str = ""
+    handle: str = ""
+    name: str = ""
+    text: str = ""
+    display: Annotated[list[int], Meta(min_length=2, max_length=2)] | UnsetType = UNSET
+    reply_to_id: str = ""
+    reply_to_user_id: str = ""
+    reply_to_handle: str = ""
+    conversation_id: str = ""
+    quote_of: str = ""
+    retweet: bool = False
+    likes: int = 0
+    retweets: int = 0
+    replies: int = 0
+    quotes: int = 0
+    lang: str = ""
+    mentions: list[Mention] = []
+    hashtags: list[Hashtag] = []
+    urls: list[Url] = []
+    media: list[Media] = []
+
+    def __post_init__(self):
+        try:
+            datetime.fromisoformat(self.created_at[:19])
+        except ValueError:
+            raise ValueError("field 'created_at' is not a real date") from None
+
+
+FIELDS = Tweet.__struct_fields__
+_ENTITIES = frozenset(("mentions", "hashtags", "urls", "media"))
+
+# What msgspec's "Expected `int`" means, in the words of a person editing a line.
+_KINDS = {
+    "str": "a string",
+    "int": "a whole number",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "an object",
+}
+_SHAPES = {"id": "a string of digits", "created_at": f"a date like {_DATE}"}
+_WHERE = re.compile(r"\$(?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?")
+
+
+def _why(err):
+    """msgspec's ValidationError as "field 'x' is not …", naming entries from 1."""
+    what, _, where = str(err).partition(" - at `")
+    m = _WHERE.fullmatch(where.rstrip("`") or "$")
+    name, index, key = m.groups() if m else (None, None, None)
+    missing = re.match(r"Object missing required field `(\w+)`", what)
+    unknown = re.match(r"Object contains unknown field `(\w+)`", what)
+    expected = re.match(r"Expected `(\w+)`", what)
+    if name == "display":
+        return "field 'display' is not [start, end]"
+    if index is not None:
+        entry = f"{name} entry {int(index) + 1}"
+        if missing:
+            return f"{entry} has no {missing.group(1)!r}"
+        if unknown:
+            return f"{entry}: unknown field {unknown.group(1)!r}"
+        if key and expected:
+            return f"{entry}: {key!r} is not {_KINDS.get(expected[1], expected[1])}"
+        if expected:
+            return f"{entry} is not {_KINDS.get(expected[1], expected[1])}"
+        return f"{entry}: {what}"
+    if name is None:
+        if missing:
+            return f"field {missing.group(1)!r} is missing"
+        if unknown:
+            return f"unknown field {unknown.group(1)!r}"
+        if expected:
+            return "not a tweet record (not an object)"
+        return what
+    if name in _SHAPES:
+        return f"field {name!r} is not {_SHAPES[name]}"
+    if expected:
+        return f"field {name!r} is not {_KINDS.get(expected[1], expected[1])}"
+    return f"field {name!r}: {what}"
+
+
+def _entry(entity):
+    # None and "" are left out of an entity (0 stays: an offset).
+    if type(entity) is not dict:
+        return entity
+    return {k: v for k, v in entity.items() if v is not None and v != ""}
+
+
+def encode(record):
+    """One store line (no newline) for a tweet record (a dict): deterministic, fields in
+    Tweet's order, empty values (None, False, 0, "", []) left out. BadRecord, naming the
+    field, for a record that is not a valid Tweet."""
+    values = {}
+    for name, value in record.items():
+        if value:
+            if name in _ENTITIES and type(value) is list:
+                value = [_entry(e) for e in value]
+            values[name] = value
+    try:
+        tweet = msgspec.convert(values, Tweet)
+    except msgspec.ValidationError as err:
+        raise BadRecord(
+            f"tweet record {str(record.get('id'))[:30]!r}: {_why(err)}"
+        ) from None
+    return msgspec.json.encode(tweet).decode("utf-8")
+
+
+_DECODER = msgspec.json.Decoder(Tweet)
+
+
+def decode(line, path, lineno):
+    """The record (a dict) of a store line (str, or UTF-8 bytes); a clear StoreError
+    naming the file and line if it is not a valid tweet record."""
+    try:
+        tweet = _DECODER.decode(line)
+    except msgspec.ValidationError as err:
+        why = _why(err)
+    except (msgspec.DecodeError, UnicodeError) as err:
+        why = f"not valid JSON ({err})"
+    else:
+        return msgspec.to_builtins(tweet)
+    raise StoreError(
+        f"{path}, line {lineno}: {why}. Fix or delete that line (git diff shows what "
+        "changed), then run `invoke tweets.reindex`."
+    )
+
+
+def line_id(line):
+    """The id of a store line, read from its fixed prefix (no JSON parsing)."""
+    if line.startswith('{"id":"'):
+        end = line.find('"', 7)
+        if end > 7:
+            return line[7:end]
+    return None
+
+
+def merge(old, new):
+    """`old` updated with the non-empty fields of `new` (an archive and an API copy)."""
+    merged = dict(old)
+    if new.get("text"):
+        # Offsets point into their own text: a copy with a text brings its own display
+        # range (none: the whole text), and with another text its own entities too.
+        merged.pop("display", None)
+        if new["text"] != old.get("text"):
+            for name in ("mentions", "hashtags", "urls"):
+                merged.pop(name, None)
+            if old.get("media"):
+                merged["media"] = placed(new["text"], "media", old["media"])
+    for name, value in new.items():
+        if not value:
+            continue
+        if name == "media" and _has_files(old.get("media")) and not _has_files(value):
+            continue  # the API knows no local file; keep the archive's photos
+        merged[name] = value
+    return merged
+
+
+def _has_files(media):
+    return bool(media) and any(m.get("file") for m in media)
+
+
+def year_of(record):
+    return record["created_at"][:4]

@@ -1,0 +1,143 @@
+"""`invoke livereload` in a real browser: a saved post reloads the open page.
+
+The task runs as a user runs it (a subprocess on a copy of the repository, on a free
+port); Chromium opens a post with the page's own CSP in force, the test edits the post's
+Markdown and waits, without reloading the page itself, for the new text to appear.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from rapport_site.headers import META_CSP, livereload_policy
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+INVOKE = Path(sys.executable).parent / "invoke"
+PARTS = ("tasks.py", "pelicanconf.py", "plugins", "bench", "content", "theme", "data")
+POST = "content/posts/2013-04-22-asking-for-a-coffee.md"
+POST_URL = "/2013/04/asking-for-a-coffee/"
+MARKER = "Saved while the page was open"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_server(url, process, log):
+    """Poll until the dev server answers (the first build comes first)."""
+    for _ in range(600):
+        if process.poll() is not None:
+            pytest.fail(f"invoke livereload exited {process.returncode}:\n{log()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"invoke livereload never served {url}:\n{log()}")
+
+
+@pytest.fixture
+def livereload_site(tmp_path):
+    repo = tmp_path / "repo"
+    for part in PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(
+                source,
+                repo / part,
+                ignore=shutil.ignore_patterns("__pycache__", "sites"),  # bench/sites
+            )
+        else:
+            repo.mkdir(exist_ok=True)
+            shutil.copy2(source, repo / part)
+    port = free_port()
+    log_file = tmp_path / "livereload.log"
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+    with open(log_file, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [str(INVOKE), "livereload", "--port", str(port)],
+            cwd=repo,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def read_log():
+        return log_file.read_text(encoding="utf-8")
+
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(base + POST_URL, process, read_log)
+        yield repo, base, read_log
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_saving_a_post_reloads_the_open_page_under_its_csp(chromium, livereload_site):
+    repo, base, read_log = livereload_site
+    context = chromium.new_context(service_workers="block")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(base + POST_URL, wait_until="load")
+        assert MARKER not in page.inner_text("body")
+        # The reload script has connected once the server logs the browser.
+        page.wait_for_function("() => window.LiveReload !== undefined", timeout=60_000)
+        for _ in range(300):
+            if "Browser Connected" in read_log():
+                break
+            time.sleep(0.2)
+        post = repo / POST
+        post.write_text(
+            post.read_text(encoding="utf-8") + f"\n{MARKER}.\n", encoding="utf-8"
+        )
+        page.wait_for_function(
+            f"() => document.body.innerText.includes({MARKER!r})", timeout=120_000
+        )
+        csp = page.get_attribute(
+            'meta[http-equiv="Content-Security-Policy"]', "content"
+        )
+    finally:
+        context.close()
+    assert "'unsafe-inline'" not in csp
+    assert not errors, errors  # nothing blocked by the CSP, no failed script
+    # Each event is logged once (livereload's own handler printed every line twice).
+    log = read_log()
+    assert log.count(f"Serving on {base}") == 1, log
+    assert log.count("Start watching changes") == 1, log
+    # Preview mode: the save rendered the post, the sample's draft (which looks its
+    # terms up among every post's) and the feeds that carry the post's text, not the
+    # site; the terminal says so, before the browser is told to reload.
+    summary = "Preview: rendered 2 posts, 6 feeds;"
+    assert summary in log, log
+    assert log.index(summary) < log.rindex("Reload 1 waiters"), log
+
+
+def test_the_livereload_policy_adds_only_same_origin_script():
+    published = f"{META_CSP}; script-src 'none'"
+    local = livereload_policy(published)
+    assert "script-src 'self'" in local
+    assert "script-src 'none'" not in local
+    assert "unsafe" not in local
+    kept = [d.strip() for d in published.split(";") if "script-src" not in d]
+    assert all(d in local for d in kept)
