@@ -91,16 +91,17 @@ def _theme_has_search_page(settings):
 
 def pages_glob(settings):
     """Pagefind's --glob for the SEARCH_PAGES files ({slug}, {date:%Y} read as *)."""
+    # And the search page, which is never indexed (the theme marks no part of it): with
+    # no post, page or listed person yet, Pagefind would find no file and fail.
+    names = [*settings["SEARCH_PAGES"], "SEARCH_SAVE_AS"]
     patterns = sorted(
         {
             _FIELD.sub("*", settings[name]).lstrip("/")
-            for name in settings["SEARCH_PAGES"]
+            for name in names
             if settings.get(name)
         }
     )
-    if len(patterns) == 1:
-        return patterns[0]
-    return "{" + ",".join(patterns) + "}" if patterns else "**/*.html"
+    return "{" + ",".join(patterns) + "}"
 
 
 def index_site(pelican):
