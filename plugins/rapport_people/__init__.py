@@ -61,8 +61,14 @@ def static_files(generator):
         )
 
 
+# Sent before the audit so that files written at the end of the build (the search
+# index) are written, and audited, whatever order blinker calls finalized receivers in.
+before_audit = signals.signal("rapport_before_audit")
+
+
 def finalized(pelican):
     if _enabled(pelican.settings):
+        before_audit.send(pelican)
         audit_build(pelican)
 
 

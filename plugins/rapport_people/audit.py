@@ -31,17 +31,20 @@ Not searched, by design:
 - what PEOPLE_AUDIT_ALLOW declares a coincidence: ("slug", "field") for a whole field,
   ("slug", "field", "the exact string") for one line of it (or the whole value).
 
-Not seen: compressed data (a PNG's zTXt chunk, gzip, PDF streams), text split by a tag
-inside a word, text that script or CSS puts together at run time, and a string that
+Not seen: compressed data (a PNG's zTXt chunk, PDF streams; a gzip file, such as
+Pagefind's index, is read decompressed), text split by a tag inside a word, text that script or CSS puts together at run time, and a string that
 runs on from a line already searched, clean, in an earlier file.
 """
 
+import contextlib
+import gzip
 import html
 import logging
 import os
 import re
 import time
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from itertools import compress
 from operator import not_
@@ -499,8 +502,7 @@ def scan(output_path, automaton):
     findings, searched = set(), set()
     for path in written_files(output_path):
         relative = os.path.relpath(path, output_path).replace(os.sep, "/")
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = _read(path)
         hashes = ()
         if data.isascii() or _is_utf8(data):
             # Without their indentation: one space, not a run, where lines join.
@@ -516,6 +518,17 @@ def scan(output_path, automaton):
                 searched.clear()
             searched.update(hashes)
     return sorted(findings)
+
+
+def _read(path):
+    """A written file's bytes; a gzip file's (Pagefind's index) decompressed."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    # Not gzip after all (a bad file): search the bytes as written.
+    if data[:2] == b"\x1f\x8b":
+        with contextlib.suppress(OSError, EOFError, zlib.error):
+            data = gzip.decompress(data)
+    return data
 
 
 _PATH_SEPARATORS = re.compile(r"[_.]")

@@ -1,15 +1,19 @@
 """The people pages: a Pelican Generator for the directory and one page per listed person."""
 
+import dataclasses
 import glob
 import logging
 import os
 import re
-from itertools import groupby
+from collections import defaultdict
 
 from pelican.generators import Generator
+from pelican.urlwrappers import Tag
 
 from . import settings as defaults
-from .model import load_people
+from .avatar import avatar_svg
+from .model import PeopleError, load_people
+from .photos import PhotoError, square_sizes
 from .public import directory_figures, project
 
 logger = logging.getLogger(__name__)
@@ -36,6 +40,9 @@ class PeopleGenerator(Generator):
         # Listed people's pages, handed to the tweets plugin when we ask for cards, so
         # that an @mention of a listed person on a person page links to their page.
         self.profile_urls = {p.twitter.lower(): p.url for p in self.public if p.twitter}
+        # The parsed files of listed people, for what the projection leaves out on
+        # purpose (the photo's source file).
+        self.listed_files = {p.slug: p for p in self.people.listed}
 
     def setting(self, name):
         return self.settings.get(name, defaults.DEFAULTS[name])
@@ -57,6 +64,8 @@ class PeopleGenerator(Generator):
         sitemap = self.context.setdefault("rapport_sitemap", [])
         sitemap.append({"url": self.setting("PEOPLE_INDEX_URL")})
         sitemap.extend({"url": person.url} for person in self.public)
+        tags = tag_index(self.public, self.tag_slug, self.setting("PEOPLE_TAG_URL"))
+        sitemap.extend({"url": tag["url"]} for tag in tags)
         sheets = self.context.setdefault("rapport_stylesheets", [])
         if "people.css" not in sheets:
             sheets.append("people.css")
@@ -67,7 +76,22 @@ class PeopleGenerator(Generator):
         tweets = self.context.get("tweets")
         template = self.get_template("people/person")
         written = set()
+        people = []
         for person in self.public:
+            person_tweets = self.tweets_for(person, tweets)
+            threads = person_tweets.get("tweet_threads")
+            person = dataclasses.replace(
+                person,
+                # Threads come newest first.
+                last_talked=threads[0]["started"] if threads else None,
+                avatar_url=self.setting("PEOPLE_AVATAR_URL").format(slug=person.slug),
+                tag_links=tuple((t, self.tag_url(t)) for t in person.tags),
+            )
+            photo, photo_files = self.write_photo(person)
+            person = dataclasses.replace(person, photo=photo)
+            written.update(photo_files)
+            people.append(person)
+            written.add(self.write_avatar(person))
             save_as = self.setting("PEOPLE_SAVE_AS").format(slug=person.slug)
             writer.write_file(
                 save_as,
@@ -76,22 +100,101 @@ class PeopleGenerator(Generator):
                 relative_urls=relative,
                 person=person,
                 person_jsonld=person.jsonld(siteurl),
-                **self.tweets_for(person, tweets),
+                **person_tweets,
             )
             written.add(os.path.normpath(save_as))
+        people.sort(key=lambda p: (p.name.lower(), p.slug))
+        tags = tag_index(people, self.tag_slug, self.setting("PEOPLE_TAG_URL"))
         index_save_as = self.setting("PEOPLE_INDEX_SAVE_AS")
+        directory = self.get_template("people/index")
         writer.write_file(
             index_save_as,
-            self.get_template("people/index"),
+            directory,
             self.context,
             relative_urls=relative,
-            people_groups=group_by_year(self.public),
-            people_count=len(self.public),
-            people_figures=directory_figures(self.public),
+            people_list=people,
+            people_tags=tags,
+            people_tag=None,
+            people_count=len(people),
+            people_figures=directory_figures(people),
             people_jsonld=self.directory_jsonld(siteurl),
         )
         written.add(os.path.normpath(index_save_as))
-        self.remove_stale_pages(written)
+        for tag in tags:
+            save_as = self.setting("PEOPLE_TAG_SAVE_AS").format(slug=tag["slug"])
+            writer.write_file(
+                save_as,
+                directory,
+                self.context,
+                relative_urls=relative,
+                people_list=tag["people"],
+                people_tags=tags,
+                people_tag=tag,
+                people_count=len(tag["people"]),
+                people_jsonld=None,
+            )
+            written.add(os.path.normpath(save_as))
+        for name in (
+            "PEOPLE_SAVE_AS",
+            "PEOPLE_AVATAR_SAVE_AS",
+            "PEOPLE_TAG_SAVE_AS",
+            "PEOPLE_PHOTO_SAVE_AS",
+        ):
+            self.remove_stale_files(self.setting(name), written)
+
+    def tag_slug(self, tag):
+        """Pelican's own slug of a tag (TAG_REGEX_SUBSTITUTIONS), as its tag pages use."""
+        return Tag(tag, self.settings).slug
+
+    def tag_url(self, tag):
+        """The URL of a tag's directory page, or None when the tag has no slug."""
+        slug = self.tag_slug(tag)
+        return self.setting("PEOPLE_TAG_URL").format(slug=slug) if slug else None
+
+    def write_photo(self, person):
+        """Write the listed person's photo at each width: (((url, width), ...), {paths})."""
+        source_person = self.listed_files[person.slug]
+        if not source_person.photo:
+            return (), set()
+        people_dir = defaults.people_dir(self.settings)
+        source = os.path.join(people_dir, source_person.photo)
+        where = f"{source_person.source}: photo"
+        if not os.path.isfile(source):
+            raise PeopleError(
+                f"{where}: there is no file {source_person.photo} in the people folder. "
+                "Put the picture in content/people/photos/ or remove the field."
+            )
+        try:
+            sizes = square_sizes(source)
+        except PhotoError as exc:
+            raise PeopleError(
+                f"{where}: {source_person.photo} cannot be read as a picture ({exc}). "
+                "Save it as .jpg, .png or .webp, or remove the field."
+            ) from None
+        urls, files = [], set()
+        for width, data in sorted(sizes.items()):
+            fields = {"slug": person.slug, "width": width}
+            save_as = os.path.normpath(
+                self.setting("PEOPLE_PHOTO_SAVE_AS").format(**fields)
+            )
+            path = os.path.join(self.output_path, save_as)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(data)
+            files.add(save_as)
+            urls.append((self.setting("PEOPLE_PHOTO_URL").format(**fields), width))
+        return tuple(urls), files
+
+    def write_avatar(self, person):
+        """Write the person's initials avatar; return its path relative to output."""
+        save_as = os.path.normpath(
+            self.setting("PEOPLE_AVATAR_SAVE_AS").format(slug=person.slug)
+        )
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(avatar_svg(person.slug, person.name))
+        return save_as
 
     def tweets_for(self, person, tweets):
         """Ask the tweets plugin (if present) for this person's tweets, as plain values."""
@@ -137,14 +240,16 @@ class PeopleGenerator(Generator):
             owner["url"] = f"{siteurl}/{owner_url}"
         return owner
 
-    def remove_stale_pages(self, written):
-        """Delete person pages left in output/ by an earlier build (withdrawn consent)."""
-        pattern = self.setting("PEOPLE_SAVE_AS")
-        head, _, tail = pattern.partition("{slug}")
-        matcher = re.compile(re.escape(head) + r"[^/]+" + re.escape(tail) + r"$")
+    def remove_stale_files(self, pattern, written):
+        """Delete files of `pattern` (a *_SAVE_AS with {slug}) left in output/ by an
+        earlier build and not written by this one: withdrawn consent, a tag nobody
+        listed has any more."""
+        # Every {field} of the pattern ({slug}, {width}) is one path segment's worth.
+        pieces = re.split(r"\{\w+\}", pattern)
+        matcher = re.compile("[^/]+".join(map(re.escape, pieces)) + "$")
         removed = 0
         for path in glob.glob(
-            os.path.join(glob.escape(self.output_path), pattern.format(slug="*"))
+            os.path.join(glob.escape(self.output_path), "*".join(pieces))
         ):
             relative = os.path.relpath(path, self.output_path)
             if os.path.normpath(relative) in written or not matcher.match(
@@ -156,7 +261,7 @@ class PeopleGenerator(Generator):
             self._remove_empty_parents(os.path.dirname(path))
         if removed:
             # No slug in the log: it would name someone who asked to be taken off the site.
-            logger.info("Removed %d people page(s) of people no longer listed", removed)
+            logger.info("Removed %d file(s) no longer published (%s)", removed, pattern)
 
     def _remove_empty_parents(self, folder):
         root = os.path.abspath(self.output_path)
@@ -169,21 +274,23 @@ class PeopleGenerator(Generator):
             folder = os.path.dirname(folder)
 
 
-def group_by_year(people):
-    """[(year label, [people])], newest year first; people without a date come last."""
-
-    def key(p):
-        return p.met.sort_key() if p.met else (0, 0, 0)
-
-    ordered = sorted(people, key=lambda p: (p.name.lower(), p.slug))
-    ordered.sort(key=key, reverse=True)  # stable: names stay A to Z within a date
-    groups = []
-    for year, members in groupby(ordered, key=lambda p: p.met.year if p.met else None):
-        groups.append(
-            {
-                "year": year,
-                "label": str(year) if year else "Undated",
-                "people": list(members),
-            }
-        )
-    return groups
+def tag_index(people, slug_of, url_pattern):
+    """[{name, slug, url, people}] for every tag of a listed person, A to Z; `people`
+    in the order given."""
+    # One page per slug: "Law" and "law" are one tag. A tag with no slug (no letter
+    # or digit) has no page; person pages show it as text.
+    by_slug, names = defaultdict(list), {}
+    for person in people:
+        for slug, name in {slug_of(t): t for t in reversed(person.tags)}.items():
+            if slug:
+                by_slug[slug].append(person)
+                names.setdefault(slug, name)
+    return [
+        {
+            "name": names[slug],
+            "slug": slug,
+            "url": url_pattern.format(slug=slug),
+            "people": by_slug[slug],
+        }
+        for slug in sorted(by_slug, key=lambda s: (names[s].lower(), s))
+    ]

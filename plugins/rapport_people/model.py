@@ -32,7 +32,10 @@ PUBLIC_FIELDS = (
     "rel",
     "highlights",
 )
-KNOWN_FIELDS = (*PUBLIC_FIELDS, "listed", "consent", "private")
+# photo: a picture in the people folder (photos/ada.jpg), published resized and without
+# its metadata for listed people only (generator.py and photos.py), never as the file.
+KNOWN_FIELDS = (*PUBLIC_FIELDS, "photo", "listed", "consent", "private")
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # Private keys with a meaning for the tasks; any other private key is the owner's own.
 PRIVATE_KEYS = ("email", "notes", "keep_in_touch", "log")
 LOG_KEYS = ("date", "via", "note", "outcome")
@@ -187,6 +190,7 @@ class Person:
     tags: tuple = ()
     rel: tuple = DEFAULT_REL
     highlights: tuple = ()
+    photo: str | None = None
     listed: bool = False
     consent: str | None = None
     body: str = ""
@@ -530,6 +534,23 @@ def parse_interval(value):
     return Interval(int(match.group(1)), match.group(2))
 
 
+def parse_photo(value):
+    """A relative path inside the people folder to a .jpg, .png or .webp, else None."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    parts = value.split("/")
+    if (
+        not value.lower().endswith(PHOTO_SUFFIXES)
+        or value.startswith("/")
+        or "\\" in value
+        or ":" in value
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        return None
+    return value
+
+
 _UNSAFE_URL_CHARS = re.compile(r"[\s\"'<>\\`]")
 
 
@@ -641,6 +662,12 @@ def _check_person_fields(checker, data, overlay_consent=None):
         "Write YYYY-MM-DD, YYYY-MM or YYYY, e.g. met: 2013-04-16.",
     )  # fmt: skip
     out["where"] = checker.text(data, "where")
+    out["photo"] = checker.parsed(
+        data, "photo", parse_photo,
+        "is not a picture inside the people folder.",
+        "Put it in content/people/photos/ and write its path from the people folder, "
+        "e.g. photo: photos/ada.jpg (a .jpg, .png or .webp file).",
+    )  # fmt: skip
     out["tags"] = checker.text_list(data, "tags", "[law, marketing]") or ()
     rel = checker.text_list(data, "rel", "[met, colleague]")
     if rel is not None:
@@ -1073,7 +1100,8 @@ def _unknown_file(path, accepted):
 def person_files(people_dir, private_dir=None):
     """(person files, overlay files, problems) of the two folders, in a stable order.
 
-    The people folder holds `<slug>.md` files, in subfolders too; the private folder
+    The people folder holds `<slug>.md` files and the pictures their `photo:` fields
+    name (.jpg, .png, .webp), in subfolders too; the private folder
     holds `<slug>.md` (a whole person, unlisted) and `<slug>.yml` (an overlay). Any
     other file would be neither read nor audited, so it is a problem, not skipped.
     """
@@ -1085,8 +1113,13 @@ def person_files(people_dir, private_dir=None):
                 continue
             if path.suffix == PERSON_SUFFIX:
                 persons.append(str(path))
-            else:
-                problems.append(_unknown_file(path, "person files named <slug>.md"))
+            elif not path.name.lower().endswith(PHOTO_SUFFIXES):
+                problems.append(
+                    _unknown_file(
+                        path,
+                        "person files named <slug>.md and their photos, .jpg, .png or .webp",
+                    )
+                )
     if private_dir and os.path.isdir(private_dir):
         for path in sorted(Path(private_dir).rglob("*")):
             rel = path.relative_to(private_dir)

@@ -81,6 +81,14 @@ class PublicPerson:
     highlights: tuple
     blurb: Markup
     summary: str
+    # Filled in by the generator, not from the person file: the newest conversation on
+    # X (the day its thread started; None without one), the avatar's URL and the tags'
+    # (name, URL) pairs.
+    last_talked: object = None
+    avatar_url: str | None = None
+    tag_links: tuple = ()
+    # ((url, width), ...) of the resized photo, smallest first; () without one.
+    photo: tuple = ()
 
     @property
     def twitter_url(self):

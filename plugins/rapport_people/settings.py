@@ -33,6 +33,15 @@ PEOPLE_SAVE_AS = "people/{slug}/index.html"
 PEOPLE_INDEX_URL = "people/"
 PEOPLE_INDEX_SAVE_AS = "people/index.html"
 PEOPLE_NAV_TITLE = "People"
+# The directory filtered by one tag (Pelican's tag slug): people/tag/law/.
+PEOPLE_TAG_URL = "people/tag/{slug}/"
+PEOPLE_TAG_SAVE_AS = "people/tag/{slug}/index.html"
+# A listed person's initials avatar (an SVG file; colours from a hash of the slug).
+PEOPLE_AVATAR_URL = "people/{slug}/avatar.svg"
+PEOPLE_AVATAR_SAVE_AS = "people/{slug}/avatar.svg"
+# A listed person's `photo:`, resized (photos.py): one file per width.
+PEOPLE_PHOTO_URL = "people/{slug}/photo-{width}.jpg"
+PEOPLE_PHOTO_SAVE_AS = "people/{slug}/photo-{width}.jpg"
 
 # Conversations shown on a person's page (None: as many as the tweets plugin shows,
 # its TWEETS_PER_PERSON).

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import search
 from .check_html5 import Html5Run, Html5Unavailable
 from .check_urls import UrlMap, css_urls, refresh_url, srcset_urls
 
@@ -64,8 +65,9 @@ FIX_EXTERNAL = (
     "write {{ SITEURL }}/...), or drop it: pages must not request other hosts"
 )
 FIX_SCRIPT = (
-    "remove it: the site ships no JavaScript and its CSP (script-src 'none') blocks "
-    'every script; structured data belongs in <script type="application/ld+json">'
+    "remove it: no page but the search page runs JavaScript and the CSP "
+    "(script-src 'none') blocks every script; structured data belongs in "
+    '<script type="application/ld+json">'
 )
 FIX_XML_SCRIPT = (
     "remove it from the file: an SVG or XML file opened on its own is a document, and "
@@ -109,7 +111,9 @@ class Page:
     path: str
     refs: list = field(default_factory=list)
     inline: list = field(default_factory=list)  # (line, problem, fix)
-    scripts: list = field(default_factory=list)  # lines of <script src> (not JSON-LD)
+    scripts: list = field(
+        default_factory=list
+    )  # (line, src) of <script src>, not JSON-LD
     actions: list = field(default_factory=list)  # [Ref] neither fetched nor linked
     ids: set = field(default_factory=set)
     title: str | None = None
@@ -228,7 +232,7 @@ def _extract(page, el):
             if "src" not in attrs:
                 _check_json_ld(page, el)
         elif "src" in attrs:
-            page.scripts.append(line)
+            page.scripts.append((line, attrs["src"]))
         else:
             page.inline.append((line, "inline <script> element", FIX_SCRIPT))
     elif tag == "style":
@@ -441,10 +445,12 @@ def check_inline_code(site):
 def check_scripts(site):
     """No page loads a script file; no SVG or other XML file carries script, on* or
     javascript: (opened on its own, it is a document of the site's origin)."""
+    allowed = search_scripts(site)
     findings = [
         Finding("scripts", path, line, "<script src> loads a script", FIX_SCRIPT)
         for path, page in site.pages.items()
-        for line in page.scripts
+        for line, src in page.scripts
+        if not allowed(path, src)
     ]
     for path, tree in site.xml.items():
         if not isinstance(tree, tuple):
@@ -458,6 +464,25 @@ def check_scripts(site):
                 )
             ]
     return findings
+
+
+def search_scripts(site):
+    """allowed(page, src): the one exception to "no script", the search page loading
+    Pagefind's bundle or the theme's js/search.js (SEARCH_* settings, search.py)."""
+    settings = {**search.DEFAULTS, **site.settings}
+    page_path = settings["SEARCH_SAVE_AS"]
+    bundle = settings["SEARCH_BUNDLE_DIR"].strip("/") + "/"
+    own = f"{settings.get('THEME_STATIC_DIR', 'theme')}/js/search.js"
+
+    def allowed(path, src):
+        if not settings["SEARCH"] or path != page_path:
+            return False
+        target = site.urls.classify(src, path)
+        return target.kind == "internal" and (
+            target.path.startswith(bundle) or target.path == own
+        )
+
+    return allowed
 
 
 # Elements in these namespaces are live in a browser (an Atom <link> or a sitemap is

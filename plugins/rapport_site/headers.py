@@ -48,14 +48,26 @@ def livereload_policy(csp):
     return "; ".join([*kept, "script-src 'self'", "connect-src 'self'"])
 
 
-def headers_text(csp=META_CSP):
-    """The `_headers` file: every header for every path of the site."""
+def headers_text(csp=META_CSP, search=None):
+    """The `_headers` file: every header for every path of the site.
+
+    search: (path, policy) of the search page, the one page that runs script; its block
+    detaches the site-wide policy first (`! Content-Security-Policy`), since two policies
+    for one page would both apply and the stricter one would stop the search.
+    """
     headers = {**HEADERS, "Content-Security-Policy": f"{csp}; {HEADER_ONLY_CSP}"}
     lines = [
         "# Security headers for Netlify and Cloudflare Pages (written by Rapport).",
         "/*",
     ]
     lines += [f"  {name}: {value}" for name, value in headers.items()]
+    if search:
+        path, policy = search
+        lines += [
+            f"/{path}",
+            "  ! Content-Security-Policy",
+            f"  Content-Security-Policy: {policy}; {HEADER_ONLY_CSP}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -66,6 +78,10 @@ def write_headers(pelican):
         return
     path = Path(pelican.output_path) / save_as
     path.parent.mkdir(parents=True, exist_ok=True)
-    csp = pelican.settings.get("CONTENT_SECURITY_POLICY", META_CSP)
-    path.write_text(headers_text(csp), encoding="utf-8", newline="\n")
+    settings = pelican.settings
+    csp = settings.get("CONTENT_SECURITY_POLICY", META_CSP)
+    search = None
+    if settings.get("SEARCH"):
+        search = (settings["SEARCH_URL"], settings["SEARCH_CONTENT_SECURITY_POLICY"])
+    path.write_text(headers_text(csp, search), encoding="utf-8", newline="\n")
     logger.info("Wrote security headers to %s", path)

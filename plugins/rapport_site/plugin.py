@@ -4,7 +4,7 @@ import logging
 
 from pelican import signals
 
-from . import incremental
+from . import cards, incremental, search
 from .filters import FILTERS
 from .headers import (
     META_CSP,
@@ -26,6 +26,10 @@ DEFAULT_SETTINGS = {
     # Render only the pages whose inputs changed (livereload and regenerate set it;
     # a published build never does).
     "PREVIEW_MODE": False,
+    # Static search with Pagefind (SEARCH, SEARCH_URL, …; search.py says what each is).
+    **search.DEFAULTS,
+    # The og:image of each page (SOCIAL_CARDS, SOCIAL_CARDS_DIR, …; see cards.py).
+    **cards.DEFAULTS,
 }
 
 
@@ -55,8 +59,9 @@ def check_autoescape(pelican):
 
 def default_settings(pelican):
     """One Content-Security-Policy for the pages' meta tag and the `_headers` file (in a
-    livereload build, LIVERELOAD_SCRIPT, the local policy derived from it), and the
-    theme's Jinja filters (a filter of the same name in JINJA_FILTERS wins)."""
+    livereload build, LIVERELOAD_SCRIPT, the local policy derived from it; the search
+    page's, derived from it too), the search and social card settings, and the theme's
+    Jinja filters (a filter of the same name in JINJA_FILTERS wins)."""
     settings = pelican.settings
     if not _enabled(settings):
         return
@@ -65,17 +70,52 @@ def default_settings(pelican):
     if settings["LIVERELOAD_SCRIPT"]:
         policy = livereload_policy(settings["CONTENT_SECURITY_POLICY"])
         settings["CONTENT_SECURITY_POLICY"] = policy
+    search.configure(settings)
+    social_cards(pelican)
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
 
 
 def finalized(pelican):
-    """finalized receiver: the `_headers` file."""
+    """finalized receiver: the search index, the social cards and the `_headers` file."""
     if _enabled(pelican.settings):
+        search.index_site(pelican)
+        write_social_cards(pelican)
         write_headers(pelican)
+
+
+def social_cards(pelican):
+    """Give templates `social_card(title)` for this build's og:image URLs."""
+    settings = pelican.settings
+    if not settings["SOCIAL_CARDS"]:
+        return
+    pelican.rapport_social_cards = wanted = cards.SocialCards.for_build(settings)
+    settings["JINJA_GLOBALS"] = {
+        **settings.get("JINJA_GLOBALS", {}),
+        "social_card": wanted.for_page,
+        "social_card_size": wanted.settings["SOCIAL_CARD_SIZE"],
+    }
+
+
+def write_social_cards(pelican):
+    """Draw (or copy from the cache) every card asked for."""
+    wanted = getattr(pelican, "rapport_social_cards", None)
+    if wanted is not None:
+        drawn, cached = wanted.write(pelican.output_path)
+        logger.info("Social cards: %d drawn, %d from the cache", drawn, cached)
+
+
+def index_before_audit(pelican):
+    """rapport_before_audit receiver: the search index, so that the audit reads it."""
+    if _enabled(pelican.settings):
+        search.index_site(pelican)
 
 
 def register():
     signals.initialized.connect(check_autoescape)
     signals.initialized.connect(default_settings)
-    signals.finalized.connect(finalized)
+    # After preview mode's own finalized receiver, which removes a deleted post's page
+    # (the social cards follow the pages that are left).
     incremental.register()
+    signals.finalized.connect(finalized)
+    # The people plugin's privacy audit sends this first, so that it reads the index.
+    signals.signal("rapport_before_audit").connect(index_before_audit)

@@ -268,6 +268,37 @@ def test_a_same_origin_script_file_is_a_finding(broken_site, tag):
     assert "<script src>" in found[0].problem and "script-src 'none'" in found[0].fix
 
 
+SEARCH = "search/index.html"
+
+
+def test_the_search_page_loads_pagefind_and_its_own_script_only(broken_site):
+    """The one exception: the search page's scripts from the Pagefind bundle and the
+    theme's js/search.js pass; any other script there is a finding."""
+    text = broken_site.text(SEARCH)
+    assert "/theme/js/search.js" in text
+    report = broken_site.run()
+    assert failing(report) == set(), _explain(report)
+    broken_site.write("extra/x.js", "document.title = 'x';\n")
+    broken_site.replace(
+        SEARCH,
+        "</head>",
+        f'<script type="module" src="{SITEURL}/pagefind/pagefind.js"></script>\n'
+        f'<script src="{SITEURL}/extra/x.js"></script>\n</head>',
+    )
+    found = findings_of(broken_site.run(), "scripts")
+    assert [(f.file, f.line) for f in found] == [
+        (SEARCH, broken_site.line_of(SEARCH, "extra/x.js"))
+    ]
+
+
+def test_pagefind_on_any_other_page_is_a_finding(broken_site):
+    broken_site.replace(
+        POST, MAIN, f'<script src="{SITEURL}/pagefind/pagefind.js"></script>\n{MAIN}'
+    )
+    found = findings_of(broken_site.run(), "scripts")
+    assert [f.file for f in found] == [POST]
+
+
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="go()"
   xmlns:xlink="http://www.w3.org/1999/xlink">
   <script>alert(document.domain)</script>
@@ -561,6 +592,20 @@ def test_privacy_hit_names_file_and_field_never_the_value(broken_site):
     found = findings_of(broken_site.run(), "privacy")
     assert found[0].file == POST
     assert person.slug in found[0].problem and "name" in found[0].problem
+    assert person.name not in found[0].problem + found[0].fix
+
+
+def test_the_search_index_is_audited_decompressed(broken_site):
+    """Pagefind gzips its fragments: a name in one is found all the same."""
+    import gzip
+
+    person = _unlisted_person()
+    fragment = f'pagefind_dcd{{"url": "/x/", "content": "Coffee with {person.name}."}}'
+    broken_site.write("pagefind/fragment/en_0000000.pf_fragment", "")
+    path = broken_site.output / "pagefind/fragment/en_0000000.pf_fragment"
+    path.write_bytes(gzip.compress(fragment.encode("utf-8"), mtime=0))
+    found = findings_of(broken_site.run(), "privacy")
+    assert [f.file for f in found] == ["pagefind/fragment/en_0000000.pf_fragment"]
     assert person.name not in found[0].problem + found[0].fix
 
 

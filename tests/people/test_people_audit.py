@@ -2,6 +2,7 @@
 and any that do fail the build, naming the file and the field but never the value."""
 
 import gc
+import gzip
 import html
 import json
 import textwrap
@@ -109,7 +110,15 @@ def test_no_canary_in_any_written_file(canary_site):
     files = canary_site.files()
     assert any(canary_site.rel(p) == "people/ada-example/index.html" for p in files)
     for path in files:
-        text = path.read_bytes().decode("utf-8", errors="replace").lower()
+        if path.suffix in (".pagefind", ".png"):
+            # Pagefind's WebAssembly engine (the same bytes for every site) and images
+            # (social cards of listed people's pages): binary, where two letters match
+            # by chance.
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":  # the search index, gzip
+            data = gzip.decompress(data)
+        text = data.decode("utf-8", errors="replace").lower()
         for canary in all_canaries():
             assert canary.lower() not in text, (canary_site.rel(path), canary)
             assert html.escape(canary).lower() not in text

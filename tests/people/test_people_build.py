@@ -55,21 +55,22 @@ def test_directory_and_pages_for_listed_people_only(site):
         site.rel(p) for p in site.files() if site.rel(p).startswith("people/")
     )
     assert people == [
+        "people/ada-example/avatar.svg",
         "people/ada-example/index.html",
+        "people/ben-placeholder/avatar.svg",
         "people/ben-placeholder/index.html",
         "people/index.html",
+        "people/tag/law/index.html",
+        "people/tag/marketing/index.html",
     ]
 
 
-def test_directory_groups_by_year_newest_first(site):
+def test_directory_is_one_grid_a_to_z_each_person_a_heading(site):
     site.build()
     tree = site.page("people/index.html")
-    years = [h.text_content() for h in tree.xpath('//section[@class="people-year"]/h2')]
-    assert years == ["2014", "2013"]
-    names = [
-        a.text_content() for a in tree.xpath('//li[contains(@class,"p-knows")]//a')
-    ]
-    assert names == ["Ben Placeholder", "Ada Example"]
+    (grid,) = tree.xpath('//ul[@class="people-grid"]')
+    names = [a.text_content() for a in grid.xpath("./li/h2/a | ./li/div/h2/a")]
+    assert names == ["Ada Example", "Ben Placeholder"]
     assert tree.xpath('string(//*[@class="people-count"])').strip() == "2 people."
     owner = tree.xpath('//section[contains(@class,"h-card")]')[0]
     assert owner.xpath('string(.//a[contains(@class,"p-name")])') == "Sam Sample"
@@ -140,7 +141,13 @@ def test_listed_people_are_in_the_sitemap(site):
         e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     ]
     people = [loc for loc in locs if loc.startswith("/people/")]
-    assert people == ["/people/", "/people/ada-example/", "/people/ben-placeholder/"]
+    assert people == [
+        "/people/",
+        "/people/ada-example/",
+        "/people/ben-placeholder/",
+        "/people/tag/law/",
+        "/people/tag/marketing/",
+    ]
 
 
 def test_unlisted_person_appears_nowhere(site):
@@ -201,7 +208,8 @@ def test_hostile_input_is_escaped(tiny_site):
         tree = tiny_site.page(rel)
         scripts = tree.xpath("//script")
         assert [s.get("type") for s in scripts] == ["application/ld+json"]
-        assert not tree.xpath("//img")
+        # Only the initials avatar, a file of the site itself.
+        assert [i.get("src") for i in tree.xpath("//img")] == ["/people/eve/avatar.svg"]
         assert not [e for e in tree.iter() if any(a.startswith("on") for a in e.attrib)]
         assert not tree.xpath('//a[starts-with(@href, "javascript:")]')
     tree = tiny_site.page("people/eve/index.html")
@@ -306,3 +314,108 @@ def test_invalid_person_fails_the_build_with_the_message(site):
     site.person("zed", "name: Zed\nlisted: true")
     with pytest.raises(PeopleInvalid, match=r"zed\.md, field 'consent': is required"):
         site.build()
+
+
+def test_tag_pages_list_the_people_with_that_tag(site):
+    site.build()
+    law = site.page("people/tag/law/index.html")
+    assert law.xpath("string(//h1)") == "People I've met: law"
+    names = [a.text_content() for a in law.xpath('//ul[@class="people-grid"]//h2/a')]
+    assert names == ["Ada Example"]
+    current = law.xpath('//nav[@aria-label="People by tag"]//a[@aria-current="page"]')
+    assert [a.get("href") for a in current] == ["/people/tag/law/"]
+    assert law.xpath('string(//link[@rel="canonical"]/@href)') == "/people/tag/law/"
+    directory = site.page("people/index.html")
+    tags = directory.xpath('//nav[@aria-label="People by tag"]//a/@href')
+    assert tags == ["/people/", "/people/tag/law/", "/people/tag/marketing/"]
+
+
+def test_tags_on_a_person_page_link_to_their_directory_pages(site):
+    site.build()
+    ada = site.page("people/ada-example/index.html")
+    links = ada.xpath('//ul[@class="person-tags"]//a')
+    assert [(a.text, a.get("href")) for a in links] == [
+        ("law", "/people/tag/law/"),
+        ("marketing", "/people/tag/marketing/"),
+    ]
+
+
+def test_a_withdrawn_person_leaves_no_avatar_or_tag_page(site):
+    site.build()
+    assert (site.output / "people/tag/law/index.html").exists()
+    site.person("ada-example", ADA.replace("listed: true", "listed: false"))
+    site.build()
+    left = sorted(site.rel(p) for p in site.files() if "people/" in site.rel(p))
+    assert left == [
+        "people/ben-placeholder/avatar.svg",
+        "people/ben-placeholder/index.html",
+        "people/index.html",
+    ]
+
+
+def _photo_with_gps(path, size=(640, 480)):
+    """A JPEG with EXIF: a GPS position, a camera and an orientation, as phones write."""
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "CanaryCam"  # Make
+    exif[0x0112] = 1  # Orientation
+    exif.get_ifd(0x8825)[2] = (53.0, 28.0, 59.0)  # GPSLatitude
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, format="JPEG", exif=exif, comment=b"CanaryComment")
+    return path
+
+
+def test_a_listed_photo_is_published_resized_without_metadata(site):
+    from PIL import Image
+
+    original = _photo_with_gps(site.people / "photos" / "ada.jpg")
+    _photo_with_gps(site.people / "photos" / "dev.jpg")
+    site.person("ada-example", ADA + "    photo: photos/ada.jpg\n")
+    site.person("dev-fictional", DEV + "    photo: photos/dev.jpg\n")
+    site.build()
+    written = sorted(site.rel(p) for p in site.files() if p.suffix == ".jpg")
+    assert written == [
+        "people/ada-example/photo-192.jpg",
+        "people/ada-example/photo-384.jpg",
+        "people/ada-example/photo-96.jpg",
+    ]  # the unlisted person's photo is not used; the original is never copied
+    for rel in written:
+        data = (site.output / rel).read_bytes()
+        assert data != original.read_bytes()
+        assert b"Exif" not in data and b"Canary" not in data
+        with Image.open(site.output / rel) as image:
+            assert image.size[0] == image.size[1] == int(rel.rsplit("-")[-1][:-4])
+            assert not image.getexif() and "icc_profile" not in image.info
+    page = site.page("people/ada-example/index.html")
+    (img,) = page.xpath('//img[@class="person-avatar"]')
+    assert img.get("src") == "/people/ada-example/photo-96.jpg"
+    assert img.get("srcset") == (
+        "/people/ada-example/photo-96.jpg 96w, /people/ada-example/photo-192.jpg 192w,"
+        " /people/ada-example/photo-384.jpg 384w"
+    )
+    assert (img.get("width"), img.get("height"), img.get("alt")) == ("96", "96", "")
+    ben = site.page("people/ben-placeholder/index.html")
+    assert ben.xpath('//img[@class="person-avatar"]/@src') == [
+        "/people/ben-placeholder/avatar.svg"
+    ]
+
+
+def test_a_missing_photo_names_the_file_and_the_field(site):
+    from rapport_people.model import PeopleError
+
+    site.person("ada-example", ADA + "    photo: photos/nowhere.jpg\n")
+    with pytest.raises(PeopleError, match=r"ada-example\.md: photo: .*nowhere\.jpg"):
+        site.build()
+
+
+@pytest.mark.parametrize(
+    "value", ["/etc/passwd.jpg", "../private/x.jpg", "photos/ada.gif", "C:/a.jpg"]
+)
+def test_a_photo_outside_the_people_folder_is_refused(person_file, value):
+    from rapport_people.model import PeopleInvalid, read_person
+
+    path = person_file("ada-example", ADA + f"    photo: {value!r}\n")
+    with pytest.raises(PeopleInvalid, match=r"field 'photo'.*content/people/photos/"):
+        read_person(path)

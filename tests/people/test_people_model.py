@@ -85,7 +85,7 @@ def test_typo_in_a_field_name_suggests_the_field(person_file):
     assert only_problem(path) == (
         f"{path}, line 3, field 'privte': is not a field of a person file. Did you "
         "mean 'private'? Rename it; the fields are: name, twitter, website, met, "
-        "where, tags, rel, highlights, listed, consent, private."
+        "where, tags, rel, highlights, photo, listed, consent, private."
     )
 
 
@@ -94,7 +94,7 @@ def test_unknown_field_without_a_close_match(person_file):
     assert only_problem(path) == (
         f"{path}, line 3, field 'shoe_size': is not a field of a person file. Remove "
         "it; the fields are: name, twitter, website, met, where, tags, rel, "
-        "highlights, listed, consent, private."
+        "highlights, photo, listed, consent, private."
     )
 
 

@@ -269,8 +269,9 @@ def test_unknown_files_in_the_people_folders_are_errors_naming_the_file(task_rep
     out = " ".join(output(result).split())
     assert (
         f"{task_repo.people / 'carla.markdown'}: is not read: this folder holds only "
-        "person files named <slug>.md (and hidden files or backups ending in ~, which "
-        "are ignored). Rename it to carla.md." in out
+        "person files named <slug>.md and their photos, .jpg, .png or .webp (and "
+        "hidden files or backups ending in ~, which are ignored). Rename it to "
+        "carla.md." in out
     )
     assert f"{task_repo.people / 'dev.MD'}: is not read" in out
     assert "Rename it to dev.md." in out

@@ -29,7 +29,8 @@ LISTED = """
 
 ALLOWED = {
     "slug", "url", "name", "twitter", "website", "met", "where", "tags", "rel",
-    "highlights", "blurb", "summary",
+    "highlights", "blurb", "summary", "last_talked", "avatar_url", "tag_links",
+    "photo",
 }  # fmt: skip
 
 

@@ -268,3 +268,24 @@ def test_the_2015_post_shows_its_tweet_as_a_static_card(sample_site, sample_cont
     ]
     assert not bare, f"tweet URLs left as bare paragraphs: {bare}"
     assert not content.xpath(".//iframe | .//script")
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "term_prefix"),
+    [
+        ("tags/index.html", "Tags", "/tag/"),
+        ("categories/index.html", "Categories", "/category/"),
+        ("authors/index.html", "Authors", "/author/"),
+    ],
+)
+def test_term_index_pages_share_one_layout(sample_site, path, title, term_prefix):
+    """tags, categories and authors: one partial (partials/term_index.html)."""
+    tree = sample_site.tree(sample_site.output / path)
+    assert tree.xpath("string(//main/h1)") == title
+    assert tree.xpath("string(//title)") == f"{title} · Sam Sample"
+    links = tree.xpath('//main/ul[@class="term-list"]/li/a/@href')
+    assert links and all(href.startswith(term_prefix) for href in links)
+    counts = tree.xpath('//main/ul[@class="term-list"]/li/span[@class="count"]/text()')
+    assert len(counts) == len(links)
+    canonical = tree.xpath('string(//link[@rel="canonical"]/@href)')
+    assert canonical == "/" + path.removesuffix("index.html")

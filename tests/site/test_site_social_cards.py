@@ -1,0 +1,83 @@
+"""Social cards: every post and person page has its own og:image, drawn at build time
+with Pillow, the same bytes on every build, copied from the cache on a warm build."""
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from rapport_site.cards import SocialCards, draw
+
+pytestmark = pytest.mark.slow
+
+SETTINGS = Path(__file__).resolve().parents[2] / "pelicanconf.py"
+
+
+def meta(tree, key, value):
+    return tree.xpath(f'string(//meta[@{key}="{value}"]/@content)')
+
+
+def card_pages(site):
+    """(page, title) of every post and person page."""
+    pages = []
+    for path in site.html_files():
+        tree = site.tree(path)
+        kind = meta(tree, "property", "og:type")
+        if kind in ("article", "profile") and not site.rel(path).startswith("drafts/"):
+            pages.append((path, tree))
+    return pages
+
+
+def test_each_post_and_person_page_has_its_own_card(sample_site):
+    pages = card_pages(sample_site)
+    kinds = {meta(t, "property", "og:type") for _, t in pages}
+    assert kinds == {"article", "profile"}
+    cards = set()
+    for path, tree in pages:
+        url = meta(tree, "property", "og:image")
+        assert url.startswith("/cards/") and url.endswith(".png"), path
+        with Image.open(sample_site.output / url.lstrip("/")) as image:
+            assert image.size == (1200, 630)
+            assert image.format == "PNG"
+        assert meta(tree, "property", "og:image:width") == "1200"
+        assert meta(tree, "property", "og:image:height") == "630"
+        assert meta(tree, "name", "twitter:card") == "summary_large_image"
+        title = tree.xpath("string(//h1)").strip()
+        assert meta(tree, "property", "og:image:alt") == title
+        cards.add(url)
+    assert len(cards) == len(pages)  # one card per page, its own title
+
+
+def test_cards_carry_no_date_or_text_chunk():
+    data = draw("A title", "A site")
+    assert data == draw("A title", "A site")
+    assert b"tIME" not in data and b"tEXt" not in data and b"eXIf" not in data
+
+
+def test_a_warm_build_draws_nothing_and_stale_cards_go(tmp_path, subprocess_build):
+    overrides = {
+        "OUTPUT_PATH": str(tmp_path / "out"),
+        "CACHE_PATH": str(tmp_path / "c"),
+    }
+    result, _ = subprocess_build(SETTINGS, overrides)
+    assert result.returncode == 0, result.stderr[-2000:]
+    first = {p.name: p.read_bytes() for p in (tmp_path / "out/cards").iterdir()}
+    stale = tmp_path / "out/cards/0000stale.png"
+    stale.write_bytes(b"a withdrawn person's card")
+    # Mark one cached card: a warm build copies it rather than drawing it again.
+    marked = sorted(first)[0]
+    (tmp_path / "c/social-cards" / marked).write_bytes(b"from the cache")
+    result, _ = subprocess_build(SETTINGS, overrides)
+    assert result.returncode == 0, result.stderr[-2000:]
+    second = {p.name: p.read_bytes() for p in (tmp_path / "out/cards").iterdir()}
+    assert second == {**first, marked: b"from the cache"}
+
+
+def test_a_card_is_named_by_what_it_shows(tmp_path):
+    cards = SocialCards({"SITENAME": "Site", "CACHE_PATH": str(tmp_path / "c")})
+    one, again, other = cards.url("One"), cards.url("One"), cards.url("Other")
+    assert one == again != other
+    cards.write(tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out/cards").iterdir()) == sorted(
+        u.rsplit("/", 1)[1] for u in (one, other)
+    )
