@@ -31,9 +31,10 @@ Not searched, by design:
 - what PEOPLE_AUDIT_ALLOW declares a coincidence: ("slug", "field") for a whole field,
   ("slug", "field", "the exact string") for one line of it (or the whole value).
 
-Not seen: compressed data (a PNG's zTXt chunk, PDF streams; a gzip file, such as
-Pagefind's index, is read decompressed), text split by a tag inside a word, text that script or CSS puts together at run time, and a string that
-runs on from a line already searched, clean, in an earlier file.
+Not seen: other compressed data (PDF streams; a gzip file, such as Pagefind's index,
+and a PNG's zTXt/iTXt text are read decompressed), a PNG's pixels (IDAT), text split
+by a tag inside a word, text that script or CSS puts together at run time, and a
+string that runs on from a line already searched, clean, in an earlier file.
 """
 
 import contextlib
@@ -521,14 +522,49 @@ def scan(output_path, automaton):
 
 
 def _read(path):
-    """A written file's bytes; a gzip file's (Pagefind's index) decompressed."""
+    """A written file's bytes; a gzip file's (Pagefind's index) decompressed, a PNG's
+    without its pixels and with its compressed text chunks decompressed."""
     with open(path, "rb") as handle:
         data = handle.read()
     # Not gzip after all (a bad file): search the bytes as written.
     if data[:2] == b"\x1f\x8b":
         with contextlib.suppress(OSError, EOFError, zlib.error):
             data = gzip.decompress(data)
+    elif data[:8] == _PNG_SIGNATURE:
+        data = _png_text_chunks(data)
     return data
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_text_chunks(data):
+    """Every chunk of a PNG but its pixels (IDAT: compressed, never text a reader
+    sees), with zTXt and compressed iTXt text decompressed. A social card is mostly
+    pixels, so this is also what keeps the audit of thousands of them cheap. A PNG
+    whose chunks do not add up is searched whole."""
+    out, at = [], 8
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        body = data[at + 8 : at + 8 + length]
+        if len(body) != length:
+            return data
+        if kind != b"IDAT":
+            out.append(kind + body)
+        if kind in (b"zTXt", b"iTXt"):
+            # zTXt: keyword NUL method data; iTXt: keyword NUL flag method lang NUL
+            # translated NUL text, compressed when flag is 1.
+            _, _, rest = body.partition(b"\0")
+            if kind == b"iTXt":
+                flag, rest = rest[:1], rest[2:]
+                rest = rest.split(b"\0", 2)[-1] if flag == b"\1" else b""
+            else:
+                rest = rest[1:]
+            with contextlib.suppress(zlib.error):
+                out.append(zlib.decompress(rest))
+        at += 12 + length
+    return b"\n".join(out)
 
 
 _PATH_SEPARATORS = re.compile(r"[_.]")

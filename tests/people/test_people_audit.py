@@ -271,22 +271,33 @@ def test_a_long_secret_counts_only_when_it_appears_whole():
 # --- what a reader sees (issue 9) ---------------------------------------------------
 
 
-def png_with_text(keyword, text):
-    """A 1x1 PNG with a tEXt chunk, as an image editor writes a caption or comment."""
+def png_chunk(kind, data):
     import struct
     import zlib
 
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def png_with(*chunks, pixels=b"\0\0"):
+    """A 1x1 PNG with these extra chunks before its pixels."""
+    import struct
+    import zlib
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"tEXt", keyword.encode("latin-1") + b"\0" + text.encode("latin-1"))
-        + chunk(b"IDAT", zlib.compress(b"\0\0"))
-        + chunk(b"IEND", b"")
+        + png_chunk(b"IHDR", header)
+        + b"".join(chunks)
+        + png_chunk(b"IDAT", zlib.compress(pixels, 0))
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def png_with_text(keyword, text):
+    """A 1x1 PNG with a tEXt chunk, as an image editor writes a caption or comment."""
+    return png_with(
+        png_chunk(b"tEXt", keyword.encode("latin-1") + b"\0" + text.encode("latin-1"))
     )
 
 
@@ -633,6 +644,31 @@ def test_a_binary_file_is_read_by_its_text_runs(tmp_path, data, found):
     (tmp_path / "photo.png").write_bytes(data)
     findings = scan(tmp_path, build_automaton(secrets))
     assert bool(findings) is found
+
+
+def test_compressed_text_of_a_png_is_read_decompressed(tmp_path):
+    """zTXt and compressed iTXt hold a caption or comment as an editor wrote it."""
+    import zlib
+
+    secrets = [("anna", "name", "Anna Quux")]
+    ztxt = png_chunk(b"zTXt", b"Comment\0\0" + zlib.compress(b"Tea with Anna Quux"))
+    itxt = png_chunk(b"iTXt", b"Author\0\1\0en\0Author\0" + zlib.compress(b"Anna Quux"))
+    for name, data in (("z.png", png_with(ztxt)), ("i.png", png_with(itxt))):
+        (tmp_path / name).write_bytes(data)
+    findings = scan(tmp_path, build_automaton(secrets))
+    assert sorted(f.path for f in findings) == ["i.png", "z.png"]
+
+
+def test_the_pixels_of_a_png_are_not_read_as_text(tmp_path):
+    """Pixels are drawn, not read: a social card's or a photo's IDAT data is skipped
+    (whatever bytes it happens to hold), its other chunks are not."""
+    secrets = [("anna", "name", "Anna Quux")]
+    (tmp_path / "card.png").write_bytes(png_with(pixels=b"Tea with Anna Quux!!"))
+    assert scan(tmp_path, build_automaton(secrets)) == []
+    (tmp_path / "card.png").write_bytes(
+        png_with(png_chunk(b"tEXt", b"Title\0Anna Quux"), pixels=b"\0" * 20)
+    )
+    assert [f.path for f in scan(tmp_path, build_automaton(secrets))] == ["card.png"]
 
 
 @pytest.mark.parametrize("count", [51, 53])
