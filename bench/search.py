@@ -10,24 +10,16 @@ figures are appended to bench/RESULTS.md. Debian's /usr/bin/chromium, never a do
 """
 
 import argparse
-import functools
-import http.server
 import random
 import re
 import statistics
 import sys
-import threading
 from pathlib import Path
 
 from run import BENCH, append_results, cpu_model, git_revision
+from served import site_in_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 TARGET_MS = 300
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 def query_words(content, count, seed=5):
@@ -42,35 +34,22 @@ def query_words(content, count, seed=5):
 
 def measure(output, words):
     """[(query, milliseconds, results)], the first one cold."""
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(_Quiet, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
     timings = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--headless", "--no-sandbox"]
+    with site_in_chromium(output) as (browser, origin):
+        page = browser.new_page()
+        page.goto(origin + "/search/", wait_until="load")
+        for word in words:
+            started = page.evaluate("performance.now()")
+            page.fill("#search-q", word)
+            page.press("#search-q", "Enter")
+            page.wait_for_function(
+                "q => document.getElementById('search-status').textContent"
+                ".includes('“' + q + '”')",
+                arg=word,
             )
-            page = browser.new_page()
-            page.goto(origin + "/search/", wait_until="load")
-            for word in words:
-                started = page.evaluate("performance.now()")
-                page.fill("#search-q", word)
-                page.press("#search-q", "Enter")
-                page.wait_for_function(
-                    "q => document.getElementById('search-status').textContent"
-                    ".includes('“' + q + '”')",
-                    arg=word,
-                )
-                ended = page.evaluate("performance.now()")
-                found = page.locator(".search-result").count()
-                timings.append((word, ended - started, found))
-            browser.close()
-    finally:
-        server.shutdown()
+            ended = page.evaluate("performance.now()")
+            found = page.locator(".search-result").count()
+            timings.append((word, ended - started, found))
     return timings
 
 

@@ -7,13 +7,10 @@ takes each page in Debian's Chromium (/usr/bin/chromium), light and dark, deskto
 phone: docs/<page>-<scheme>-<viewport>.png, plus docs/home.png for the README.
 """
 
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +23,8 @@ PAGES = {
 }
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+sys.path.insert(0, str(ROOT / "bench"))
+from served import site_in_chromium  # noqa: E402
 
 
 def build(output):
@@ -42,35 +37,22 @@ def build(output):
 
 
 def shoot(output):
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(_Quiet, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
     written = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
-            )
-            for scheme in ("light", "dark"):
-                for viewport, (width, height) in VIEWPORTS.items():
-                    page = browser.new_page(
-                        viewport={"width": width, "height": height},
-                        color_scheme=scheme,
-                    )
-                    for name, path in PAGES.items():
-                        page.goto(origin + path, wait_until="load")
-                        if name == "search":
-                            page.wait_for_selector(".search-result")
-                        shot = DOCS / f"{name}-{scheme}-{viewport}.png"
-                        page.screenshot(path=str(shot))
-                        written.append(shot)
-                    page.close()
-            browser.close()
-    finally:
-        server.shutdown()
+    with site_in_chromium(output) as (browser, origin):
+        for scheme in ("light", "dark"):
+            for viewport, (width, height) in VIEWPORTS.items():
+                page = browser.new_page(
+                    viewport={"width": width, "height": height},
+                    color_scheme=scheme,
+                )
+                for name, path in PAGES.items():
+                    page.goto(origin + path, wait_until="load")
+                    if name == "search":
+                        page.wait_for_selector(".search-result")
+                    shot = DOCS / f"{name}-{scheme}-{viewport}.png"
+                    page.screenshot(path=str(shot))
+                    written.append(shot)
+                page.close()
     shutil.copyfile(DOCS / "home-light-desktop.png", DOCS / "home.png")
     return written
 
