@@ -75,12 +75,7 @@ def _thread_roots(facts):
     """id -> thread key: the oldest stored ancestor, or the missing tweet it answers."""
     parent = {f.id: f.reply_to for f in facts}
     roots = {}
-    for start, up in parent.items():
-        # Most tweets answer none, or one that is not stored: their key at once.
-        if up is None or up not in parent:
-            if start not in roots:
-                roots[start] = start if up is None else up
-            continue
+    for start in parent:
         chain, node = [], start
         while node in parent and node not in roots and len(chain) < 10_000:
             chain.append(node)
