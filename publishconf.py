@@ -7,8 +7,11 @@ SITEURL comes from the environment so that the same repository deploys anywhere:
 import os
 import sys
 
-sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: F403
+# The pelicanconf.py beside this file, whatever the current folder, and read afresh:
+# Pelican keeps the last settings file it loaded as sys.modules["pelicanconf"].
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.modules.pop("pelicanconf", None)
+from pelicanconf import *  # noqa: E402, F403
 
 SITEURL = os.environ.get("SITEURL", "").strip().rstrip("/")
 if not SITEURL:
@@ -17,8 +20,8 @@ if not SITEURL:
         "live at, in front of the command: SITEURL=https://you.github.io/blog ..."
     )
 # Its own folder (git-ignored): output/ stays the local preview that `invoke serve`
-# and `invoke check` look at.
-OUTPUT_PATH = str(ROOT / "public")  # noqa: F405
+# and `invoke check` look at. Relative: Pelican reads it from this file's folder.
+OUTPUT_PATH = "public"
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
