@@ -312,6 +312,8 @@ def _refused(err):
 class Fetcher:
     """Calls the API through one boundary: counting, retrying, waiting, mapping errors."""
 
+    SERVICE = "X API"  # in "the X API rate limit was hit"
+
     def __init__(
         self,
         client,
@@ -343,8 +345,31 @@ class Fetcher:
     def _countdown(self, seconds):
         for left in range(int(seconds), 0, -1):
             if left % 10 == 0 or left <= 5:
-                logger.warning("X API rate limit: resuming in %ss", left)
+                logger.warning("%s rate limit: resuming in %ss", self.SERVICE, left)
             self.sleep(1)
+
+    def rate_limited(self, wait):
+        """Wait out a rate limit that resets in `wait` seconds; _Stop when the reset is
+        unknown (None) or further off than max_wait."""
+        if wait is None:
+            raise _Stop(
+                f"the {self.SERVICE} rate limit was hit (429, no reset time given)"
+            )
+        if wait > self.max_wait:
+            raise _Stop(
+                f"the {self.SERVICE} rate limit was hit (429); it resets in "
+                f"{int(wait // 60)} minutes"
+            )
+        self.countdown(max(wait, 0))
+
+    def failed(self, attempt, kind):
+        """Back off before trying again after failed `attempt` (from 0); _Stop, saying
+        `kind` ("500 errors", "timeouts"), once the retries are spent."""
+        if attempt >= self.retries:
+            raise _Stop(
+                f"the {self.SERVICE} kept failing ({kind}, {attempt + 1} tries)"
+            )
+        self.sleep(self.backoff * 2**attempt)
 
     def call(self, method, *args, **kwargs):
         """One API call with bounded retries; raises a FetchError or _Stop."""
@@ -354,19 +379,9 @@ class Fetcher:
             try:
                 return method(*args, user_auth=self.user_auth, **kwargs)
             except tweepy.TooManyRequests as err:
-                wait = (
+                self.rate_limited(
                     None if err.reset_time is None else err.reset_time - self.now() + 1
                 )
-                if wait is None:
-                    raise _Stop(
-                        "the X API rate limit was hit (429, no reset time given)"
-                    ) from None
-                if wait > self.max_wait:
-                    raise _Stop(
-                        f"the X API rate limit was hit (429); it resets in {int(wait // 60)} "
-                        "minutes"
-                    ) from None
-                self.countdown(max(wait, 0))
             except tweepy.Unauthorized:
                 raise AccessDenied(
                     "the X API refused the token (401): it is wrong, expired or revoked."
@@ -378,16 +393,12 @@ class Fetcher:
                 requests.Timeout,
                 requests.ConnectionError,
             ) as err:
-                if attempt >= self.retries:
-                    kind = (
-                        f"{err.response.status_code} errors"
-                        if isinstance(err, tweepy.TwitterServerError)
-                        else "timeouts"
-                    )
-                    raise _Stop(
-                        f"the X API kept failing ({kind}, {attempt + 1} tries)"
-                    ) from None
-                self.sleep(self.backoff * 2**attempt)
+                kind = (
+                    f"{err.response.status_code} errors"
+                    if isinstance(err, tweepy.TwitterServerError)
+                    else "timeouts"
+                )
+                self.failed(attempt, kind)
                 attempt += 1
             except tweepy.HTTPException as err:  # 402 and any other refusal
                 raise _refused(err) from None
