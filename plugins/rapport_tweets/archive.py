@@ -452,10 +452,12 @@ def _utc_iso(value):
         # (which shard names and readers expect).
         return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
     else:
+        # ISO 8601 first: the API's and Bluesky's form, parsed in C (a failed
+        # strptime first cost 20 µs a date).
         try:
-            moment = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
-        except ValueError:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            moment = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
         if moment.tzinfo is None:  # no offset: UTC, never the importing machine's zone
             moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat("T", "seconds") + "Z"

@@ -231,7 +231,7 @@ def test_replies_and_quotes_point_at_uris(export):
         14,
     )
     assert records["3kddddddddd22"]["quote_of"] == theirs
-    assert records["3kddddddddd22"]["media"] == []
+    assert not records["3kddddddddd22"].get("media")
     assert "reply_to_handle" not in records["3kddddddddd22"]
 
 

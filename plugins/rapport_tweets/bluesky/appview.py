@@ -250,6 +250,11 @@ def fetch(account, sink, *, actor, since=None, max_reads=1000, **fetcher_options
     before an error are kept and the run stops there (summary.stopped); a FetchError is
     raised only when no post could be read."""
     fetcher = Fetcher(max_reads, **fetcher_options)
+    return run(fetcher, account, sink, actor=actor, since=since)
+
+
+def run(fetcher, account, sink, *, actor, since=None):
+    """fetch() with a given Fetcher (whose summary the sink may count into)."""
     summary = fetcher.summary
 
     def is_old_for(name):

@@ -119,13 +119,7 @@ def record_from_post(uri, post, handle="", name="", counts=None):
     if not isinstance(created, str):
         raise BadItem("it has no createdAt date")
     did = did_of(uri)
-    found = entities(text, post.get("facets"))
-    if counts is not None:
-        counts["facets skipped"] += found.skipped
-        counts["features unknown"] += found.unknown
-    reply = post.get("reply") if isinstance(post.get("reply"), dict) else {}
-    parent = _ref_uri(reply.get("parent"))
-    langs = post.get("langs")
+    # Only the fields a post has: the store leaves empty ones out of its line anyway.
     record = {
         "network": NETWORK,
         "id": uri,
@@ -134,24 +128,37 @@ def record_from_post(uri, post, handle="", name="", counts=None):
         "handle": handle,
         "name": name,
         "text": text,
-        "reply_to_id": parent,
-        "reply_to_user_id": did_of(parent),
-        "conversation_id": _ref_uri(reply.get("root")),
-        "quote_of": quoted_uri(post.get("embed")),
-        "lang": langs[0]
-        if isinstance(langs, list) and langs and isinstance(langs[0], str)
-        else "",
-        "mentions": found.mentions,
-        "hashtags": found.hashtags,
-        "urls": found.urls,
-        "media": media_of(did, post.get("embed")),
     }
-    # The parent's author is named by DID only: their handle is known when it is the
-    # author's own thread, or when the reply @mentions them.
-    known = {m["id"]: m["handle"] for m in found.mentions}
-    known[did] = handle
-    if record["reply_to_user_id"]:
-        record["reply_to_handle"] = known.get(record["reply_to_user_id"], "")
+    langs = post.get("langs")
+    if langs and isinstance(langs, list) and isinstance(langs[0], str):
+        record["lang"] = langs[0]
+    mentions = ()
+    if post.get("facets"):
+        found = entities(text, post["facets"])
+        if counts is not None:
+            counts["facets skipped"] += found.skipped
+            counts["features unknown"] += found.unknown
+        mentions = found.mentions
+        record["mentions"] = mentions
+        record["hashtags"] = found.hashtags
+        record["urls"] = found.urls
+    reply = post.get("reply")
+    if reply and isinstance(reply, dict):
+        parent = _ref_uri(reply.get("parent"))
+        record["reply_to_id"] = parent
+        record["conversation_id"] = _ref_uri(reply.get("root"))
+        parent_did = did_of(parent)
+        if parent_did:
+            # The parent's author is named by DID only: their handle is known when it
+            # is the author's own thread, or when the reply @mentions them.
+            known = {m["id"]: m["handle"] for m in mentions}
+            known[did] = handle
+            record["reply_to_user_id"] = parent_did
+            record["reply_to_handle"] = known.get(parent_did, "")
+    embed = post.get("embed")
+    if embed:
+        record["quote_of"] = quoted_uri(embed)
+        record["media"] = media_of(did, embed)
     return record
 
 
