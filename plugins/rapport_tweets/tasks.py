@@ -202,6 +202,11 @@ def fetch(c, ids=None, max_reads=None, store=None):
         if isinstance(err, requests.RequestException):  # network, not the disk
             raise
         raise _unwritable(err, root) from None
+    print_fetched(summary, f"The store holds {store_state(root)}.")
+
+
+def print_fetched(summary, state):
+    """A fetch's summary (a FetchSummary), then `state`: what the store now holds."""
     console.print(
         f"Fetched: {summary.requests} request(s), {summary.reads} post(s) read, "
         f"{summary.new} new, {summary.updated} updated, {summary.skipped} forgotten."
@@ -211,7 +216,7 @@ def fetch(c, ids=None, max_reads=None, store=None):
             f"Stopped early: {summary.stopped}. The posts read before that were "
             "kept; run it again later for the rest."
         )
-    console.print(f"The store holds {store_state(root)}.")
+    console.print(state)
 
 
 @task(

@@ -4,160 +4,21 @@ collections counted, deleted records left out, damaged files a clear error."""
 
 from collections import Counter
 
+import bluesky_car as bc
 import libipld
 import pytest
-from bluesky_car import CarBuilder, blob_ref, cid_of, rewrite_car
+from bluesky_car import cid_of, rewrite_car
 
 from rapport_tweets.bluesky.car import CarError, read_car
 from rapport_tweets.bluesky.post import records_from_repo
 
-OWNER = "did:plc:ownerexample0000000000"
-OTHER = "did:plc:otherperson000000000000"
-POST = "app.bsky.feed.post"
-PHOTO = b"\xff\xd8\xff\xe0 a jpeg, as far as a CID cares"
-
-
-def post(text, created="2024-03-05T10:11:12.345Z", **extra):
-    return {"$type": POST, "text": text, "createdAt": created, **extra}
-
-
-def ref(uri):
-    return {
-        "uri": uri,
-        "cid": "bafyreidwmdrkiw2yoa3roboq2qcd4zyfwmb3f5xwasfuorqkzwg2rfciz4",
-    }
+OWNER, OTHER, POST, PHOTO = bc.OWNER, bc.OTHER, bc.POST, bc.PHOTO
+post = bc.post
 
 
 @pytest.fixture
 def export(tmp_path):
-    b = CarBuilder(OWNER)
-    b.add(
-        "app.bsky.actor.profile",
-        "self",
-        {"$type": "app.bsky.actor.profile", "displayName": "Sam Sample"},
-    )
-    text = "Kaffee ☕️ mit 🇬🇧 friends: example.com/x #café"
-    link_at = len(text[: text.index("example.com/x")].encode())
-    tag_at = len(text[: text.index("#café")].encode())
-    first = b.add(
-        POST,
-        "3kaaaaaaaaa22",
-        post(
-            text,
-            langs=["de", "en"],
-            facets=[
-                {
-                    "index": {"byteStart": link_at, "byteEnd": link_at + 13},
-                    "features": [
-                        {
-                            "$type": "app.bsky.richtext.facet#link",
-                            "uri": "https://example.com/x",
-                        }
-                    ],
-                },
-                {
-                    "index": {
-                        "byteStart": tag_at,
-                        "byteEnd": tag_at + len("#café".encode()),
-                    },
-                    "features": [
-                        {"$type": "app.bsky.richtext.facet#tag", "tag": "café"}
-                    ],
-                },
-            ],
-        ),
-    )
-    b.add(
-        POST,
-        "3kbbbbbbbbb22",
-        post(
-            "and a follow-up",
-            "2024-03-05T10:20:00Z",
-            reply={"root": ref(first), "parent": ref(first)},
-        ),
-    )
-    theirs = f"at://{OTHER}/{POST}/3kotherroot22"
-    b.add(
-        POST,
-        "3kccccccccc22",
-        post(
-            "@other.example agreed!",
-            "2024-03-06T08:00:00+01:00",
-            reply={"root": ref(theirs), "parent": ref(theirs)},
-            facets=[
-                {
-                    "index": {"byteStart": 0, "byteEnd": 14},
-                    "features": [
-                        {"$type": "app.bsky.richtext.facet#mention", "did": OTHER}
-                    ],
-                }
-            ],
-        ),
-    )
-    b.add(
-        POST,
-        "3kddddddddd22",
-        post(
-            "this, exactly",
-            embed={"$type": "app.bsky.embed.record", "record": ref(theirs)},
-        ),
-    )
-    b.add(
-        POST,
-        "3keeeeeeeee22",
-        post(
-            "the café, and what they said",
-            embed={
-                "$type": "app.bsky.embed.recordWithMedia",
-                "record": {"$type": "app.bsky.embed.record", "record": ref(theirs)},
-                "media": {
-                    "$type": "app.bsky.embed.images",
-                    "images": [
-                        {
-                            "alt": "A flat white on a zinc counter",
-                            "image": blob_ref(PHOTO),
-                            "aspectRatio": {"width": 4032, "height": 3024},
-                        },
-                        {"alt": "", "image": blob_ref(PHOTO + b"2")},
-                    ],
-                },
-            },
-        ),
-    )
-    b.add(
-        POST,
-        "3kfffffffff22",
-        {"$type": POST, "text": 12, "createdAt": "2024-03-07T00:00:00Z"},
-    )
-    b.add(
-        "app.bsky.feed.like",
-        "3klike0000022",
-        {
-            "$type": "app.bsky.feed.like",
-            "subject": ref(theirs),
-            "createdAt": "2024-03-05T00:00:00Z",
-        },
-    )
-    b.add(
-        "app.bsky.feed.repost",
-        "3krepost00022",
-        {
-            "$type": "app.bsky.feed.repost",
-            "subject": ref(theirs),
-            "createdAt": "2024-03-05T00:00:00Z",
-        },
-    )
-    b.add(
-        "app.bsky.graph.follow",
-        "3kfollow00022",
-        {
-            "$type": "app.bsky.graph.follow",
-            "subject": OTHER,
-            "createdAt": "2024-03-05T00:00:00Z",
-        },
-    )
-    b.extra.append(post("deleted: never published", "2024-03-04T00:00:00Z"))
-    return b.write(tmp_path / "repo.car")
+    return bc.write_sample_export(tmp_path / "repo.car")
 
 
 def test_export_gives_one_record_per_post_with_others_counted(export):
