@@ -16,8 +16,8 @@ from pathlib import Path
 
 # atproto_core, where `atproto.CAR` lives: the whole SDK takes 0.7 s to import.
 from atproto_core.car import CAR
-from atproto_core.cid import CID
 from atproto_core.exceptions import AtProtocolError
+from libipld import encode_cid
 
 POST = "app.bsky.feed.post"
 PROFILE = "app.bsky.actor.profile"
@@ -50,8 +50,14 @@ class Repo:
 
 
 def _link(value):
-    """A CID link as decoded in a block (its binary form) as a lookup key."""
-    return CID.from_decoded_bytes(value) if isinstance(value, bytes) else None
+    """A CID link as decoded in a block (its binary form) as a lookup key: its string
+    form, which atproto's CID objects already hold for the CAR's own keys."""
+    if not isinstance(value, bytes):
+        return None
+    try:
+        return encode_cid(value)
+    except ValueError:
+        return None
 
 
 def read_car(path):
@@ -76,8 +82,10 @@ def read_car(path):
 
 def repo_of(car, label):
     """The Repo of a decoded CAR (atproto.CAR): its commit, then its tree in key order."""
-    blocks = car.blocks
-    commit = blocks.get(car.root)
+    # Keyed by string: a link would otherwise become a CID object to look up (a fifth
+    # of the import's time on 20,000 posts).
+    blocks = {cid.encode(): block for cid, block in car.blocks.items()}
+    commit = blocks.get(car.root.encode())
     if (
         not isinstance(commit, dict)
         or not isinstance(commit.get("did"), str)
