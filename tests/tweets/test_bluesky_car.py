@@ -8,6 +8,8 @@ import bluesky_car as bc
 import libipld
 import pytest
 from bluesky_car import cid_of, rewrite_car
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rapport_tweets.bluesky.car import CarError, read_car
 from rapport_tweets.bluesky.post import records_from_repo
@@ -149,3 +151,26 @@ def test_damaged_export_is_one_clear_error_naming_the_file(export, tmp_path, dam
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CarError, match=r"repo\.car: cannot read it"):
         read_car(tmp_path / "repo.car")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_any_damage_is_a_car_error_or_records_never_a_traceback(tmp_path_factory, data):
+    car = tmp_path_factory.getbasetemp() / "damaged" / "repo.car"
+    if not car.exists():
+        car.parent.mkdir(exist_ok=True)
+        bc.write_sample_export(car.with_name("good.car"))
+    good = car.with_name("good.car").read_bytes()
+    damaged = bytearray(good)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(good) - 1))
+        damaged[at] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(1, len(good)))
+    car.write_bytes(bytes(damaged[:cut]))
+    try:
+        repo = read_car(car)
+    except CarError as err:
+        assert str(err).startswith(f"{car}: ")
+    else:
+        for record in records_from_repo(repo, "sam.example.com"):
+            assert record["id"].startswith(f"at://{repo.did}/")
