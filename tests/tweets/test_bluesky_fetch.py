@@ -302,14 +302,18 @@ def test_wrong_app_password_is_access_denied_without_the_password(xrpc):
     )
     with pytest.raises(AccessDenied) as err:
         run(xrpc)
-    assert str(err.value) == "Bluesky refused the request (401 AuthenticationRequired)."
+    assert str(err.value) == (
+        "Bluesky refused the request (401 AuthenticationRequired: Invalid identifier "
+        "or password)."
+    )
     assert PASSWORD not in str(err.value)
 
 
 def test_unknown_actor_is_a_clear_refusal(xrpc):
     xrpc.reply(FEED, {"error": "InvalidRequest", "message": "Profile not found"}, 400)
     with pytest.raises(
-        FetchError, match=r"^Bluesky refused the request \(400 InvalidRequest\)\.$"
+        FetchError,
+        match=r"^Bluesky refused the request \(400 InvalidRequest: Profile not found\)\.$",
     ):
         run(xrpc, login=False)
 

@@ -60,12 +60,20 @@ class Account:
 
 
 def _error_name(err):
-    """The XRPC error name of a reply ("InvalidRequest", "RateLimitExceeded"), or ""."""
+    """The XRPC error of a reply, with its message: "InvalidRequest: Profile not
+    found" (each cut short: a server's words, in our one sentence), or ""."""
     content = getattr(err.response, "content", None)
-    name = getattr(content, "error", None)
-    if name is None and isinstance(content, dict):
-        name = content.get("error")
-    return str(name)[:60] if name else ""
+    if isinstance(content, dict):
+        name, message = content.get("error"), content.get("message")
+    else:
+        name = getattr(content, "error", None)
+        message = getattr(content, "message", None)
+    if not name:
+        return ""
+    said = str(name)[:60]
+    if message and isinstance(message, str):
+        said += f": {' '.join(message.split())[:80]}"
+    return said
 
 
 def _status(err):
