@@ -76,7 +76,6 @@ def entities(text, facets):
                     {
                         "start": start,
                         "end": end,
-                        "url": value,
                         "expanded": value,
                         "display": shown,
                     }
