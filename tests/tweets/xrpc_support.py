@@ -25,6 +25,7 @@ class Xrpc:
     """Replies queued per NSID ((status, body, headers)); each request is recorded."""
 
     def __init__(self):
+        self.images = {}  # CDN path -> (status, bytes, content type)
         self.queues = defaultdict(deque)
         self.requests = []  # (nsid, query params, headers, body)
         self.server = None
@@ -40,7 +41,11 @@ class Xrpc:
         return [r for r in self.requests if r[0] == nsid]
 
     def env(self, login=True):
-        env = {"BLUESKY_APPVIEW": self.url, "BLUESKY_PDS": self.url}
+        env = {
+            "BLUESKY_APPVIEW": self.url,
+            "BLUESKY_PDS": self.url,
+            "BLUESKY_CDN": self.url,
+        }
         if login:
             env.update(BLUESKY_HANDLE=OWNER_HANDLE, BLUESKY_APP_PASSWORD=PASSWORD)
         return env
@@ -58,6 +63,16 @@ def serve():
             xrpc.requests.append(
                 (nsid, parse_qs(parts.query), dict(self.headers), body)
             )
+            if parts.path.startswith("/img/"):
+                status, data, kind = xrpc.images.get(
+                    parts.path, (404, b"Not Found", "text/plain")
+                )
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             queue = xrpc.queues[nsid]
             if queue:
                 status, reply, headers = queue.popleft()
