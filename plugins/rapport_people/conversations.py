@@ -75,30 +75,28 @@ class Conversations:
 
     def post_url(self, exchange):
         """The public URL of one post (by whoever wrote it)."""
-        record = self._reader.get(exchange.post_id) or {}
-        author = record.get("handle") or "i/web"
+        tweet = self._reader.get(exchange.post_id)
+        author = (tweet.handle if tweet else "") or "i/web"
         return f"https://x.com/{author}/status/{exchange.post_id}"
 
     def display_name(self, handle, network=X):
         """The name `handle` last showed on a stored post of theirs, or None."""
         for exchange in reversed(self.with_(handle, network)):
-            record = self._reader.get(exchange.post_id) or {}
-            by_them = (record.get("handle") or "").lower() == exchange.handle
-            if by_them and record.get("name"):
-                return record["name"]
+            tweet = self._reader.get(exchange.post_id)
+            if tweet and tweet.handle.lower() == exchange.handle and tweet.name:
+                return tweet.name
         return None
 
     def partner_of(self, post_id):
         """The handle the owner talked with in post `post_id`, or None (not stored)."""
-        record = self._reader.get(post_id)
-        if record is None:
+        tweet = self._reader.get(post_id)
+        if tweet is None:
             return None
         owner = (self.owner() or "").lower()
-        author = (record.get("handle") or "").lower()
+        author = tweet.handle.lower()
         if author and author != owner:
             return author
-        candidates = [record.get("reply_to_handle") or ""]
-        candidates += [m.get("handle") or "" for m in record.get("mentions", ())]
+        candidates = [tweet.reply_to_handle, *(m.handle for m in tweet.mentions)]
         return next((h.lower() for h in candidates if h and h.lower() != owner), None)
 
     def close(self):

@@ -21,9 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import msgspec
+from msgspec import UNSET
+from msgspec.structs import replace
 
 from .entities import place, placed, reply_start
-from .record import BadRecord, is_media_name
+from .record import BadRecord, Hashtag, Media, Mention, Tweet, Url, is_media_name
 from .store import Store
 
 
@@ -495,65 +497,70 @@ def entities_v1(text, entities, extended, raw=None):
         where = place(text, "@" + handle, s, e, raw)
         if where:
             mentions.append(
-                {
-                    "start": where[0],
-                    "end": where[1],
-                    "handle": handle,
-                    "id": m.get("id_str", ""),
-                }
+                Mention(
+                    start=where[0],
+                    end=where[1],
+                    handle=handle,
+                    id=m.get("id_str") or UNSET,
+                )
             )
     for h in entities.get("hashtags", ()):
         s, e = (_int(i) for i in h.get("indices", (0, 0)))
         where = place(text, "#" + h.get("text", ""), s, e, raw)
         if where:
             hashtags.append(
-                {"start": where[0], "end": where[1], "tag": h.get("text", "")}
+                Hashtag(start=where[0], end=where[1], tag=h.get("text", ""))
             )
     for u in entities.get("urls", ()):
         s, e = (_int(i) for i in u.get("indices", (0, 0)))
         where = place(text, u.get("url", ""), s, e, raw)
         if where and u.get("url"):
             urls.append(
-                {
-                    "start": where[0],
-                    "end": where[1],
-                    "url": u["url"],
-                    "expanded": u.get("expanded_url") or u["url"],
-                    "display": u.get("display_url") or u["url"],
-                }
+                Url(
+                    start=where[0],
+                    end=where[1],
+                    url=u["url"],
+                    expanded=u.get("expanded_url") or u["url"],
+                    display=u.get("display_url") or u["url"],
+                )
             )
     media = extended.get("media") or entities.get("media") or ()
     return mentions, hashtags, urls, list(media)
 
 
-def media_v1(tweet_id, items, media_names, copy):
-    """Archive media entries -> stored media, copying each photo's file into the store."""
+def media_v1(tweet_id, items, media_names, copy, text, raw):
+    """Archive media entries -> stored media, placed in `text`, copying each photo's
+    file into the store."""
     out = []
     for m in items:
-        kind = m.get("type", "photo")
         remote = m.get("media_url_https") or m.get("media_url") or ""
         basename = remote.rsplit("/", 1)[-1]
-        entry = {
-            "type": kind,
-            "alt": m.get("ext_alt_text") or "",
-            "url": m.get("url", ""),
-            "expanded": m.get("expanded_url", ""),
-        }
+        url = m.get("url") or UNSET
         size = m.get("sizes", {}).get("large") or {}
-        if size:
-            entry["width"], entry["height"] = _int(size.get("w")), _int(size.get("h"))
+        s, e = (_int(i) for i in m.get("indices", (0, 0)))
+        where = place(text, url, s, e, raw) if url else None
         file_name = f"{tweet_id}-{basename}"
         # Photos, and the poster frame of a video when the archive has it.
         source = media_names.get(file_name)
-        if source and basename:
-            if not is_media_name(file_name):
-                raise BadItem(
-                    "its photo's file name is not a plain file name (it holds a "
-                    "backslash, a drive colon or NUL) and would leave the store's media "
-                    "folder"
-                )
-            entry["file"] = copy(source, file_name)
-        out.append(entry)
+        if source and basename and not is_media_name(file_name):
+            raise BadItem(
+                "its photo's file name is not a plain file name (it holds a "
+                "backslash, a drive colon or NUL) and would leave the store's media "
+                "folder"
+            )
+        out.append(
+            Media(
+                type=m.get("type", "photo") or UNSET,
+                alt=m.get("ext_alt_text") or UNSET,
+                url=url,
+                expanded=m.get("expanded_url") or UNSET,
+                width=_int(size.get("w")) if size else UNSET,
+                height=_int(size.get("h")) if size else UNSET,
+                start=where[0] if where else UNSET,
+                end=where[1] if where else UNSET,
+                file=copy(source, file_name) if source and basename else UNSET,
+            )
+        )
     return out
 
 
@@ -585,7 +592,7 @@ def display_of(rng, text):
 
 
 def record_from_tweet(tweet, owner, media_names, copy, counts=None):
-    """One archive tweet (unwrapped) -> a store record. `counts` (a Counter), when given,
+    """One archive tweet (unwrapped) -> a Tweet. `counts` (a Counter), when given,
     counts what was mended on the way: "display" for a display range cut to the text."""
     tid = tweet_id_of(tweet)
     get = tweet.get
@@ -594,36 +601,28 @@ def record_from_tweet(tweet, owner, media_names, copy, counts=None):
     mentions, hashtags, urls, media = entities_v1(
         text, get("entities", {}), get("extended_entities", {}), raw
     )
-    record = {
-        "id": tid,
-        "created_at": parse_created_at(tweet["created_at"]),
-        "user_id": owner.get("id", ""),
-        "handle": owner.get("handle", ""),
-        "text": text,
-        "reply_to_id": get("in_reply_to_status_id_str") or "",
-        "reply_to_user_id": get("in_reply_to_user_id_str") or "",
-        "reply_to_handle": get("in_reply_to_screen_name") or "",
-        "retweet": text.startswith("RT @") or bool(get("retweeted_status")),
-        "likes": _int(get("favorite_count")),
-        "retweets": _int(get("retweet_count")),
-        "lang": get("lang", ""),
-        "mentions": mentions,
-        "hashtags": hashtags,
-        "urls": urls,
-    }
     display, cut = display_of(get("display_text_range"), text)
-    if display:
-        record["display"] = display
     if cut and counts is not None:
         counts["display"] += 1
-    if media:
-        record["media"] = media_v1(tid, media, media_names, copy)
-        for m, item in zip(record["media"], media, strict=True):
-            s, e = (_int(i) for i in item.get("indices", (0, 0)))
-            where = place(text, m["url"], s, e, raw)
-            if where:
-                m["start"], m["end"] = where
-    return record
+    return Tweet(
+        id=tid,
+        created_at=parse_created_at(tweet["created_at"]),
+        user_id=owner.get("id", ""),
+        handle=owner.get("handle", ""),
+        text=text,
+        display=display or UNSET,
+        reply_to_id=get("in_reply_to_status_id_str") or "",
+        reply_to_user_id=get("in_reply_to_user_id_str") or "",
+        reply_to_handle=get("in_reply_to_screen_name") or "",
+        retweet=text.startswith("RT @") or bool(get("retweeted_status")),
+        likes=_int(get("favorite_count")),
+        retweets=_int(get("retweet_count")),
+        lang=get("lang") or "",
+        mentions=mentions,
+        hashtags=hashtags,
+        urls=urls,
+        media=media_v1(tid, media, media_names, copy, text, raw) if media else [],
+    )
 
 
 def note_key(created_at):
@@ -660,32 +659,33 @@ def _opening_words(text):
 
 
 def apply_note(record, notes):
-    """Replace a truncated long post's text with its whole note text, if one matches,
-    and place every entity (the note's, and the tweet's photos) in that text."""
-    candidates = notes.get(note_key(record["created_at"]))
+    """The Tweet with a truncated long post's text replaced by its whole note text, if
+    one matches, and every entity (the note's, and the tweet's photos) placed in that
+    text; else the Tweet as it was."""
+    candidates = notes.get(note_key(record.created_at))
     if not candidates:
-        return False
-    start = (record.get("display") or [0])[0]
-    shown = _opening_words(record["text"][start:])
+        return record
+    start = (record.display or [0])[0]
+    shown = _opening_words(record.text[start:])
     if not shown:
-        return False
+        return record
     for core in candidates:
         raw = core["text"]
         text = html.unescape(raw)
         if not _opening_words(text).startswith(shown):
             continue
-        ids = {m["handle"].lower(): m.get("id", "") for m in record["mentions"]}
+        ids = {m.handle.lower(): m.id for m in record.mentions}
         mentions = [
-            {
-                "start": _int(m["fromIndex"]),
-                "end": _int(m["toIndex"]),
-                "handle": m["screenName"],
-                "id": ids.get(m["screenName"].lower(), ""),
-            }
+            Mention(
+                start=_int(m["fromIndex"]),
+                end=_int(m["toIndex"]),
+                handle=m["screenName"],
+                id=ids.get(m["screenName"].lower(), UNSET),
+            )
             for m in core.get("mentions", ())
         ]
         hashtags = [
-            {"start": _int(h["fromIndex"]), "end": _int(h["toIndex"]), "tag": h["text"]}
+            Hashtag(start=_int(h["fromIndex"]), end=_int(h["toIndex"]), tag=h["text"])
             for h in core.get("hashtags", ())
         ]
         urls = []
@@ -697,27 +697,27 @@ def apply_note(record, notes):
             where = place(text, short, s, e, raw) or place(text, expanded, s, e, raw)
             if where:
                 urls.append(
-                    {
-                        "start": where[0],
-                        "end": where[1],
-                        "url": short,
-                        "expanded": expanded,
-                        "display": u.get("displayUrl") or short,
-                    }
+                    Url(
+                        start=where[0],
+                        end=where[1],
+                        url=short,
+                        expanded=expanded,
+                        display=u.get("displayUrl") or short,
+                    )
                 )
-        record["text"] = text
-        record["mentions"] = placed(text, "mentions", mentions, raw)
-        record["hashtags"] = placed(text, "hashtags", hashtags, raw)
-        record["urls"] = urls
-        # The photos' t.co links were in the truncated text, not in the note's.
-        record["media"] = placed(text, "media", record.get("media", ()), raw)
-        record.pop("display", None)
-        if record.get("reply_to_id"):
-            opening = reply_start(text, record["mentions"])
-            if opening:
-                record["display"] = [opening, len(text)]
-        return True
-    return False
+        mentions = placed(text, "mentions", mentions, raw)
+        opening = reply_start(text, mentions) if record.reply_to_id else 0
+        return replace(
+            record,
+            text=text,
+            mentions=mentions,
+            hashtags=placed(text, "hashtags", hashtags, raw),
+            urls=urls,
+            # The photos' t.co links were in the truncated text, not in the note's.
+            media=placed(text, "media", record.media, raw),
+            display=[opening, len(text)] if opening else UNSET,
+        )
+    return record
 
 
 # --------------------------------------------------------------------------- import
@@ -854,7 +854,7 @@ def import_archive(path, store_root, progress=None, replace=False):
                     tweet = _tweet_of(item)
                     record = record_from_tweet(tweet, owner, media_names, copy, counts)
                     if notes:
-                        apply_note(record, notes)
+                        record = apply_note(record, notes)
                     outcome = update.add(record)
                 except (KeyError, TypeError, ValueError, AttributeError) as err:
                     why = err

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import html
 
+from msgspec import UNSET
+from msgspec.structs import replace
+
 
 def unescaped_offset(raw, index):
     """Where position `index` of the HTML-escaped `raw` falls in its unescaped text."""
@@ -45,31 +48,25 @@ def place(text, expected, start, end, raw=None):
 def expected_text(kind, entity):
     """What the stored text shows for an entity of `kind`: '@handle', '#tag', its t.co."""
     if kind == "mentions":
-        return "@" + entity.get("handle", "")
+        return "@" + entity.handle
     if kind == "hashtags":
-        return "#" + entity.get("tag", "")
-    return entity.get("url", "")
+        return "#" + entity.tag
+    return entity.url or ""
 
 
 def placed(text, kind, entities, raw=None):
-    """`entities` (store entries of `kind`, offsets from their source) placed in `text`:
-    a mention, hashtag or link that `text` does not show is left out; a media entry,
-    which also stands for the photo, keeps its other fields without offsets."""
+    """`entities` (record.py entries of `kind`, offsets from their source) placed in
+    `text`: a mention, hashtag or link that `text` does not show is left out; a media
+    entry, which also stands for the photo, keeps its other fields without offsets."""
     out = []
     for entity in entities:
         where = place(
-            text,
-            expected_text(kind, entity),
-            entity.get("start", 0),
-            entity.get("end", 0),
-            raw,
+            text, expected_text(kind, entity), entity.start or 0, entity.end or 0, raw
         )
-        entry = {k: v for k, v in entity.items() if k not in ("start", "end")}
         if where:
-            entry["start"], entry["end"] = where
-        elif kind != "media":
-            continue
-        out.append(entry)
+            out.append(replace(entity, start=where[0], end=where[1]))
+        elif kind == "media":
+            out.append(replace(entity, start=UNSET, end=UNSET))
     return out
 
 
@@ -77,10 +74,10 @@ def reply_start(text, mentions):
     """Where a reply's own words start: after the @handles it opens with (placed
     `mentions`), which X shows as "Replying to" rather than as text."""
     pos = 0
-    for m in sorted(mentions, key=lambda m: m.get("start", -1)):
-        if m.get("start") != pos:
+    for m in sorted(mentions, key=lambda m: -1 if m.start is UNSET else m.start):
+        if m.start != pos:
             break
-        pos = m["end"]
+        pos = m.end
         while pos < len(text) and text[pos] == " ":
             pos += 1
     return pos

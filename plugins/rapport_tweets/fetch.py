@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 
 import requests
 import tweepy
+from msgspec import UNSET
 
 from .archive import parse_created_at
 from .entities import placed, reply_start
+from .record import Hashtag, Media, Mention, Tweet, Url
 from .store import Store
 
 logger = logging.getLogger(__name__)
@@ -125,7 +127,7 @@ class _TimeoutAdapter(requests.adapters.HTTPAdapter):
 
 
 def record_from_v2(tweet, users, media):
-    """A v2 tweet (dict) with its includes (users, media by key) -> a store record.
+    """A v2 tweet (dict) with its includes (users, media by key) -> a Tweet.
 
     v2 sends the text HTML-escaped and counts its offsets in that escaped text: the
     store keeps it unescaped, so each entity is placed in it as the archive's are. A
@@ -142,14 +144,14 @@ def record_from_v2(tweet, users, media):
     author = users.get(tweet.get("author_id"), {})
     refs = {r["type"]: r["id"] for r in tweet.get("referenced_tweets", ())}
     metrics = tweet.get("public_metrics", {})
-    reply_user = tweet.get("in_reply_to_user_id", "")
+    reply_user = tweet.get("in_reply_to_user_id") or ""
     mentions = [
-        {
-            "start": m["start"],
-            "end": m["end"],
-            "handle": m["username"],
-            "id": m.get("id", ""),
-        }
+        Mention(
+            start=m["start"],
+            end=m["end"],
+            handle=m["username"],
+            id=m.get("id") or UNSET,
+        )
         for m in entities.get("mentions", ())
     ]
     urls, media_urls = [], {}
@@ -158,70 +160,76 @@ def record_from_v2(tweet, users, media):
             media_urls[u["media_key"]] = u
             continue
         urls.append(
-            {
-                "start": u["start"],
-                "end": u["end"],
-                "url": u["url"],
-                "expanded": u.get("expanded_url") or u["url"],
-                "display": u.get("display_url") or u["url"],
-            }
+            Url(
+                start=u["start"],
+                end=u["end"],
+                url=u["url"],
+                expanded=u.get("expanded_url") or u["url"],
+                display=u.get("display_url") or u["url"],
+            )
         )
     hashtags = [
-        {"start": h["start"], "end": h["end"], "tag": h["tag"]}
+        Hashtag(start=h["start"], end=h["end"], tag=h["tag"])
         for h in entities.get("hashtags", ())
     ]
     mentions = placed(text, "mentions", mentions, raw)
-    record = {
-        "id": str(tweet["id"]),
-        "created_at": parse_created_at(tweet["created_at"]),
-        "user_id": str(tweet.get("author_id", "")),
-        "handle": author.get("username", ""),
-        "name": author.get("name", ""),
-        "text": text,
-        "reply_to_id": refs.get("replied_to", ""),
-        "reply_to_user_id": reply_user,
-        "reply_to_handle": users.get(reply_user, {}).get("username", "")
-        if reply_user
-        else "",
-        "conversation_id": tweet.get("conversation_id", ""),
-        "quote_of": refs.get("quoted", ""),
-        "retweet": "retweeted" in refs,
-        "likes": metrics.get("like_count", 0),
-        "retweets": metrics.get("retweet_count", 0),
-        "replies": metrics.get("reply_count", 0),
-        "quotes": metrics.get("quote_count", 0),
-        "lang": tweet.get("lang", ""),
-        "mentions": mentions,
-        "hashtags": placed(text, "hashtags", hashtags, raw),
-        "urls": placed(text, "urls", urls, raw),
-    }
-    if record["reply_to_id"]:
-        start = reply_start(text, mentions)
-        if start:
-            record["display"] = [start, len(text)]
+    reply_to_id = refs.get("replied_to") or ""
+    start = reply_start(text, mentions) if reply_to_id else 0
     stored_media = []
     for key in tweet.get("attachments", {}).get("media_keys", ()):
         m = media.get(key)
         if not m:
             continue
-        entry = {
-            "type": m.get("type", "photo"),
-            "alt": m.get("alt_text", ""),
-            "remote": m.get("url") or m.get("preview_image_url", ""),
-            "width": m.get("width", 0),
-            "height": m.get("height", 0),
-        }
-        link = media_urls.get(key)
-        if link:
-            entry.update(start=link["start"], end=link["end"], url=link["url"])
-            entry["expanded"] = link.get("expanded_url", "")
-        stored_media.append(entry)
-    record["media"] = placed(text, "media", stored_media, raw)
-    return record
+        link = media_urls.get(key) or {}
+        stored_media.append(
+            Media(
+                type=m.get("type", "photo") or UNSET,
+                alt=m.get("alt_text") or UNSET,
+                remote=m.get("url") or m.get("preview_image_url") or UNSET,
+                width=_number(m, "width"),
+                height=_number(m, "height"),
+                start=link.get("start", UNSET),
+                end=link.get("end", UNSET),
+                url=link.get("url") or UNSET,
+                expanded=link.get("expanded_url") or UNSET,
+            )
+        )
+    return Tweet(
+        id=str(tweet["id"]),
+        created_at=parse_created_at(tweet["created_at"]),
+        user_id=str(tweet.get("author_id", "")),
+        handle=author.get("username") or "",
+        name=author.get("name") or "",
+        text=text,
+        display=[start, len(text)] if start else UNSET,
+        reply_to_id=reply_to_id,
+        reply_to_user_id=reply_user,
+        reply_to_handle=users.get(reply_user, {}).get("username") or ""
+        if reply_user
+        else "",
+        conversation_id=tweet.get("conversation_id") or "",
+        quote_of=refs.get("quoted") or "",
+        retweet="retweeted" in refs,
+        likes=metrics.get("like_count") or 0,
+        retweets=metrics.get("retweet_count") or 0,
+        replies=metrics.get("reply_count") or 0,
+        quotes=metrics.get("quote_count") or 0,
+        lang=tweet.get("lang") or "",
+        mentions=mentions,
+        hashtags=placed(text, "hashtags", hashtags, raw),
+        urls=placed(text, "urls", urls, raw),
+        media=placed(text, "media", stored_media, raw),
+    )
+
+
+def _number(media, name):
+    """A media entry's width or height: 0 when the API leaves it out, as stored."""
+    value = media.get(name, 0)
+    return UNSET if value is None else value
 
 
 def _records(response):
-    """The store records of one reply; BadReply (none stored) when a post in it lacks
+    """The Tweets of one reply; BadReply (none stored) when a post in it lacks
     what a record needs."""
     includes = response.includes or {}
     users = {str(u.data["id"]): u.data for u in includes.get("users", ())}

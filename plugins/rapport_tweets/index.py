@@ -27,14 +27,14 @@ class Facts(NamedTuple):
     handles: tuple  # lower-case handles this tweet links the owner with
 
 
-def facts_of(record, owner):
-    """The index facts of a record, given the owner ({"id", "handle"} or {})."""
-    get = record.get
-    tid, created = record["id"], record["created_at"]
-    user_id, handle = get("user_id"), get("handle") or ""
-    reply_to, reply_handle = get("reply_to_id"), get("reply_to_handle") or ""
-    retweet, mentions = get("retweet"), get("mentions", ())
-    score = int(get("likes", 0)) + int(get("retweets", 0))
+def facts_of(tweet, owner):
+    """The index facts of a Tweet, given the owner ({"id", "handle"} or {})."""
+    tid, created = tweet.id, tweet.created_at
+    # No user_id is None, never the "" of an owner without an id.
+    user_id, handle = tweet.user_id or None, tweet.handle
+    reply_to, reply_handle = tweet.reply_to_id, tweet.reply_to_handle
+    retweet, mentions = tweet.retweet, tweet.mentions
+    score = tweet.likes + tweet.retweets
     owner_handle = (owner.get("handle") or "").lower()
     handle = handle.lower()
     by_owner = bool(owner) and (
@@ -50,7 +50,7 @@ def facts_of(record, owner):
     if retweet or not owner_handle:
         handles = ()
     else:
-        mentioned = {m["handle"].lower() for m in mentions}
+        mentioned = {m.handle.lower() for m in mentions}
         if reply_handle:
             mentioned.add(reply_handle)
         if by_owner:

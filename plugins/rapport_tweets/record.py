@@ -3,8 +3,9 @@
 `Tweet` says what a valid record is, once: msgspec checks the types (strictly: no "12"
 for 12, no true for 1) and writes the line in C, fields in the order declared here (`id`
 first, so that a line's id can be read without parsing it), empty values left out.
-Archive import and API fetch build a record as a dict and `encode` it; reading a line
-gives that dict back (`decode`). Nothing else judges a record.
+Archive import and API fetch build `Tweet`s, the store writes them (`encode`) and reads
+them back (`decode`); render and index read their attributes. Nothing else judges a
+record: `encode` reads each line back with the store's decoder before it is written.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ class StoreError(Exception):
 
 
 class BadRecord(ValueError):
-    """A tweet record that would not make a valid store line (encode refuses it)."""
+    """A tweet record that would not make a valid store line: refused when it is made
+    (a date or media file name) or written (`encode`). On reading a line, msgspec
+    reports it as a ValidationError (it is a ValueError), and decode as a StoreError."""
 
 
 def is_media_name(value):
@@ -80,7 +83,7 @@ class Media(Struct, forbid_unknown_fields=True):
 
     def __post_init__(self):
         if self.file is not UNSET and not is_media_name(self.file):
-            raise ValueError(
+            raise BadRecord(
                 "'file' is not a plain file name inside media/ (no folder or '..')"
             )
 
@@ -117,14 +120,15 @@ class Tweet(Struct, forbid_unknown_fields=True, omit_defaults=True):
     media: list[Media] = []
 
     def __post_init__(self):
+        if type(self.created_at) is not str:
+            return  # a wrong type: encode and decode name it
         try:
             datetime.fromisoformat(self.created_at[:19])
         except ValueError:
-            raise ValueError("field 'created_at' is not a real date") from None
+            raise BadRecord("field 'created_at' is not a real date") from None
 
 
 FIELDS = Tweet.__struct_fields__
-_ENTITIES = frozenset(("mentions", "hashtags", "urls", "media"))
 
 # What msgspec's "Expected `int`" means, in the words of a person editing a line.
 _KINDS = {
@@ -174,46 +178,32 @@ def _why(err):
     return f"field {name!r}: {what}"
 
 
-def _entry(entity):
-    # None and "" are left out of an entity (0 stays: an offset).
-    if type(entity) is not dict:
-        return entity
-    return {k: v for k, v in entity.items() if v is not None and v != ""}
-
-
-def encode(record):
-    """One store line (no newline) for a tweet record (a dict): deterministic, fields in
-    Tweet's order, empty values (None, False, 0, "", []) left out. BadRecord, naming the
-    field, for a record that is not a valid Tweet."""
-    values = {}
-    for name, value in record.items():
-        if value:
-            if name in _ENTITIES and type(value) is list:
-                value = [_entry(e) for e in value]
-            values[name] = value
-    try:
-        tweet = msgspec.convert(values, Tweet)
-    except msgspec.ValidationError as err:
-        raise BadRecord(
-            f"tweet record {str(record.get('id'))[:30]!r}: {_why(err)}"
-        ) from None
-    return msgspec.json.encode(tweet).decode("utf-8")
-
-
+_ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(Tweet)
 
 
-def decode(line, path, lineno):
-    """The record (a dict) of a store line (str, or UTF-8 bytes); a clear StoreError
-    naming the file and line if it is not a valid tweet record."""
+def encode(tweet):
+    """The store line (no newline) of a Tweet: deterministic, fields in Tweet's order,
+    default values left out. BadRecord, naming the field, when the line would not read
+    back as a valid Tweet (msgspec does not check types on construction: the store's
+    decoder does, here, so that nothing unreadable is ever written)."""
+    line = _ENCODER.encode(tweet)
     try:
-        tweet = _DECODER.decode(line)
+        _DECODER.decode(line)
+    except msgspec.ValidationError as err:
+        raise BadRecord(f"tweet record {str(tweet.id)[:30]!r}: {_why(err)}") from None
+    return line.decode("utf-8")
+
+
+def decode(line, path, lineno):
+    """The Tweet of a store line (str, or UTF-8 bytes); a clear StoreError naming the
+    file and line if it is not a valid tweet record."""
+    try:
+        return _DECODER.decode(line)
     except msgspec.ValidationError as err:
         why = _why(err)
     except (msgspec.DecodeError, UnicodeError) as err:
         why = f"not valid JSON ({err})"
-    else:
-        return msgspec.to_builtins(tweet)
     raise StoreError(
         f"{path}, line {lineno}: {why}. Fix or delete that line (git diff shows what "
         "changed), then run `invoke tweets.reindex`."
@@ -231,28 +221,27 @@ def line_id(line):
 
 def merge(old, new):
     """`old` updated with the non-empty fields of `new` (an archive and an API copy)."""
-    merged = dict(old)
-    if new.get("text"):
+    changes = {}
+    if new.text:
         # Offsets point into their own text: a copy with a text brings its own display
         # range (none: the whole text), and with another text its own entities too.
-        merged.pop("display", None)
-        if new["text"] != old.get("text"):
-            for name in ("mentions", "hashtags", "urls"):
-                merged.pop(name, None)
-            if old.get("media"):
-                merged["media"] = placed(new["text"], "media", old["media"])
-    for name, value in new.items():
-        if not value:
-            continue
-        if name == "media" and _has_files(old.get("media")) and not _has_files(value):
-            continue  # the API knows no local file; keep the archive's photos
-        merged[name] = value
-    return merged
+        changes["display"] = UNSET
+        if new.text != old.text:
+            changes.update(mentions=[], hashtags=[], urls=[])
+            if old.media:
+                changes["media"] = placed(new.text, "media", old.media)
+    keep_files = _has_files(old.media) and not _has_files(new.media)
+    for name in FIELDS:
+        value = getattr(new, name)
+        # The API knows no local file: a copy without one keeps the archive's photos.
+        if value and not (name == "media" and keep_files):
+            changes[name] = value
+    return msgspec.structs.replace(old, **changes)
 
 
 def _has_files(media):
-    return bool(media) and any(m.get("file") for m in media)
+    return any(m.file for m in media)
 
 
-def year_of(record):
-    return record["created_at"][:4]
+def year_of(tweet):
+    return tweet.created_at[:4]

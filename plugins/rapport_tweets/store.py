@@ -138,7 +138,7 @@ class Store:
                 yield lineno, tid, line
 
     def iter_records(self):
-        """Every stored record, shard by shard, oldest first."""
+        """Every stored Tweet, shard by shard, oldest first."""
         for path in self.shard_paths():
             for lineno, _tid, line in self.iter_lines(path):
                 yield decode(line, path, lineno)
@@ -312,27 +312,27 @@ class Update:
         path, lineno = self._where.get(tweet_id, ("(this update)", "?"))
         return decode(self._lines[tweet_id], path, lineno)
 
-    def add(self, record):
-        """Merge one record; returns "new", "updated", "unchanged" or "forgotten"."""
-        tid = record["id"]
+    def add(self, tweet):
+        """Merge one Tweet; returns "new", "updated", "unchanged" or "forgotten"."""
+        tid = tweet.id
         if tid in self.forgotten:
             self.summary.forgotten += 1
             return "forgotten"
         old_line = self._lines.get(tid)
         if old_line is not None:
-            record = merge(self._record(tid), record)
-        line = encode(record)
+            tweet = merge(self._record(tid), tweet)
+        line = encode(tweet)
         if line == old_line:
             self.summary.unchanged += 1
             return "unchanged"
-        shard = year_of(record)
+        shard = year_of(tweet)
         old_shard = self._year.get(tid)
         if old_shard and old_shard != shard:
             self._dirty.add(old_shard)
         self._lines[tid] = line
         self._year[tid] = shard
         self._dirty.add(shard)
-        self._facts[tid] = facts_of(record, self.owner)
+        self._facts[tid] = facts_of(tweet, self.owner)
         if old_line is None:
             self.summary.new += 1
             self.summary.new_ids.append(tid)

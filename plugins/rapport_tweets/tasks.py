@@ -67,7 +67,7 @@ def store_state(root):
             int(line.split("\t")[1]) for line in shards.read_text().splitlines()
         )
     newest = (reader.store.meta().get("newest") or {}).values()
-    dates = [r["created_at"][:10] for r in (reader.get(i) for i in newest if i) if r]
+    dates = [t.created_at[:10] for t in (reader.get(i) for i in newest if i) if t]
     reader.close()
     return f"{total:,} tweets" + (f" up to {max(dates)}" if dates else "")
 

@@ -386,7 +386,7 @@ def test_connection_dropped_on_page_two_keeps_page_one_and_the_old_store(
     assert "kept failing" in summary.stopped
     assert summary.new == 3
     store = Store(old_store)
-    ids = {r["id"] for r in store.iter_records()}
+    ids = {r.id for r in store.iter_records()}
     old_ids = {
         json.loads(line)["id"]
         for k, v in stores["old"].items()

@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import msgspec
 import pytest
 from fuzz_support import (
     FUZZ,
@@ -29,7 +30,7 @@ from hypothesis import strategies as st
 
 from rapport_tweets.archive import ArchiveError, _Folder, import_archive, load_items
 from rapport_tweets.reader import Reader
-from rapport_tweets.record import StoreError
+from rapport_tweets.record import StoreError, Tweet
 from rapport_tweets.render import card_of, render_text
 from rapport_tweets.store import Store
 
@@ -297,8 +298,8 @@ def _store_with_line(root, line):
     """A store whose 2023 shard holds a good tweet, ``line``, and another good tweet."""
     with Store(root).update() as update:
         update.set_owner(OWNER)
-        update.add(dict(GOOD))
-        update.add({**GOOD, "id": "3000"})
+        update.add(Tweet(**GOOD))
+        update.add(Tweet(**{**GOOD, "id": "3000"}))
     shard = root / "tweets" / "2023.jsonl"
     first, last = shard.read_text(encoding="utf-8").splitlines()
     shard.write_bytes(
@@ -339,7 +340,7 @@ def test_store_reader_on_any_line(line):
             except StoreError as err:
                 assert "2023.jsonl" in str(err) or "index" in str(err)
             else:
-                assert record is None or record["id"] == tweet_id
+                assert record is None or record.id == tweet_id
             finally:
                 reader.close()
         try:
@@ -395,7 +396,9 @@ def _entities(text_len):
 
 
 RECORD = TEXT.flatmap(
-    lambda text: _entities(len(text)).map(lambda ents: {"text": text, **ents})
+    lambda text: _entities(len(text)).map(
+        lambda ents: msgspec.convert({**GOOD, "text": text, **ents}, Tweet)
+    )
 )
 PROFILE_URLS = st.dictionaries(TEXT.map(str.lower), TEXT, max_size=3)
 
@@ -414,7 +417,7 @@ def test_entity_renderer_on_any_text_and_indices(record, profile_urls):
 @FUZZ
 @given(st.text(max_size=120).filter(lambda t: "\r" not in t and "\x00" not in t))
 def test_text_without_entities_is_shown_exactly_as_written(text):
-    html = render_text({"text": text})
+    html = render_text(Tweet(**{**GOOD, "text": text}))
     elements, shown = read_html(html)
     assert {tag for tag, _ in elements} <= {"br"}
     # What the reader sees is what was written: escaped, not interpreted.
@@ -444,7 +447,7 @@ def test_hostile_text_names_and_alt_text_in_a_card(payload):
         ],
         "media": [{"type": "photo", "alt": payload, "expanded": payload}],
     }
-    card = card_of(record, OWNER)
+    card = card_of(msgspec.convert(record, Tweet), OWNER)
     assert not dangerous(card.text, allowed_tags={"a", "br"})
     for link in card.links:
         assert not str(link["href"]).lower().lstrip().startswith(("javascript", "data"))

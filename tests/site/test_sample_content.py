@@ -24,7 +24,7 @@ def test_no_sample_post_shows_a_tweet_from_after_it_was_written():
     for path in sorted(POSTS.glob("*.md")):
         text = path.read_text(encoding="utf-8")
         for tweet_id in TWEET_LINE.findall(text):
-            tweeted = dt.date.fromisoformat(reader.get(tweet_id)["created_at"][:10])
+            tweeted = dt.date.fromisoformat(reader.get(tweet_id).created_at[:10])
             if tweeted > post_date(text):
                 problems.append(
                     f"{path.name} ({post_date(text)}) shows {tweet_id} ({tweeted})"

@@ -84,8 +84,8 @@ def test_pagination_reads_every_page_and_stores_new_posts(sample_store):
     assert (summary.requests, summary.reads, summary.new) == (3, 6, 6)
     assert "pagination_token=p2" in responses.calls[1].request.url
     reader = Reader(sample_store)
-    assert reader.get(2000000000000000004)["likes"] == 4
-    assert reader.get(2000000000000000006)["handle"] == "adaexample"
+    assert reader.get(2000000000000000004).likes == 4
+    assert reader.get(2000000000000000006).handle == "adaexample"
     # a second run starts after what the first one stored
     responses.reset()
     responses.get(TIMELINE, json=EMPTY)

@@ -5,6 +5,7 @@ in it, authors missing from includes.users. Served through tweepy's own session.
 import re
 
 import lxml.html
+import msgspec
 import pytest
 import responses
 from invoke import Context
@@ -138,7 +139,7 @@ def test_credits_running_out_mid_fetch_keeps_every_post_read(
     assert "Stopped early: the X API stopped reading posts (402 CreditsDepleted)" in out
     assert "The posts read before that were kept" in out
     assert "The store holds 32 tweets" in out
-    assert Reader(sample_store).get("2100000000000000002")["likes"] == 2
+    assert Reader(sample_store).get("2100000000000000002").likes == 2
     assert "1790000000000000001" not in out  # nothing of the reply's detail
 
 
@@ -258,15 +259,15 @@ def test_escaped_text_gets_its_links_at_the_right_characters(sample_store):
     responses.get(MENTIONS, json=EMPTY)
     run(sample_store)
     record = Reader(sample_store).get("2100000000000000005")
-    text = record["text"]
+    text = record.text
     assert (
         text
         == "Q&A & coffee with @adaexample <3 #coffeechallenge https://t.co/QnA2024abc"
     )
-    (mention,), (tag,), (url,) = record["mentions"], record["hashtags"], record["urls"]
-    assert text[mention["start"] : mention["end"]] == "@adaexample"
-    assert text[tag["start"] : tag["end"]] == "#coffeechallenge"
-    assert text[url["start"] : url["end"]] == "https://t.co/QnA2024abc"
+    (mention,), (tag,), (url,) = record.mentions, record.hashtags, record.urls
+    assert text[mention.start : mention.end] == "@adaexample"
+    assert text[tag.start : tag.end] == "#coffeechallenge"
+    assert text[url.start : url.end] == "https://t.co/QnA2024abc"
     links = lxml.html.fragment_fromstring(str(render_text(record)), create_parent="p")
     assert [a.text_content() for a in links.iter("a")] == [
         "@adaexample",
@@ -302,7 +303,7 @@ def test_an_author_missing_from_includes_is_unknown_never_the_owner(
     assert "samsample" not in author.text_content()
     assert "Sam Sample" not in author.text_content()
     # an owner's record that lost its handle is still the owner's
-    own = card_of({**record, "user_id": OWNER["id"]}, OWNER)
+    own = card_of(msgspec.structs.replace(record, user_id=OWNER["id"]), OWNER)
     assert (own.author_handle, own.author_name) == ("samsample", "Sam Sample")
 
 
@@ -336,10 +337,10 @@ def test_a_long_post_is_stored_whole_from_its_note_tweet(sample_store):
     run(sample_store)
     assert "note_tweet" in responses.calls[0].request.url  # asked for
     record = Reader(sample_store).get("2100000000000000007")
-    assert record["text"] == whole
-    (mention,), (hashtag,) = record["mentions"], record["hashtags"]
-    assert whole[mention["start"] : mention["end"]] == "@adaexample"
-    assert whole[hashtag["start"] : hashtag["end"]] == "#coffeechallenge"
+    assert record.text == whole
+    (mention,), (hashtag,) = record.mentions, record.hashtags
+    assert whole[mention.start : mention.end] == "@adaexample"
+    assert whole[hashtag.start : hashtag.end] == "#coffeechallenge"
 
 
 @pytest.mark.slow

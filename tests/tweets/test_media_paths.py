@@ -10,7 +10,9 @@ from pelican.settings import read_settings
 from rapport_tweets.archive import import_archive
 from rapport_tweets.record import (
     BadRecord,
+    Media,
     StoreError,
+    Tweet,
     decode,
     encode,
     is_media_name,
@@ -38,14 +40,15 @@ def test_a_media_name_that_leaves_the_folder_is_refused_on_read_and_write(name):
     with pytest.raises(StoreError, match=r"^s\.jsonl, line 7: media entry 1: 'file'"):
         decode(json.dumps(record), "s.jsonl", 7)
     assert not is_media_name(name)
-    if name:  # encode leaves an empty value out of the line
-        with pytest.raises(BadRecord, match="media entry 1: 'file'"):
-            encode(record)
+    with pytest.raises(BadRecord, match="'file' is not a plain file name"):
+        Media(type="photo", file=name)  # no source can make one
+    with pytest.raises(BadRecord, match="media entry 1: 'file'"):
+        encode(Tweet(**record))  # nor write one
 
 
 def test_a_plain_media_name_is_kept():
-    record = {**GOOD, "media": [{"type": "photo", "file": "5-Pic..png"}]}
-    assert decode(encode(record), "s.jsonl", 1)["media"][0]["file"] == "5-Pic..png"
+    record = Tweet(**GOOD, media=[Media(type="photo", file="5-Pic..png")])
+    assert decode(encode(record), "s.jsonl", 1).media[0].file == "5-Pic..png"
 
 
 def _build(tmp_path, store):
