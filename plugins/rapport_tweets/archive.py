@@ -1,11 +1,12 @@
-"""Read an X (Twitter) archive, zip or extracted folder, into store records.
+"""Read an X (Twitter) archive, zip or extracted folder, into Tweets for the store.
 
 Each format variant has a small named function below, and a fixture in
 tests/fixtures/archives/build.py. Every data file (`window.YTD.<name>.partN = [ … ]`,
-and manifest.js) is read as bytes and parsed by msgspec (`load_items`): a tweet file a
-megabyte piece at a time, each item let go once stored, so the parsed archive never
-sits in memory. A file that does not parse is an ArchiveError naming its line (nothing
-is written); an item that cannot be stored is a counted warning.
+and manifest.js) is read as bytes and parsed by msgspec (`load_items`); each tweet is
+decoded straight into an ArchiveTweet (only the fields the store keeps) when it is
+stored, and let go after, so the parsed archive never sits in memory. A file that does
+not parse is an ArchiveError naming its line (nothing is written); an item that cannot
+be stored is a counted warning.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import msgspec
-from msgspec import UNSET
+from msgspec import UNSET, Struct
 from msgspec.structs import replace
 
 from .entities import place, placed, reply_start
-from .record import BadRecord, Hashtag, Media, Mention, Tweet, Url, is_media_name
+from .record import KINDS, BadRecord, Hashtag, Media, Mention, Tweet, Url, is_media_name
 from .store import Store
 
 
@@ -247,11 +249,8 @@ def find_layout(source):
 _ASSIGNMENT = re.compile(
     rb"[ \t\r\n]*window\.(?:(YTD)\.\w+\.part\d+|__THAR_CONFIG)[ \t\r\n]*=[ \t\r\n]*"
 )
-# Between two items as X writes them; a file is parsed in pieces cut at its comma.
-_ITEM_BREAK = b"\n  },\n  {"
-_PIECE_BYTES = 1 << 20
 _WHERE = re.compile(r"\(byte (\d+)\)")
-_EMPTY = re.compile(rb"[ \t\r\n]*")
+_RAW_ITEMS = list[msgspec.Raw]
 
 
 def _line(data, pos):
@@ -283,11 +282,11 @@ def _value_span(data, label, opener):
     return first, end
 
 
-def _parse(data, first, end, label):
+def _parse(data, first, end, label, shape=Any):
     """The JSON value of data[first:end] (msgspec, from the bytes: no decoded copy of
-    the text); an ArchiveError naming the line where it is damaged."""
+    the text), as `shape`; an ArchiveError naming the line where it is damaged."""
     try:
-        return msgspec.json.decode(memoryview(data)[first:end])
+        return msgspec.json.decode(memoryview(data)[first:end], type=shape)
     except (msgspec.DecodeError, RecursionError) as err:
         found = _WHERE.search(str(err))
         pos = first + int(found.group(1)) if found else end
@@ -310,56 +309,25 @@ def _config(source, name):
 
 def load_items(source, name, progress=None):
     """Yield the items of the data file `name` of `source`
-    (`window.YTD.<name>.partN = [ … ]`); `progress(done_bytes)` after each piece.
+    (`window.YTD.<name>.partN = [ … ]`), each as its JSON text (msgspec.Raw), for the
+    caller to decode into the shape it reads; `progress(done_bytes)` now and then.
 
-    The file is read as bytes and parsed a piece of about a megabyte at a time, cut
-    between items where X breaks its lines; each item is let go once yielded, so the
-    parsed file never sits in memory whole. Where a piece does not parse (a file laid
-    out otherwise), the rest of the file is parsed in one piece, and an error there
-    names the line at fault."""
+    The whole file is checked as JSON first, in one pass that builds no objects, so a
+    damaged file is an ArchiveError naming its line before any item is used; an item
+    is decoded only when the caller takes it, and let go after, so the parsed file
+    never sits in memory whole."""
     data = source.read_bytes(name)
     first, end = _value_span(data, name, b"[")
-    if data[end - 1 : end] != b"]":  # cut short: say where
-        _parse(data, first, end, name)
-    start, first = first, first + 1  # the "[", and past it
-    if _EMPTY.fullmatch(data, first, end - 1):
-        return
-    while True:
-        stop = end - 1
-        if first + _PIECE_BYTES < stop:
-            cut = data.find(_ITEM_BREAK, first + _PIECE_BYTES, stop)
-            if cut >= 0:
-                stop = cut + len(b"\n  }")
-        items = _load_piece(data, first, stop)  # data[first - 1] is "[" or ","
-        if items is None and stop != end - 1:
-            stop = end - 1  # not cut between items after all: the rest in one piece
-            items = _load_piece(data, first, stop)
-        if items is None:
-            _parse(data, start, end, name)  # raises, naming the line at fault
-            raise ArchiveError(f"{name}: unreadable; download the archive again.")
-        for index in range(len(items)):
-            item = items[index]
-            items[index] = None
-            yield item
-            del item
-        if progress:
-            progress(stop + 1)
-        if stop == end - 1:
-            return
-        first = stop + 1  # past the comma
+    items = _parse(data, first, end, name, _RAW_ITEMS)
+    for done, item in enumerate(items, 1):
+        yield item
+        if progress and done % _PROGRESS_EVERY == 0:
+            progress(first + (end - first) * done // len(items))
+    if progress:
+        progress(end)
 
 
-def _load_piece(data, first, end):
-    """The items of data[first:end], a run of comma-separated JSON values, or None.
-
-    The piece is bracketed by the bytes around it (a '[' or ',' before, a ',' or ']'
-    after), turned into '[' and ']' in one copy."""
-    piece = bytearray(memoryview(data)[first - 1 : end + 1])
-    piece[0], piece[-1] = 0x5B, 0x5D  # "[", "]"
-    try:
-        return msgspec.json.decode(piece)
-    except (msgspec.DecodeError, RecursionError):
-        return None
+_PROGRESS_EVERY = 1000
 
 
 # --------------------------------------------------------------------------- owner
@@ -463,20 +431,95 @@ def _utc_iso(value):
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat("T", "seconds") + "Z"
 
 
-def tweet_from_wrapped(item):
-    """Newer archives (2020 on): each item is {"tweet": {…}}."""
-    return item["tweet"]
+# What the import reads of an archive tweet, and nothing else: msgspec skips every other
+# field without building it. Values are Any where archives vary (numbers as strings or
+# ints, nulls); what does not fit (an entity that is no object) fails that item alone,
+# which the import skips with a counted warning. No cycles in decoded JSON: gc=False
+# keeps 100k of these out of the cyclic collector's way.
 
 
-def tweet_from_bare(item):
-    """Older archives: the tweet's fields are the item itself."""
-    return item
+class ArchiveMention(Struct, gc=False):
+    screen_name: Any = ""
+    id_str: Any = None
+    indices: Any = (0, 0)
 
 
-def _tweet_of(item):
-    if "tweet" in item and isinstance(item["tweet"], dict):
-        return tweet_from_wrapped(item)
-    return tweet_from_bare(item)
+class ArchiveHashtag(Struct, gc=False):
+    text: Any = ""
+    indices: Any = (0, 0)
+
+
+class ArchiveUrl(Struct, gc=False):
+    url: Any = ""
+    expanded_url: Any = None
+    display_url: Any = None
+    indices: Any = (0, 0)
+
+
+class ArchiveMedia(Struct, gc=False):
+    type: Any = "photo"
+    media_url_https: Any = None
+    media_url: Any = None
+    ext_alt_text: Any = None
+    url: Any = None
+    expanded_url: Any = None
+    sizes: Any = None
+    indices: Any = (0, 0)
+
+
+class ArchiveEntities(Struct, gc=False):
+    user_mentions: list[ArchiveMention] = []
+    hashtags: list[ArchiveHashtag] = []
+    urls: list[ArchiveUrl] = []
+    media: list[ArchiveMedia] = []
+
+
+_NO_ENTITIES = ArchiveEntities()
+
+
+class ArchiveTweet(Struct, gc=False):
+    id_str: Any = UNSET
+    id: Any = UNSET
+    created_at: Any = UNSET
+    full_text: Any = None
+    text: Any = None
+    entities: ArchiveEntities | None = None
+    extended_entities: ArchiveEntities | None = None
+    display_text_range: Any = None
+    in_reply_to_status_id_str: Any = None
+    in_reply_to_user_id_str: Any = None
+    in_reply_to_screen_name: Any = None
+    retweeted_status: Any = None
+    favorite_count: Any = None
+    retweet_count: Any = None
+    lang: Any = None
+
+
+class ArchiveItem(ArchiveTweet, gc=False):
+    """An item of a tweet file: a tweet, or (2020 on) {"tweet": {…}}."""
+
+    tweet: ArchiveTweet | None = None
+
+
+_ITEM = msgspec.json.Decoder(ArchiveItem)
+_MISFIT = re.compile(r"Expected `([^`]+)`, got `(\w+)`(?: - at `\$\.?([^`]*)`)?")
+
+
+def _shape_error(err):
+    """Why an item is not a tweet as archives hold them, from msgspec's error."""
+    m = _MISFIT.match(str(err))
+    if not m:
+        return f"not a tweet as archives hold them ({err})"
+    expected, got, where = m.groups()
+    expected = " or ".join(KINDS.get(k, k) for k in expected.split(" | "))
+    got = KINDS.get(got, got)
+    return f"{f'its {where}' if where else 'it'} is not {expected} ({got})"
+
+
+def tweet_of(item):
+    """The tweet of an archive item (an ArchiveItem). Newer archives (2020 on) wrap
+    each tweet as {"tweet": {…}}; older ones have the tweet's fields in the item."""
+    return item.tweet or item
 
 
 def _int(value):
@@ -488,44 +531,41 @@ def _int(value):
 
 
 def entities_v1(text, entities, extended, raw=None):
-    """Archive/v1.1 entities -> our mentions, hashtags, urls, media (t.co) lists, placed
-    in the unescaped `text` (`raw`: the full_text as the archive has it)."""
+    """Archive/v1.1 entities -> our mentions, hashtags, urls, and the archive's media
+    (t.co) entries, placed in the unescaped `text` (`raw`: the full_text as the archive
+    has it)."""
     mentions, hashtags, urls = [], [], []
-    for m in entities.get("user_mentions", ()):
-        handle = m.get("screen_name", "")
-        s, e = (_int(i) for i in m.get("indices", (0, 0)))
-        where = place(text, "@" + handle, s, e, raw)
+    for m in entities.user_mentions:
+        s, e = (_int(i) for i in m.indices)
+        where = place(text, "@" + m.screen_name, s, e, raw)
         if where:
             mentions.append(
                 Mention(
                     start=where[0],
                     end=where[1],
-                    handle=handle,
-                    id=m.get("id_str") or UNSET,
+                    handle=m.screen_name,
+                    id=m.id_str or UNSET,
                 )
             )
-    for h in entities.get("hashtags", ()):
-        s, e = (_int(i) for i in h.get("indices", (0, 0)))
-        where = place(text, "#" + h.get("text", ""), s, e, raw)
+    for h in entities.hashtags:
+        s, e = (_int(i) for i in h.indices)
+        where = place(text, "#" + h.text, s, e, raw)
         if where:
-            hashtags.append(
-                Hashtag(start=where[0], end=where[1], tag=h.get("text", ""))
-            )
-    for u in entities.get("urls", ()):
-        s, e = (_int(i) for i in u.get("indices", (0, 0)))
-        where = place(text, u.get("url", ""), s, e, raw)
-        if where and u.get("url"):
+            hashtags.append(Hashtag(start=where[0], end=where[1], tag=h.text))
+    for u in entities.urls:
+        s, e = (_int(i) for i in u.indices)
+        where = place(text, u.url, s, e, raw)
+        if where and u.url:
             urls.append(
                 Url(
                     start=where[0],
                     end=where[1],
-                    url=u["url"],
-                    expanded=u.get("expanded_url") or u["url"],
-                    display=u.get("display_url") or u["url"],
+                    url=u.url,
+                    expanded=u.expanded_url or u.url,
+                    display=u.display_url or u.url,
                 )
             )
-    media = extended.get("media") or entities.get("media") or ()
-    return mentions, hashtags, urls, list(media)
+    return mentions, hashtags, urls, extended.media or entities.media
 
 
 def media_v1(tweet_id, items, media_names, copy, text, raw):
@@ -533,12 +573,11 @@ def media_v1(tweet_id, items, media_names, copy, text, raw):
     file into the store."""
     out = []
     for m in items:
-        remote = m.get("media_url_https") or m.get("media_url") or ""
+        remote = m.media_url_https or m.media_url or ""
         basename = remote.rsplit("/", 1)[-1]
-        url = m.get("url") or UNSET
-        size = m.get("sizes", {}).get("large") or {}
-        s, e = (_int(i) for i in m.get("indices", (0, 0)))
-        where = place(text, url, s, e, raw) if url else None
+        size = (m.sizes or {}).get("large") or {}
+        s, e = (_int(i) for i in m.indices)
+        where = place(text, m.url, s, e, raw) if m.url else None
         file_name = f"{tweet_id}-{basename}"
         # Photos, and the poster frame of a video when the archive has it.
         source = media_names.get(file_name)
@@ -550,10 +589,10 @@ def media_v1(tweet_id, items, media_names, copy, text, raw):
             )
         out.append(
             Media(
-                type=m.get("type", "photo") or UNSET,
-                alt=m.get("ext_alt_text") or UNSET,
-                url=url,
-                expanded=m.get("expanded_url") or UNSET,
+                type=m.type or UNSET,
+                alt=m.ext_alt_text or UNSET,
+                url=m.url or UNSET,
+                expanded=m.expanded_url or UNSET,
                 width=_int(size.get("w")) if size else UNSET,
                 height=_int(size.get("h")) if size else UNSET,
                 start=where[0] if where else UNSET,
@@ -565,8 +604,11 @@ def media_v1(tweet_id, items, media_names, copy, text, raw):
 
 
 def tweet_id_of(tweet):
-    """The tweet's id as canonical digits; BadItem if it is not a number."""
-    tid = str(tweet["id_str"] if "id_str" in tweet else tweet["id"])
+    """The ArchiveTweet's id as canonical digits; BadItem if it is not a number."""
+    tid = tweet.id_str if tweet.id_str is not UNSET else tweet.id
+    if tid is UNSET:
+        raise BadItem("it has no id")
+    tid = str(tid)
     # isdigit() alone accepts other scripts' digits ("١٢٣"), which no id holds.
     if not (tid.isascii() and tid.isdigit() and len(tid) <= 20):
         raise BadItem(f"its id {tid[:40]!r} is not a tweet id (digits, at most 20)")
@@ -592,32 +634,36 @@ def display_of(rng, text):
 
 
 def record_from_tweet(tweet, owner, media_names, copy, counts=None):
-    """One archive tweet (unwrapped) -> a Tweet. `counts` (a Counter), when given,
-    counts what was mended on the way: "display" for a display range cut to the text."""
+    """One ArchiveTweet -> a Tweet. `counts` (a Counter), when given, counts what was
+    mended on the way: "display" for a display range cut to the text."""
     tid = tweet_id_of(tweet)
-    get = tweet.get
-    raw = get("full_text") or get("text") or ""
+    if tweet.created_at is UNSET:
+        raise BadItem("it has no created_at")
+    raw = tweet.full_text or tweet.text or ""
     text = html.unescape(raw)
     mentions, hashtags, urls, media = entities_v1(
-        text, get("entities", {}), get("extended_entities", {}), raw
+        text,
+        tweet.entities or _NO_ENTITIES,
+        tweet.extended_entities or _NO_ENTITIES,
+        raw,
     )
-    display, cut = display_of(get("display_text_range"), text)
+    display, cut = display_of(tweet.display_text_range, text)
     if cut and counts is not None:
         counts["display"] += 1
     return Tweet(
         id=tid,
-        created_at=parse_created_at(tweet["created_at"]),
+        created_at=parse_created_at(tweet.created_at),
         user_id=owner.get("id", ""),
         handle=owner.get("handle", ""),
         text=text,
         display=display or UNSET,
-        reply_to_id=get("in_reply_to_status_id_str") or "",
-        reply_to_user_id=get("in_reply_to_user_id_str") or "",
-        reply_to_handle=get("in_reply_to_screen_name") or "",
-        retweet=text.startswith("RT @") or bool(get("retweeted_status")),
-        likes=_int(get("favorite_count")),
-        retweets=_int(get("retweet_count")),
-        lang=get("lang") or "",
+        reply_to_id=tweet.in_reply_to_status_id_str or "",
+        reply_to_user_id=tweet.in_reply_to_user_id_str or "",
+        reply_to_handle=tweet.in_reply_to_screen_name or "",
+        retweet=text.startswith("RT @") or bool(tweet.retweeted_status),
+        likes=_int(tweet.favorite_count),
+        retweets=_int(tweet.retweet_count),
+        lang=tweet.lang or "",
         mentions=mentions,
         hashtags=hashtags,
         urls=urls,
@@ -780,7 +826,8 @@ def import_archive(path, store_root, progress=None, replace=False):
         owner = owner_from_manifest(config)
         expected = expected_files(config)
     if layout.account:
-        owner = owner_from_account(load_items(source, layout.account)) or owner
+        items = map(msgspec.json.decode, load_items(source, layout.account))
+        owner = owner_from_account(items) or owner
     if not owner:
         raise ArchiveError(
             f"{source.label}: no account.js or manifest.js with the account id, so the "
@@ -798,7 +845,9 @@ def import_archive(path, store_root, progress=None, replace=False):
             )
     notes = {}
     for name in layout.note_files:
-        notes.update(notes_from_items(load_items(source, name)))
+        notes.update(
+            notes_from_items(map(msgspec.json.decode, load_items(source, name)))
+        )
 
     media_names = {}
     for media_dir in layout.media_dirs:
@@ -851,14 +900,16 @@ def import_archive(path, store_root, progress=None, replace=False):
             for item in items:
                 read += 1
                 try:
-                    tweet = _tweet_of(item)
+                    tweet = tweet_of(_ITEM.decode(item))
                     record = record_from_tweet(tweet, owner, media_names, copy, counts)
                     if notes:
                         record = apply_note(record, notes)
                     outcome = update.add(record)
                 except (KeyError, TypeError, ValueError, AttributeError) as err:
                     why = err
-                    if not isinstance(err, BadItem | BadRecord):
+                    if isinstance(err, msgspec.ValidationError):
+                        why = _shape_error(err)
+                    elif not isinstance(err, BadItem | BadRecord):
                         why = f"unknown tweet shape ({err!r})"
                     stats.skipped += 1
                     summary.warnings.append(f"{name}: item {read} skipped: {why}")
@@ -868,7 +919,7 @@ def import_archive(path, store_root, progress=None, replace=False):
             stats.new, stats.updated = outcomes["new"], outcomes["updated"]
             stats.skipped += outcomes["forgotten"]
             stats.media = len(copied) - media_before
-            del items
+            items = item = None  # let the file go: a Raw item holds its bytes
             done_before += source.size(name)
             listed = expected.get(name[len(root_prefix) :])
             if listed is not None and listed != stats.read:

@@ -130,11 +130,13 @@ class Tweet(Struct, forbid_unknown_fields=True, omit_defaults=True):
 
 FIELDS = Tweet.__struct_fields__
 
-# What msgspec's "Expected `int`" means, in the words of a person editing a line.
-_KINDS = {
+# What msgspec's "Expected `int`" means, in the words of a person editing a file.
+KINDS = {
     "str": "a string",
     "int": "a whole number",
+    "float": "a number",
     "bool": "true or false",
+    "null": "null",
     "array": "a list",
     "object": "an object",
 }
@@ -159,9 +161,9 @@ def _why(err):
         if unknown:
             return f"{entry}: unknown field {unknown.group(1)!r}"
         if key and expected:
-            return f"{entry}: {key!r} is not {_KINDS.get(expected[1], expected[1])}"
+            return f"{entry}: {key!r} is not {KINDS.get(expected[1], expected[1])}"
         if expected:
-            return f"{entry} is not {_KINDS.get(expected[1], expected[1])}"
+            return f"{entry} is not {KINDS.get(expected[1], expected[1])}"
         return f"{entry}: {what}"
     if name is None:
         if missing:
@@ -174,7 +176,7 @@ def _why(err):
     if name in _SHAPES:
         return f"field {name!r} is not {_SHAPES[name]}"
     if expected:
-        return f"field {name!r} is not {_KINDS.get(expected[1], expected[1])}"
+        return f"field {name!r} is not {KINDS.get(expected[1], expected[1])}"
     return f"field {name!r}: {what}"
 
 

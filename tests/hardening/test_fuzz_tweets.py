@@ -92,7 +92,8 @@ def test_data_file_reader_on_any_text(text):
         data = text.encode("utf-8", errors="surrogatepass")
         (folder / "data" / "tweets.js").write_bytes(data)
         try:
-            items = list(load_items(_Folder(folder), "data/tweets.js"))
+            items = load_items(_Folder(folder), "data/tweets.js")
+            items = [msgspec.json.decode(item) for item in items]
         except ArchiveError as err:
             assert "data/tweets.js" in str(err)
         else:
@@ -451,3 +452,22 @@ def test_hostile_text_names_and_alt_text_in_a_card(payload):
     assert not dangerous(card.text, allowed_tags={"a", "br"})
     for link in card.links:
         assert not str(link["href"]).lower().lstrip().startswith(("javascript", "data"))
+
+
+@pytest.mark.parametrize(
+    ("tweet_fields", "field"),
+    [
+        ({"entities": []}, "entities"),
+        ({"entities": {"user_mentions": {"screen_name": "ada"}}}, "user_mentions"),
+        ({"extended_entities": {"media": ["x"]}}, "media"),
+    ],
+)
+def test_item_of_another_shape_is_skipped_naming_where(tmp_path, tweet_fields, field):
+    tweet = {
+        "id_str": "5",
+        "created_at": "Sat Feb 18 12:33:11 +0000 2023",
+        "full_text": "x",
+        **tweet_fields,
+    }
+    summary = _import_one(tmp_path, tweet)
+    _assert_skipped_for(summary, tmp_path / "store", field)

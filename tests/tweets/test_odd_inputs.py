@@ -9,6 +9,7 @@ import random
 import re
 import sys
 
+import msgspec
 import pytest
 
 from rapport_tweets import archive as archive_mod
@@ -104,7 +105,8 @@ def _read(tmp_path, data):
     (tmp_path / "data" / "tweets.js").write_bytes(data)
     done = []
     try:
-        items = list(load_items(_Folder(tmp_path), "data/tweets.js", done.append))
+        items = load_items(_Folder(tmp_path), "data/tweets.js", done.append)
+        items = [msgspec.json.decode(item) for item in items]
     except ArchiveError as err:
         return str(err)
     assert done == sorted(done)
@@ -122,13 +124,6 @@ def _expected(text):
     except ValueError:
         return None
     return value if isinstance(value, list) else None
-
-
-@pytest.fixture(params=[1 << 20, 300])
-def piece_bytes(request, monkeypatch):
-    """The usual piece size, and a tiny one that cuts every file into many pieces."""
-    monkeypatch.setattr(archive_mod, "_PIECE_BYTES", request.param)
-    return request.param
 
 
 ITEMS = [_tweet(n) for n in range(40)]
@@ -160,26 +155,26 @@ NOT_DATA = {
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-def test_data_file_layouts_give_every_item(tmp_path, piece_bytes, layout):
+def test_data_file_layouts_give_every_item(tmp_path, layout):
     text = LAYOUTS[layout](_archive_text(ITEMS))
     assert _read(tmp_path, text.encode()) == _expected(text)
     if layout != "a break inside an item":
         assert _read(tmp_path, text.encode()) == ITEMS
 
 
-def test_an_empty_data_file_has_no_items(tmp_path, piece_bytes):
+def test_an_empty_data_file_has_no_items(tmp_path):
     assert _read(tmp_path, b"window.YTD.tweets.part0 = [ ]\n") == []
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
-def test_a_damaged_data_file_is_an_error_naming_the_line(tmp_path, piece_bytes, damage):
+def test_a_damaged_data_file_is_an_error_naming_the_line(tmp_path, damage):
     text = DAMAGE[damage](_archive_text(ITEMS))
     error = _read(tmp_path, text.encode())
     assert re.match(r"data/tweets\.js: unreadable at line \d+ \(", error), error
     assert "Download the archive again" in error
 
 
-def test_bad_utf8_names_its_line(tmp_path, piece_bytes):
+def test_bad_utf8_names_its_line(tmp_path):
     data = _archive_text(ITEMS).encode()
     data = data[:-300] + b"\xff" + data[-300:]
     line = data[: data.index(b"\xff")].count(b"\n") + 1
@@ -199,8 +194,7 @@ def test_a_data_file_holding_no_list_says_so(tmp_path):
     assert error == "data/tweets.js: expected '[' after the assignment (line 2)."
 
 
-def test_random_damage_gives_what_the_file_holds_or_an_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(archive_mod, "_PIECE_BYTES", 200)
+def test_random_damage_gives_what_the_file_holds_or_an_error(tmp_path):
     rnd = random.Random(9)
     base = _archive_text([_tweet(n) for n in range(12)])
     errors = 0
@@ -391,6 +385,7 @@ def test_any_archive_tweet_is_stored_whole_or_skipped_with_a_reason():
             tweet[key] = rnd.choice(ODD_TWEET_VALUES)
         owner = rnd.choice(OWNERS)
         try:
+            tweet = msgspec.convert(tweet, archive_mod.ArchiveTweet)
             record = archive_mod.record_from_tweet(tweet, owner, {}, lambda s, f: f)
             if n % 7 == 0:
                 record = archive_mod.apply_note(record, notes)
@@ -433,7 +428,8 @@ def test_ids_and_dates_the_archive_reader_gives_are_what_the_store_accepts():
     for n, value in enumerate(dates):
         try:
             created = archive_mod.parse_created_at(value)
-            tid = archive_mod.tweet_id_of({"id_str": ids[n % len(ids)]})
+            tweet = archive_mod.ArchiveTweet(id_str=ids[n % len(ids)])
+            tid = archive_mod.tweet_id_of(tweet)
         except ValueError:
             continue
         given += 1
