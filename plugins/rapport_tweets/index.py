@@ -29,28 +29,23 @@ class Facts(NamedTuple):
 
 def facts_of(tweet, owner):
     """The index facts of a Tweet, given the owner ({"id", "handle"} or {})."""
-    tid, created = tweet.id, tweet.created_at
-    # No user_id is None, never the "" of an owner without an id.
-    user_id, handle = tweet.user_id or None, tweet.handle
-    reply_to, reply_handle = tweet.reply_to_id, tweet.reply_to_handle
-    retweet, mentions = tweet.retweet, tweet.mentions
-    score = tweet.likes + tweet.retweets
     owner_handle = (owner.get("handle") or "").lower()
-    handle = handle.lower()
+    handle, reply_handle = tweet.handle.lower(), tweet.reply_to_handle.lower()
+    # No user_id is None, never the "" of an owner without an id.
     by_owner = bool(owner) and (
-        user_id == owner.get("id") or (handle and handle == owner_handle)
+        (tweet.user_id or None) == owner.get("id")
+        or (handle and handle == owner_handle)
     )
-    reply_handle = reply_handle.lower()
-    if retweet:
+    if tweet.retweet:
         kind = RETWEET
-    elif reply_to and reply_handle != owner_handle:
+    elif tweet.reply_to_id and reply_handle != owner_handle:
         kind = REPLY
     else:
         kind = ORIGINAL
-    if retweet or not owner_handle:
+    if tweet.retweet or not owner_handle:
         handles = ()
     else:
-        mentioned = {m.handle.lower() for m in mentions}
+        mentioned = {m.handle.lower() for m in tweet.mentions}
         if reply_handle:
             mentioned.add(reply_handle)
         if by_owner:
@@ -61,12 +56,12 @@ def facts_of(tweet, owner):
         else:
             handles = ()
     return Facts(
-        int(tid),
-        created[:10],
+        int(tweet.id),
+        tweet.created_at[:10],
         by_owner,
         kind,
-        score,
-        int(reply_to) if reply_to else None,
+        tweet.likes + tweet.retweets,
+        int(tweet.reply_to_id) if tweet.reply_to_id else None,
         handles,
     )
 
