@@ -1,6 +1,6 @@
 """A tweet store written through the store's own update API, in its record shape."""
 
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets.store import Store
 
 OWNER = {"id": "100", "handle": "samsample", "name": "Sam Sample"}
 

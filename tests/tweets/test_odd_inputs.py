@@ -11,15 +11,15 @@ import sys
 
 import pytest
 
-from rapport_tweets import archive as archive_mod
-from rapport_tweets.archive import (
+from pelican.plugins.rapport_tweets import archive as archive_mod
+from pelican.plugins.rapport_tweets.archive import (
     ArchiveError,
     _Folder,
     load_items,
 )
-from rapport_tweets.index import Facts, _thread_roots
-from rapport_tweets.record import BadRecord, StoreError, decode, encode
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets.index import Facts, _thread_roots
+from pelican.plugins.rapport_tweets.record import BadRecord, StoreError, decode, encode
+from pelican.plugins.rapport_tweets.store import Store
 
 # --------------------------------------------------------------------------- created_at
 

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 from markupsafe import Markup
 
-from rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.render import card_of, render_text
 
 OWNER = {"id": "1", "handle": "samsample", "name": "Sam Sample"}
 
