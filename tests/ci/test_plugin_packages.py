@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 
-PACKAGES = ("pelican.plugins.rapport_tweets", "pelican.plugins.rapport_people")
+PACKAGES = ("rapport_tweets", "rapport_people")
 # pelican-quickstart's questions: site folder, title, author, language (the defaults
 # given on its command line), no URL prefix, no pagination, time zone, no tasks.py.
 QUICKSTART_ANSWERS = "\n\n\n\nn\nn\nEurope/London\nn\n"
