@@ -11,8 +11,8 @@ from bluesky_car import cid_of, rewrite_car
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rapport_tweets.bluesky.car import CarError, read_car
-from rapport_tweets.bluesky.post import records_from_repo
+from pelican.plugins.rapport_tweets.bluesky.car import CarError, read_car
+from pelican.plugins.rapport_tweets.bluesky.post import records_from_repo
 
 OWNER, OTHER, POST, PHOTO = bc.OWNER, bc.OTHER, bc.POST, bc.PHOTO
 post = bc.post

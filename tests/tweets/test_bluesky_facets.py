@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rapport_tweets.bluesky.facets import LINK, MENTION, TAG, entities
+from pelican.plugins.rapport_tweets.bluesky.facets import LINK, MENTION, TAG, entities
 
 
 def facet(text, part, feature, occurrence=0):

@@ -17,8 +17,8 @@ from xrpc_support import (
     session,
 )
 
-from rapport_tweets.bluesky.appview import Account, fetch
-from rapport_tweets.fetch import AccessDenied, BadReply, FetchError
+from pelican.plugins.rapport_tweets.bluesky.appview import Account, fetch
+from pelican.plugins.rapport_tweets.fetch import AccessDenied, BadReply, FetchError
 
 FEED = "app.bsky.feed.getAuthorFeed"
 NOTIFICATIONS = "app.bsky.notification.listNotifications"
