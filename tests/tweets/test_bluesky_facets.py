@@ -21,7 +21,7 @@ def facet(text, part, feature, occurrence=0):
 
 
 def shown(text, entity):
-    return text[entity["start"] : entity["end"]]
+    return text[entity.start : entity.end]
 
 
 def test_link_after_emoji_lands_on_the_link_not_bytes_later():
@@ -38,8 +38,8 @@ def test_link_after_emoji_lands_on_the_link_not_bytes_later():
     )
     (url,) = found.urls
     assert shown(text, url) == "example.com/notes"
-    assert url["expanded"] == "https://example.com/notes"
-    assert url["display"] == "example.com/notes"
+    assert url.expanded == "https://example.com/notes"
+    assert url.display == "example.com/notes"
     assert found.skipped == 0
 
 
@@ -50,8 +50,8 @@ def test_mention_in_non_latin_text_keeps_the_did_and_handle():
         text, [facet(text, "@ada.bsky.social", {"$type": MENTION, "did": did})]
     ).mentions
     assert shown(text, m) == "@ada.bsky.social"
-    assert m["handle"] == "ada.bsky.social"
-    assert m["id"] == did
+    assert m.handle == "ada.bsky.social"
+    assert m.id == did
 
 
 def test_tag_with_combining_mark_covers_the_mark():
@@ -67,9 +67,9 @@ def test_tag_with_combining_mark_covers_the_mark():
     )
     first, second = found.hashtags
     assert shown(text, first) == tag and shown(text, second) == tag
-    assert first["start"] == text.index(tag)
-    assert second["end"] == len(text)
-    assert first["tag"] == "cafe\u0301"
+    assert first.start == text.index(tag)
+    assert second.end == len(text)
+    assert first.tag == "cafe\u0301"
 
 
 def test_facet_inside_a_character_or_off_the_text_is_skipped_and_counted():
@@ -144,5 +144,5 @@ def test_every_facet_lands_on_exactly_its_characters(parts):
         text += part
     found = entities(text, facets)
     assert found.skipped == 0
-    assert [(h["start"], shown(text, h)) for h in found.hashtags] == expected
-    assert all(h["tag"] == shown(text, h) for h in found.hashtags)
+    assert [(h.start, shown(text, h)) for h in found.hashtags] == expected
+    assert all(h.tag == shown(text, h) for h in found.hashtags)

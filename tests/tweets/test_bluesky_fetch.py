@@ -1,5 +1,6 @@
 """bluesky.appview.fetch against recorded XRPC replies served on 127.0.0.1."""
 
+import msgspec
 import pytest
 from xrpc_support import (
     IMAGE_CID,
@@ -42,7 +43,7 @@ def run(xrpc, login=True, since=None, **options):
         since=since,
         **options,
     )
-    return summary, {r["id"].rsplit("/", 1)[1]: r for r in got}
+    return summary, {r.id.rsplit("/", 1)[1]: msgspec.to_builtins(r) for r in got}
 
 
 def stored(newest, *rkeys):
@@ -147,7 +148,7 @@ def test_first_fetch_reads_posts_replies_and_mentions(xrpc):
     )  # 2 feed pages, login, notifications
     assert summary.per_timeline == {"timeline": 3, "mentions": 1}
     reply = got["3lreply00002a"]
-    assert reply["network"] == "bluesky" and reply["user_id"] == OWNER
+    assert reply["user_id"] == OWNER
     assert reply["reply_to_id"] == THEIRS["uri"] == reply["conversation_id"]
     assert (reply["reply_to_user_id"], reply["reply_to_handle"]) == (
         OTHER,

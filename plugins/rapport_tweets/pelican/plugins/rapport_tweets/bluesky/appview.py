@@ -1,5 +1,5 @@
-"""New Bluesky posts from the AppView (atproto.Client) into the store, since the newest
-stored one.
+"""New Bluesky posts from the AppView (atproto.Client), since the newest stored one, as
+the record type's Tweets.
 
 The owner's posts and replies come from the public AppView
 (`app.bsky.feed.getAuthorFeed`, no login). Mentions, replies and quotes by others come
@@ -220,7 +220,7 @@ def _view_record(view):
         ("quotes", "quoteCount"),
     ):
         if type(view.get(count)) is int:
-            record[field] = view[count]
+            setattr(record, field, view[count])
     return record
 
 
@@ -232,10 +232,10 @@ def _feed_record(item):
         return None
     record = _view_record(item.get("post"))
     parent = (item.get("reply") or {}).get("parent")
-    if isinstance(parent, dict) and parent.get("uri") == record["reply_to_id"]:
+    if isinstance(parent, dict) and parent.get("uri") == record.reply_to_id:
         handle = (parent.get("author") or {}).get("handle")
         if isinstance(handle, str) and handle:
-            record["reply_to_handle"] = handle
+            record.reply_to_handle = handle
     return record
 
 
@@ -267,7 +267,7 @@ def run(fetcher, account, sink, *, actor, since=None):
 
     def is_old_for(name):
         newest, stored = since(name) if since else ("", lambda uri: False)
-        return lambda r: stored(r["id"]) or (bool(newest) and r["created_at"] < newest)
+        return lambda r: stored(r.id) or (bool(newest) and r.created_at < newest)
 
     try:
         fetcher.author_feed(account.public, actor, is_old_for("timeline"), sink)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..record import Hashtag, Mention, Url
+
 LINK = "app.bsky.richtext.facet#link"
 MENTION = "app.bsky.richtext.facet#mention"
 TAG = "app.bsky.richtext.facet#tag"
@@ -18,7 +20,8 @@ TAG = "app.bsky.richtext.facet#tag"
 
 @dataclass
 class Entities:
-    """A post's entities in the store's shape, and what was skipped on the way."""
+    """A post's entities (the record type's Mention, Hashtag and Url), and what was
+    skipped on the way."""
 
     mentions: list = field(default_factory=list)
     hashtags: list = field(default_factory=list)
@@ -73,24 +76,15 @@ def entities(text, facets):
                 out.unknown += 1
             elif kind == LINK:
                 out.urls.append(
-                    {
-                        "start": start,
-                        "end": end,
-                        "expanded": value,
-                        "display": shown,
-                    }
+                    Url(start=start, end=end, expanded=value, display=shown)
                 )
             elif kind == MENTION:
+                handle = shown.removeprefix("@")
                 out.mentions.append(
-                    {
-                        "start": start,
-                        "end": end,
-                        "handle": shown.removeprefix("@"),
-                        "id": value,
-                    }
+                    Mention(start=start, end=end, handle=handle, id=value)
                 )
             else:
-                out.hashtags.append({"start": start, "end": end, "tag": value})
+                out.hashtags.append(Hashtag(start=start, end=end, tag=value))
     return out
 
 

@@ -16,9 +16,9 @@ from collections import Counter
 import libipld
 
 from ..archive import BadItem, parse_created_at
+from ..record import Media, Tweet
 from .facets import entities
 
-NETWORK = "bluesky"
 POST = "app.bsky.feed.post"
 IMAGES = "app.bsky.embed.images"
 RECORD = "app.bsky.embed.record"
@@ -87,7 +87,7 @@ def quoted_uri(embed):
 
 
 def media_of(did, embed):
-    """The store's media entries for the images of a post by `did`."""
+    """The record type's Media entries for the images of a post by `did`."""
     out = []
     for image in _images(embed):
         cid = blob_cid(image.get("image"))
@@ -101,12 +101,13 @@ def media_of(did, embed):
                 entry[name] = ratio[name]
         if cid:
             entry["remote"] = f"{CDN}/{did}/{cid}@jpeg"
-        out.append(entry)
+        out.append(Media(**entry))
     return out
 
 
 def record_from_post(uri, post, handle="", name="", counts=None):
-    """The store record of the post record `post` (a dict) at `uri` (at://DID/...).
+    """The Tweet (the store's record type) of the post record `post` (a dict) at `uri`
+    (at://DID/...).
 
     `counts` (a Counter) gathers what was mended: facets skipped, features unknown.
     BadItem when the post lacks what a record needs (its text is not text, no date)."""
@@ -120,8 +121,7 @@ def record_from_post(uri, post, handle="", name="", counts=None):
         raise BadItem("it has no createdAt date")
     did = did_of(uri)
     # Only the fields a post has: the store leaves empty ones out of its line anyway.
-    record = {
-        "network": NETWORK,
+    fields = {
         "id": uri,
         "created_at": parse_created_at(created),
         "user_id": did,
@@ -131,7 +131,7 @@ def record_from_post(uri, post, handle="", name="", counts=None):
     }
     langs = post.get("langs")
     if langs and isinstance(langs, list) and isinstance(langs[0], str):
-        record["lang"] = langs[0]
+        fields["lang"] = langs[0]
     mentions = ()
     if post.get("facets"):
         found = entities(text, post["facets"])
@@ -139,27 +139,27 @@ def record_from_post(uri, post, handle="", name="", counts=None):
             counts["facets skipped"] += found.skipped
             counts["features unknown"] += found.unknown
         mentions = found.mentions
-        record["mentions"] = mentions
-        record["hashtags"] = found.hashtags
-        record["urls"] = found.urls
+        fields["mentions"] = mentions
+        fields["hashtags"] = found.hashtags
+        fields["urls"] = found.urls
     reply = post.get("reply")
     if reply and isinstance(reply, dict):
         parent = _ref_uri(reply.get("parent"))
-        record["reply_to_id"] = parent
-        record["conversation_id"] = _ref_uri(reply.get("root"))
+        fields["reply_to_id"] = parent
+        fields["conversation_id"] = _ref_uri(reply.get("root"))
         parent_did = did_of(parent)
         if parent_did:
             # The parent's author is named by DID only: their handle is known when it
             # is the author's own thread, or when the reply @mentions them.
-            known = {m["id"]: m["handle"] for m in mentions}
+            known = {m.id: m.handle for m in mentions}
             known[did] = handle
-            record["reply_to_user_id"] = parent_did
-            record["reply_to_handle"] = known.get(parent_did, "")
+            fields["reply_to_user_id"] = parent_did
+            fields["reply_to_handle"] = known.get(parent_did, "")
     embed = post.get("embed")
     if embed:
-        record["quote_of"] = quoted_uri(embed)
-        record["media"] = media_of(did, embed)
-    return record
+        fields["quote_of"] = quoted_uri(embed)
+        fields["media"] = media_of(did, embed)
+    return Tweet(**fields)
 
 
 def records_from_repo(repo, handle="", counts=None):
