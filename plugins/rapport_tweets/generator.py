@@ -9,7 +9,7 @@ from pelican.generators import Generator
 
 from . import settings as tweet_settings
 from .api import TweetsAPI
-from .reader import Reader
+from .networks import NetworkReaders
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class TweetsGenerator(Generator):
 
     def generate_context(self):
         store = tweet_settings.store_path(self.settings)
-        self.reader = Reader(store)
+        self.reader = NetworkReaders(store)
         self.api = TweetsAPI(
             self.reader,
             self.settings,
