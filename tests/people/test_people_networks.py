@@ -1,0 +1,136 @@
+"""Person files name their Bluesky and Mastodon accounts: checked like `twitter:`,
+projected for listed people, linked on their page."""
+
+import pytest
+
+from rapport_people.model import (
+    check_people,
+    check_person,
+    parse_bluesky,
+    parse_mastodon,
+    read_person,
+)
+from rapport_people.public import project
+
+
+def only_problem(path):
+    person, problems = check_person(path)
+    assert person is None
+    assert len(problems) == 1, [str(p) for p in problems]
+    return str(problems[0])
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("ada.bsky.social", "ada.bsky.social"),
+        ("@Ada.Example.COM", "ada.example.com"),
+        ("did:plc:ewvi7nxzyoun6zhxrhs64oiz", "did:plc:ewvi7nxzyoun6zhxrhs64oiz"),
+        ("did:web:ada.example", "did:web:ada.example"),
+        ("https://bsky.app/profile/ada.bsky.social", "ada.bsky.social"),
+        ("ada", None),  # an X handle, not a domain
+        ("ada..bsky.social", None),
+        ("ada.bsky.social/", None),
+        ("did:plc:", None),
+        (12, None),
+    ],
+)
+def test_bluesky_accounts(value, expected):
+    assert parse_bluesky(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("@ada@example.social", "ada@example.social"),
+        ("ada@Example.Social", "ada@example.social"),
+        ("https://example.social/@ada", "ada@example.social"),
+        ("ada", None),
+        ("@ada", None),  # no instance: ambiguous
+        ("ada@localhost", None),
+        ("ada smith@example.social", None),
+        ("ada@example.social/x", None),
+    ],
+)
+def test_mastodon_accounts(value, expected):
+    assert parse_mastodon(value) == expected
+
+
+def test_a_person_with_three_networks_parses_and_projects(person_file):
+    path = person_file(
+        "ada",
+        """
+        name: Ada Example
+        twitter: adaexample
+        bluesky: ada.bsky.social
+        mastodon: "@ada@example.social"
+        listed: true
+        consent: 2024-01-02 by email
+        """,
+    )
+    ada = read_person(path)
+    assert (ada.bluesky, ada.mastodon) == ("ada.bsky.social", "ada@example.social")
+    public = project(ada, "people/ada/")
+    assert public.handles == ["adaexample", "ada.bsky.social", "ada@example.social"]
+    assert public.profiles == (
+        ("X", "@adaexample", "https://x.com/adaexample"),
+        ("Bluesky", "@ada.bsky.social", "https://bsky.app/profile/ada.bsky.social"),
+        ("Mastodon", "@ada@example.social", "https://example.social/@ada"),
+    )
+    assert public.jsonld()["sameAs"] == [url for _n, _s, url in public.profiles]
+    assert public.talked_where == "online"
+
+
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("bluesky", "zed bsky", "is not a Bluesky handle or DID. Write the handle"),
+        ("mastodon", "zed@", "is not a Mastodon account. Write user@instance"),
+    ],
+)
+def test_a_bad_account_names_file_line_and_field_never_the_value(
+    person_file, field, value, words
+):
+    path = person_file("ada", f'name: Ada\n{field}: "{value}"')
+    message = only_problem(path)
+    assert message.startswith(f"{path}, line 3, field '{field}': {words}")
+    assert value not in message
+
+
+def test_two_people_with_one_mastodon_account_is_an_error(person_file, tmp_path):
+    person_file("ada", "name: Ada\nmastodon: ada@example.social")
+    person_file("ada-two", 'name: Ada again\nmastodon: "@ada@Example.social"')
+    people = check_people(tmp_path / "people")
+    [problem] = people.problems
+    assert "field 'mastodon'" in str(problem)
+    assert "the same handle is already used by" in str(problem)
+
+
+def test_the_person_page_links_every_profile(tiny_site):
+    tiny_site.person(
+        "ada",
+        """
+        name: Ada Example
+        bluesky: did:plc:ewvi7nxzyoun6zhxrhs64oiz
+        mastodon: ada@example.social
+        rel: [met, friend]
+        listed: true
+        consent: 2024-01-02 by email
+        """,
+    )
+    tiny_site.build()
+    page = tiny_site.page("people/ada/index.html")
+    links = {
+        a.text_content(): (a.get("href"), a.get("rel"))
+        for a in page.xpath("//ul[@class='person-links']//a")
+    }
+    assert links == {
+        "did:plc:ewvi7nxzyoun6zhxrhs64oiz on Bluesky": (
+            "https://bsky.app/profile/did:plc:ewvi7nxzyoun6zhxrhs64oiz",
+            "met friend",
+        ),
+        "@ada@example.social on Mastodon": (
+            "https://example.social/@ada",
+            "met friend",
+        ),
+    }
