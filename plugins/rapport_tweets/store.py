@@ -312,6 +312,10 @@ class Update:
     def __len__(self):
         return len(self._lines)
 
+    def ids(self):
+        """The ids the store holds in this update (no record is parsed)."""
+        return self._lines.keys()
+
     def get(self, tweet_id):
         return self._record(tweet_id) if tweet_id in self._lines else None
 
