@@ -71,6 +71,14 @@ class TweetsAPI:
             self._owner = self.reader.owner()
         return self._owner
 
+    def did_of(self, handle):
+        """The DID of a Bluesky handle the store knows, or None (for embeds)."""
+        return self.reader.did_of(handle)
+
+    def networks(self):
+        """The networks the store holds posts of ("x", "bluesky", "mastodon")."""
+        return self.reader.networks()
+
     # -- cards
 
     def card(self, tweet_id, profile_urls=None):

@@ -78,6 +78,24 @@ class NetworkReaders:
     def people(self):
         return _People(self.readers)
 
+    def did_of(self, handle):
+        """The DID of a Bluesky handle the store knows (the owner's, or an account
+        the owner talked with), or None. Reads at most the posts of that handle."""
+        reader = self.readers[BLUESKY]
+        if not reader.exists():
+            return None
+        owner = reader.owner()
+        if (owner.get("handle") or "").lower() == handle:
+            return owner.get("id")
+        for _root, post_id, _day in reader.people().get(handle, ()):
+            record = reader.get(post_id) or {}
+            if (record.get("handle") or "").lower() == handle:
+                return record.get("user_id") or None
+            for m in record.get("mentions", ()):
+                if m.get("handle", "").lower() == handle and m.get("id"):
+                    return m["id"]
+        return None
+
     def close(self):
         for reader in self.readers.values():
             reader.close()

@@ -14,6 +14,8 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
 
+from . import links
+
 X = "https://x.com"
 
 
@@ -26,16 +28,17 @@ def safe_href(url):
     return url if scheme in ("http", "https") else None
 
 
-def profile_url(handle, profile_urls, siteurl=""):
-    """A person's page on this site when they are listed, else their X profile."""
+def profile_url(handle, profile_urls, siteurl="", network="x"):
+    """A person's page on this site when they are listed, else their profile on
+    `network`."""
     local = (profile_urls or {}).get(handle.lower())
     if local is not None:
         return f"{siteurl}/{local}"
-    return f"{X}/{quote(handle)}"
+    return links.profile_url(network, handle)
 
 
 def tweet_url(record):
-    return f"{X}/{quote(record.get('handle') or 'i')}/status/{record['id']}"
+    return links.post_url(record)
 
 
 def _link(href, text, css, external=True):
@@ -68,6 +71,7 @@ def _plain(text):
 def render_text(record, profile_urls=None, siteurl=""):
     """The tweet's visible text as HTML (Markup), entities resolved to links."""
     text = record.get("text", "")
+    network = links.network_of(record)
     start, end = record.get("display") or (0, len(text))
     start, end = max(0, start), min(len(text), end)
     parts, pos = [], start
@@ -75,13 +79,20 @@ def render_text(record, profile_urls=None, siteurl=""):
         parts.append(_plain(text[pos:s]))
         shown = text[s:e]
         if kind == "mentions":
-            local = (profile_urls or {}).get(entity["handle"].lower()) is not None
-            href = profile_url(entity["handle"], profile_urls, siteurl)
+            # A Bluesky mention names a DID; a person file may name the handle.
+            handle = entity["handle"]
+            if handle.lower() not in (profile_urls or {}) and entity.get("id"):
+                handle = (
+                    entity["id"] if entity["id"] in (profile_urls or {}) else handle
+                )
+            local = (profile_urls or {}).get(handle.lower()) is not None
+            href = profile_url(handle, profile_urls, siteurl, network)
             parts.append(
                 _link(href, shown, "u-category h-card mention", external=not local)
             )
         elif kind == "hashtags":
-            parts.append(_link(f"{X}/hashtag/{quote(entity['tag'])}", shown, "hashtag"))
+            href = links.hashtag_url(record, entity["tag"])
+            parts.append(_link(href, shown, "hashtag"))
         elif kind == "urls":
             href = safe_href(entity.get("expanded", ""))
             shown = entity.get("display") or shown
@@ -115,6 +126,10 @@ class Card:
         default_factory=list
     )  # media only on x.com (fetched via the API)
     files: list = field(default_factory=list)  # store media files this card shows
+    network: str = "x"
+    network_label: str = "X"
+    reposts_word: str = "retweet"  # what the network calls a repost
+    anchor: str = ""  # the card's HTML id
 
 
 UNKNOWN_AUTHOR = "Unknown account"
@@ -126,6 +141,7 @@ def _author(record, owner, profile_urls, siteurl):
     its author out of includes.users) is an unknown account, linked by its id."""
     handle = record.get("handle") or ""
     user_id = record.get("user_id") or ""
+    network = links.network_of(record)
     if not handle and user_id and user_id == owner.get("id"):
         handle = owner.get("handle") or ""
     if not handle:
@@ -133,7 +149,11 @@ def _author(record, owner, profile_urls, siteurl):
         return "", record.get("name") or UNKNOWN_AUTHOR, url
     is_owner = handle.lower() == (owner.get("handle") or "").lower()
     name = record.get("name") or (owner.get("name") if is_owner else "") or handle
-    return handle, name, profile_url(handle, profile_urls, siteurl)
+    if handle.lower() not in (profile_urls or {}) and user_id in (profile_urls or {}):
+        handle_key = user_id  # a person file that names a Bluesky DID
+    else:
+        handle_key = handle
+    return handle, name, profile_url(handle_key, profile_urls, siteurl, network)
 
 
 def card_of(
@@ -153,9 +173,10 @@ def card_of(
     reply_handle = record.get("reply_to_handle", "")
     if reply_handle.lower() == handle.lower():
         reply_handle = ""  # a thread by one author: no "replying to" line
+    network = links.network_of(record)
     card = Card(
         id=record["id"],
-        url=tweet_url({"id": record["id"], "handle": handle}),
+        url=tweet_url({"id": record["id"], "handle": handle, "network": network}),
         author_name=name,
         author_handle=handle,
         author_url=author_url,
@@ -163,12 +184,16 @@ def card_of(
         published=created,
         date=date.fromisoformat(created[:10]),
         reply_to_handle=reply_handle,
-        reply_to_url=profile_url(reply_handle, profile_urls, siteurl)
+        reply_to_url=profile_url(reply_handle, profile_urls, siteurl, network)
         if reply_handle
         else "",
         retweet=bool(record.get("retweet")),
         likes=record.get("likes", 0),
         retweets=record.get("retweets", 0),
+        network=network,
+        network_label=links.LABELS.get(network, network),
+        reposts_word=links.REPOSTS.get(network, "retweet"),
+        anchor=links.anchor(record["id"]),
     )
     for m in record.get("media", ()):
         href = safe_href(m.get("expanded", "")) or card.url
