@@ -62,7 +62,7 @@ def facts_of(record, owner):
             handles = (handle,)
         else:
             handles = ()
-    if handles and get("network"):
+    if handles and get("network") == "bluesky":
         handles = _with_dids(record, handles, by_owner, owner)
     return Facts(
         id_key(tid),

@@ -62,8 +62,13 @@ def with_warning(text, entities, warning):
     return prefix + text, entities
 
 
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
 def utc(stamp):
     """An ISO 8601 time as the store writes it ("2023-05-01T09:00:00Z"), or None."""
+    if isinstance(stamp, str) and _STORED_TIME.fullmatch(stamp):
+        return stamp  # already so (Mastodon writes its archive this way)
     try:
         when = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
     except ValueError:

@@ -16,14 +16,15 @@ from urllib.parse import urlsplit
 
 import nh3
 
-_TAGS = {"p", "br", "a", "span"}
-_ATTRIBUTES = {"a": {"href", "class"}, "span": {"class"}}
-_TOKEN = re.compile(r"<(/?)(p|br|a|span)((?:\s[^>]*)?)/?>")
+# Paragraphs, line breaks and links are all a post's text needs; spans (h-card
+# wrappers, the invisible parts of long links) are cut to their text.
+_CLEANER = nh3.Cleaner(
+    tags={"p", "br", "a"}, attributes={"a": {"href", "class"}}, link_rel=None
+)
+_TOKEN = re.compile(r"<(/?)(a|p|br)\b([^>]*)>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
-
-
-def _attrs(text):
-    return {k: html.unescape(v) for k, v in _ATTR.findall(text)}
+# Mastodon shows a link without its scheme and "www.", cut after 30 characters.
+_SHOWN = re.compile(r"^https?://(?:www\.)?")
 
 
 def _acct(shown, href, accounts):
@@ -43,80 +44,59 @@ def parse_status_html(content, accounts=None):
     """(text, mentions, hashtags, urls) of a status's HTML `content`.
 
     `accounts` maps a mention's profile URL to "user@instance" when the source lists
-    its mentions (the API does; the archive's `tag` list names them by actor URI).
+    its mentions (the archive's Mention tags, the API's mentions).
     """
     accounts = accounts or {}
-    clean = nh3.clean(
-        content or "", tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None
-    ).strip()
+    clean = _CLEANER.clean(content or "").strip()
     parts, length = [], 0
     mentions, hashtags, urls = [], [], []
-    link = None  # (start, href, classes, visible parts, hidden depth, ellipsis)
-    span_stack = []
-    paragraphs = 0
-    pos = 0
+    link = None  # (start, index in parts, href, classes)
+    paragraphs = pos = 0
     for m in _TOKEN.finditer(clean):
         if m.start() > pos:
-            chunk = html.unescape(clean[pos : m.start()])
+            chunk = clean[pos : m.start()]
+            if "&" in chunk:
+                chunk = html.unescape(chunk)
             parts.append(chunk)
             length += len(chunk)
-            if link is not None:
-                link["all"].append(chunk)
-                if not any(span_stack):
-                    link["shown"].append(chunk)
         pos = m.end()
-        closing, tag, attrs = m.group(1), m.group(2), m.group(3)
-        if tag == "br":
+        closing, tag = m.group(1), m.group(2)
+        if tag == "a":
+            if not closing:
+                attrs = dict(_ATTR.findall(m.group(3)))
+                href = html.unescape(attrs.get("href", ""))
+                link = (length, len(parts), href, attrs.get("class", "").split())
+            elif link is not None:
+                shown = "".join(parts[link[1] :])
+                _entity(link, shown, length, accounts, mentions, hashtags, urls)
+                link = None
+        elif tag == "br":
             parts.append("\n")
             length += 1
-        elif tag == "p" and not closing:
+        elif not closing:  # a paragraph: a blank line before all but the first
             if paragraphs:
                 parts.append("\n\n")
                 length += 2
             paragraphs += 1
-        elif tag == "span":
-            if closing:
-                if span_stack:
-                    span_stack.pop()
-            else:
-                classes = _attrs(attrs).get("class", "").split()
-                span_stack.append("invisible" in classes)
-                if link is not None and "ellipsis" in classes:
-                    link["ellipsis"] = True
-        elif tag == "a":
-            if not closing:
-                a = _attrs(attrs)
-                link = {
-                    "start": length,
-                    "href": a.get("href", ""),
-                    "classes": a.get("class", "").split(),
-                    "all": [],
-                    "shown": [],
-                    "ellipsis": False,
-                }
-            elif link is not None:
-                _entity(link, length, accounts, mentions, hashtags, urls)
-                link = None
     if pos < len(clean):
-        chunk = html.unescape(clean[pos:])
-        parts.append(chunk)
-    text = "".join(parts)
-    return text, mentions, hashtags, urls
+        chunk = clean[pos:]
+        parts.append(html.unescape(chunk) if "&" in chunk else chunk)
+    return "".join(parts), mentions, hashtags, urls
 
 
-def _entity(link, end, accounts, mentions, hashtags, urls):
-    start, href, classes = link["start"], link["href"], link["classes"]
-    shown = "".join(link["all"])
+def _entity(link, shown, end, accounts, mentions, hashtags, urls):
+    start, _index, href, classes = link
     if start >= end:
         return
     if "hashtag" in classes or (shown.startswith("#") and "mention" in classes):
         hashtags.append({"start": start, "end": end, "tag": shown.lstrip("#")})
     elif "mention" in classes and shown.startswith("@"):
-        acct = _acct(shown, href, accounts)
-        mentions.append({"start": start, "end": end, "handle": acct})
+        mentions.append(
+            {"start": start, "end": end, "handle": _acct(shown, href, accounts)}
+        )
     elif href.startswith(("http://", "https://")):
-        display = "".join(link["shown"]) + ("…" if link["ellipsis"] else "")
         entry = {"start": start, "end": end, "expanded": href}
-        if display and display != shown:
-            entry["display"] = display
+        if shown == href:
+            rest = _SHOWN.sub("", href)
+            entry["display"] = rest[:30] + ("…" if len(rest) > 30 else "")
         urls.append(entry)

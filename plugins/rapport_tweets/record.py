@@ -146,7 +146,15 @@ _ID_SHAPES = {
 def network_of_id(tweet_id):
     """The network whose id `tweet_id` is ("x", "bluesky", "mastodon"), or None."""
     tweet_id = str(tweet_id)
-    for network, (pattern, _words) in _ID_SHAPES.items():
+    # The scheme says which pattern can match: one regular expression, not three.
+    if tweet_id.startswith("at://"):
+        candidates = (BLUESKY,)
+    elif tweet_id.startswith("https://"):
+        candidates = (MASTODON,)
+    else:
+        candidates = (X,)
+    for network in candidates:
+        pattern = _ID_SHAPES[network][0]
         if pattern.fullmatch(tweet_id):
             return network
     return None
