@@ -22,6 +22,9 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from rapport_tweets.embed import post_id_of
+from rapport_tweets.record import network_of_id
+
 PUBLIC_FIELDS = (
     "name",
     "twitter",
@@ -558,14 +561,21 @@ def parse_mastodon(value):
 
 
 def parse_highlight(value):
-    """Return the tweet id (digits) of an id or a tweet URL, or None."""
+    """The store id of a post: a tweet id or URL (the id's digits), a Bluesky AT URI or
+    post URL naming the DID, a Mastodon status URI or URL; None for anything else."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     text = str(value).strip()
     if TWEET_ID_RE.match(text):
         return text
     match = TWEET_URL_RE.match(text)
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    if network_of_id(text) == "bluesky":
+        return text
+    # The tweets plugin's one reading of post URLs (a handle in a Bluesky URL needs
+    # the store to name its DID: the person file must name the DID).
+    return post_id_of(text)
 
 
 def parse_interval(value):
@@ -748,9 +758,11 @@ def _check_person_fields(checker, data, overlay_consent=None):
                 if tweet_id is None:
                     checker.add(
                         ("highlights", index),
-                        "is not a tweet id or a tweet address.",
+                        "is not a tweet id or a post address.",
                         "Use the digits of the id or the full address, e.g. "
-                        "https://x.com/samsample/status/1626922779105759235.",
+                        "https://x.com/samsample/status/1626922779105759235, a "
+                        "Mastodon status address, or a Bluesky post's address with "
+                        "the account's DID (bsky.app/profile/did:…/post/…).",
                     )
                 else:
                     ids.append(tweet_id)

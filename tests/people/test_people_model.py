@@ -218,8 +218,10 @@ def test_bad_highlight_names_the_item_line(person_file):
     )
     assert only_problem(path) == (
         f"{path}, line 5, field 'highlights[1]': is "
-        "not a tweet id or a tweet address. Use the digits of the id or the full "
-        "address, e.g. https://x.com/samsample/status/1626922779105759235."
+        "not a tweet id or a post address. Use the digits of the id or the full "
+        "address, e.g. https://x.com/samsample/status/1626922779105759235, a Mastodon "
+        "status address, or a Bluesky post's address with the account's DID "
+        "(bsky.app/profile/did:…/post/…)."
     )
 
 

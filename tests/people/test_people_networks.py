@@ -7,6 +7,7 @@ from rapport_people.model import (
     check_people,
     check_person,
     parse_bluesky,
+    parse_highlight,
     parse_mastodon,
     read_person,
 )
@@ -134,3 +135,30 @@ def test_the_person_page_links_every_profile(tiny_site):
             "met friend",
         ),
     }
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (
+            "at://did:plc:ada5example6bsky7xyz/app.bsky.feed.post/3kada1",
+            "at://did:plc:ada5example6bsky7xyz/app.bsky.feed.post/3kada1",
+        ),
+        (
+            "https://bsky.app/profile/did:plc:ada5example6bsky7xyz/post/3kada1",
+            "at://did:plc:ada5example6bsky7xyz/app.bsky.feed.post/3kada1",
+        ),
+        (
+            "https://example.social/@ada/109000000000000042",
+            "https://example.social/users/ada/statuses/109000000000000042",
+        ),
+        (
+            "https://example.social/users/ada/statuses/109000000000000042",
+            "https://example.social/users/ada/statuses/109000000000000042",
+        ),
+        ("https://bsky.app/profile/ada.bsky.social/post/3kada1", None),  # no DID
+        ("https://example.social/about", None),
+    ],
+)
+def test_highlights_name_posts_of_every_network(value, expected):
+    assert parse_highlight(value) == expected

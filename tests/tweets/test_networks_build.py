@@ -23,6 +23,7 @@ name: Ada Example
 twitter: adaexample
 bluesky: ada.bsky.social
 mastodon: "@ada@example.social"
+highlights: ["https://sample.social/@sam/110000000000000004"]
 listed: true
 consent: 2024-01-02 by email
 ---
@@ -83,7 +84,7 @@ def build(tmp_path, store, **override):
             "ARTICLE_SAVE_AS": "{slug}/index.html",
             "SITEURL": "",
             "TWEETS_STORE": str(store),
-            "TWEETS_PINNED": [],
+            "TWEETS_PINNED": [f"at://{DID_OWNER}/app.bsky.feed.post/3ksam2"],
             "SEARCH": False,
             "SOCIAL_CARDS": False,
             "DELETE_OUTPUT_DIRECTORY": False,
@@ -191,3 +192,14 @@ def test_nothing_from_another_host_and_nothing_private(built):
         page(out, "twitter/index.html"),
     ):
         assert all(src.startswith("/") for src in tree.xpath("//img/@src"))
+
+
+def test_pinned_posts_of_any_network(built):
+    out, _log = built
+    person = page(out, "people/ada-example/index.html")
+    pinned = person.xpath("//section[@class='person-highlights']")[0]
+    assert card_networks(pinned) == ["mastodon"]
+    highlights = page(out, "twitter/index.html")
+    first = highlights.xpath("//article[contains(@class, 'tweet-card')]")[0]
+    assert "tweet-card--bluesky" in first.get("class")
+    assert "Yes! Tuesday?" in first.text_content()
