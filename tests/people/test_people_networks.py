@@ -1,5 +1,8 @@
 """Person files name their Bluesky and Mastodon accounts: checked like `twitter:`,
-projected for listed people, linked on their page."""
+projected for listed people, linked on their page, seen by the people tasks."""
+
+import json
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,8 @@ from rapport_people.model import (
     read_person,
 )
 from rapport_people.public import project
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def only_problem(path):
@@ -162,3 +167,38 @@ def test_the_person_page_links_every_profile(tiny_site):
 )
 def test_highlights_name_posts_of_every_network(value, expected):
     assert parse_highlight(value) == expected
+
+
+@pytest.fixture
+def on_mastodon(task_repo):
+    """A site whose store holds the Mastodon archive fixture: the owner talks with
+    @ada@example.social there."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "archives"))
+    import mastodon_archive as ma
+
+    from rapport_tweets.mastodon import import_mastodon
+
+    archive = ma.write_zip(task_repo.base.parent / "mastodon.zip")
+    import_mastodon(archive, task_repo.base / "data" / "tweets")
+    task_repo.person("ada", 'name: Ada Example\nmastodon: "@ada@example.social"')
+    return task_repo
+
+
+@pytest.mark.slow
+def test_suggest_and_show_see_mastodon_conversations(on_mastodon):
+    result = on_mastodon.invoke(
+        "people.suggest", "--today", "2023-08-01", "--network", "mastodon", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    [ada] = json.loads(result.stdout)
+    assert (ada["handle"], ada["network"], ada["in_log"]) == (
+        "ada@example.social",
+        "mastodon",
+        "ada",
+    )
+    shown = on_mastodon.invoke("people.show", "ada")
+    assert shown.returncode == 0, shown.stderr
+    assert "mastodon: 1 post" in shown.stdout
+    assert "https://sample.social/@sam/110000000000000001" in shown.stdout
