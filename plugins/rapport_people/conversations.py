@@ -12,14 +12,17 @@ from pathlib import Path
 from rapport_tweets import links
 from rapport_tweets import settings as tweet_settings
 from rapport_tweets.networks import NetworkReaders
-from rapport_tweets.record import BLUESKY, MASTODON, NETWORKS, X, network_of_id
+from rapport_tweets.record import (
+    BLUESKY,
+    MASTODON,
+    NETWORKS,
+    X,
+    network_of_id,
+    order_key,
+)
 
 # The log's `via:` for a conversation on each network (the log has said twitter).
 LOG_VIA = {X: "twitter", BLUESKY: "bluesky", MASTODON: "mastodon"}
-
-
-def _order(post_id):
-    return (0, int(post_id), "") if post_id.isdigit() else (1, 0, post_id)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class Conversations:
                 Exchange(network, key, root, tid, dt.date.fromisoformat(day))
                 for root, tid, day in rows
             ),
-            key=lambda e: (e.date, _order(e.post_id)),
+            key=lambda e: (e.date, order_key(e.post_id)),
         )
 
     def post_url(self, exchange):

@@ -22,16 +22,10 @@ from markupsafe import Markup
 
 from . import settings as tweet_settings
 from .index import HIGHLIGHT_CANDIDATES, ORIGINAL, REPLY, RETWEET
-from .record import StoreError, X, is_media_name
+from .record import StoreError, X, is_media_name, order_key
 from .render import card_of
 
 logger = logging.getLogger(__name__)
-
-
-def _order(tweet_id):
-    """A sort key for ids of any network: X ids by number, then URIs by text."""
-    tweet_id = str(tweet_id)
-    return (0, int(tweet_id), "") if tweet_id.isdigit() else (1, 0, tweet_id)
 
 
 def account_key(handle):
@@ -185,12 +179,12 @@ class TweetsAPI:
         conversations on every network of `handles`."""
         groups = defaultdict(list)
         for root, tweet_id, day in self._entries(handles):
-            groups[root].append((day, _order(tweet_id), tweet_id))
+            groups[root].append((day, order_key(tweet_id), tweet_id))
         threads = []
         for root, items in groups.items():
             items.sort()
             threads.append((items[0][0], root, [i for _d, _o, i in items]))
-        threads.sort(key=lambda t: (t[0], _order(t[1])), reverse=True)
+        threads.sort(key=lambda t: (t[0], order_key(t[1])), reverse=True)
         return threads
 
     def conversations_with(self, handle, limit=None, exclude=(), profile_urls=None):
@@ -239,7 +233,7 @@ class TweetsAPI:
         by_year = defaultdict(list)
         for year, kind, score, tweet_id in self.reader.highlight_candidates():
             if kind in kinds and tweet_id not in pinned:
-                by_year[year].append((-score, _order(tweet_id), tweet_id))
+                by_year[year].append((-score, order_key(tweet_id), tweet_id))
         years = []
         for year in sorted(by_year, reverse=True):
             best = sorted(by_year[year])[:top]

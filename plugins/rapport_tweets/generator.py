@@ -9,7 +9,8 @@ from pelican.generators import Generator
 
 from . import settings as tweet_settings
 from .api import TweetsAPI
-from .networks import LABELS, NetworkReaders
+from .links import LABELS
+from .networks import NetworkReaders
 from .record import X
 
 logger = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from .fetch import AccessDenied, FetchError, FetchSummary, NoToken
 from .mastodon import boost_of, is_public_visibility, utc, with_warning
 from .mastodon_html import parse_status_html
 from .networks import open_store
-from .record import MASTODON, BadRecord, network_of_id
+from .record import MASTODON, BadRecord, network_of_id, order_key
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ class MastodonFetcher:
                 return
             self.summary.reads += len(page)
             yield page
-            cursor = max((str(item["id"]) for item in page), key=lambda i: (len(i), i))
+            cursor = max((str(item["id"]) for item in page), key=order_key)
             if len(page) < PAGE:
                 return
         self.summary.stopped = f"the read cap ({self.max_reads}) was reached"
@@ -243,7 +243,7 @@ def _newest_own(update, owner):
     prefix = f"{owner.get('id')}/statuses/"
     ids = [i[len(prefix) :] for i in update.ids() if i.startswith(prefix)]
     digits = [i for i in ids if i.isdigit()]
-    return max(digits, key=lambda i: (len(i), i)) if digits else None
+    return max(digits, key=order_key) if digits else None
 
 
 def fetch_mastodon(store_root, api, max_reads=2000, **options):
@@ -300,12 +300,12 @@ def _largest(page, current):
     ids = [str(item["id"]) for item in page]
     if current:
         ids.append(str(current))
-    return max(ids, key=lambda i: (len(i), i))
+    return max(ids, key=order_key)
 
 
 def _add(update, fetcher, statuses, owner, account_id):
     # Oldest first, so that a reply finds the status it answers among those seen.
-    for status in sorted(statuses, key=lambda s: (len(str(s["id"])), str(s["id"]))):
+    for status in sorted(statuses, key=lambda s: order_key(s["id"])):
         record = fetcher.record(status, owner, account_id)
         if record is None:
             fetcher.summary.skipped += 1

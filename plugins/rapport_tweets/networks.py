@@ -19,7 +19,6 @@ from .record import BLUESKY, MASTODON, NETWORKS, X, network_of_id
 from .store import Store
 
 FOLDERS = {X: "", BLUESKY: "bluesky", MASTODON: "mastodon"}
-LABELS = {X: "X", BLUESKY: "Bluesky", MASTODON: "Mastodon"}
 
 
 def network_root(root, network):

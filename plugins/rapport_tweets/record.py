@@ -166,6 +166,12 @@ def id_key(tweet_id):
     return int(tweet_id) if tweet_id.isdigit() else tweet_id
 
 
+def order_key(tweet_id):
+    """A sort key for ids of every network together: X ids by number, then URIs."""
+    tweet_id = str(tweet_id)
+    return (0, int(tweet_id), "") if tweet_id.isdigit() else (1, 0, tweet_id)
+
+
 def media_name(tweet_id, original):
     """The file name in media/ of one media file of a post: `<id>-<name>` for an X id;
     for a URI id a digest of it (so any id gives a plain, short name) and the original
