@@ -15,7 +15,7 @@ from .archive import ArchiveError
 from .fetch import FetchError
 from .networks import network_root
 from .reader import Reader
-from .record import MASTODON, StoreError
+from .record import MASTODON, StoreError, network_of_id
 from .tasks import STORE_HELP, _store_root, _unwritable, console, err_console
 
 
@@ -105,6 +105,44 @@ def fetch(c, max_reads=2000, store=None):
     console.print(f"The store holds {mastodon_state(root)}.")
 
 
+@task(
+    help={
+        "posts": "Status addresses to hide for good (https://instance/@user/123 or the "
+        "status URI), space-separated.",
+        "store": STORE_HELP,
+    }
+)
+def forget(c, posts, store=None):
+    """Hide Mastodon posts for good, even if a later import or fetch brings them back."""
+    from .embed import post_id_of
+    from .networks import open_store
+
+    root = _store_root(store)
+    wanted = []
+    for text in posts.split():
+        post_id = post_id_of(text)
+        if network_of_id(post_id or "") != MASTODON:
+            raise Exit(
+                f"Error: {text[:80]!r} is not a Mastodon status address; pass one like "
+                "https://mastodon.social/@you/110000000000000001. Nothing was changed.",
+                code=1,
+            )
+        wanted.append(post_id)
+    try:
+        with open_store(root, MASTODON).update() as update:
+            for post_id in wanted:
+                update.forget(post_id)
+    except StoreError as err:
+        raise Exit(f"Error: {err}", code=1) from None
+    except OSError as err:
+        raise _unwritable(err, root) from None
+    console.print(
+        f"Forgot {len(wanted)} post(s) ({update.summary.removed} removed from the "
+        f"store); the store holds {mastodon_state(root)}."
+    )
+
+
 ns = Collection("mastodon")
 ns.add_task(import_, name="import")
 ns.add_task(fetch)
+ns.add_task(forget)

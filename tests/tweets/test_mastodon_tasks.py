@@ -13,7 +13,7 @@ from rapport_tweets import mastodon_tasks as tasks
 
 
 def test_collection_has_both_tasks_with_help():
-    assert set(tasks.ns.task_names) == {"import", "fetch"}
+    assert set(tasks.ns.task_names) == {"import", "fetch", "forget"}
     for name in tasks.ns.task_names:
         task = tasks.ns[name]
         assert task.__doc__
@@ -60,3 +60,19 @@ def test_fetch_without_a_token_says_what_to_set(tmp_path, monkeypatch):
         tasks.fetch(Context(), store=str(tmp_path))
     assert "MASTODON_ACCESS_TOKEN" in raised.value.message
     assert "Nothing was changed" in raised.value.message
+
+
+def test_forget_hides_a_post_for_good(tmp_path, capsys):
+    archive = ma.write_zip(tmp_path / "archive.zip")
+    store = str(tmp_path / "store")
+    tasks.import_(Context(), str(archive), store=store)
+    tasks.forget(
+        Context(), "https://sample.social/@sam/110000000000000002", store=store
+    )
+    assert "Forgot 1 post(s) (1 removed from the store)" in capsys.readouterr().out
+    tasks.import_(Context(), str(archive), store=store)  # it does not come back
+    lines = (tmp_path / "store" / "mastodon" / "tweets" / "2023.jsonl").read_text()
+    assert "110000000000000002" not in lines
+    with pytest.raises(Exit) as raised:
+        tasks.forget(Context(), "https://x.com/sam/status/1", store=store)
+    assert "is not a Mastodon status address" in raised.value.message
