@@ -74,7 +74,7 @@ def import_(c, path, store=None, replace=False):
     }
 )
 def fetch(c, max_reads=2000, store=None):
-    """Fetch new public posts and mentions from Mastodon (instance, token: environment).
+    """Fetch new public posts and mentions from your Mastodon instance.
 
     MASTODON_API_BASE_URL is your instance's address, MASTODON_ACCESS_TOKEN a token
     with the read scope (Preferences, Development, New application)."""
