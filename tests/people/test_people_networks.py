@@ -202,3 +202,18 @@ def test_suggest_and_show_see_mastodon_conversations(on_mastodon):
     assert shown.returncode == 0, shown.stderr
     assert "mastodon: 1 post" in shown.stdout
     assert "https://sample.social/@sam/110000000000000001" in shown.stdout
+
+
+def test_the_owners_own_accounts_are_rel_me_links(tiny_site):
+    tiny_site.build(
+        OWNER_BLUESKY="sam.example.com", OWNER_MASTODON="@sam@sample.social"
+    )
+    page = tiny_site.page("people/index.html")
+    me = {
+        a.get("href")
+        for a in page.xpath("//div[contains(@class, 'owner')]//a[@rel='me']")
+    }
+    assert {
+        "https://bsky.app/profile/sam.example.com",
+        "https://sample.social/@sam",
+    } <= me
