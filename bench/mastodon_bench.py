@@ -25,9 +25,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from rapport_tweets.mastodon import import_mastodon  # noqa: E402
+from pelican.plugins.rapport_tweets.mastodon import import_mastodon  # noqa: E402
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 HOST = "bench.social"
@@ -128,7 +127,10 @@ def idle_fetch_requests(store):
     import requests
     from requests.adapters import BaseAdapter
 
-    from rapport_tweets.mastodon_fetch import client_from_env, fetch_mastodon
+    from pelican.plugins.rapport_tweets.mastodon_fetch import (
+        client_from_env,
+        fetch_mastodon,
+    )
 
     asked = []
 

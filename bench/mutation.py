@@ -25,11 +25,14 @@ EQUIVALENT = ROOT / "tests" / "mutants-equivalent.txt"
 # check.py is restricted to the rules of issue 16 (third parties, inline code,
 # scripts) and what they read; its links, metadata and HTML5 rules are not mutated.
 MODULES = {
-    "audit": ("plugins/rapport_people/audit.py", ["*"]),
-    "public": ("plugins/rapport_people/public.py", ["*"]),
-    "model": ("plugins/rapport_people/model.py", ["*"]),
+    "audit": ("plugins/rapport_people/pelican/plugins/rapport_people/audit.py", ["*"]),
+    "public": (
+        "plugins/rapport_people/pelican/plugins/rapport_people/public.py",
+        ["*"],
+    ),
+    "model": ("plugins/rapport_people/pelican/plugins/rapport_people/model.py", ["*"]),
     "check": (
-        "plugins/rapport_site/check.py",
+        "plugins/rapport_site/pelican/plugins/rapport_site/check.py",
         [
             "x_parse_page",
             "x__extract",
@@ -256,7 +259,7 @@ def _run_mutmut(argv):
 
     mutmut names a mutant after its file's path (dropping only a leading `src.`), but
     our plugins are imported from `plugins/` on pytest's pythonpath: without this,
-    `plugins.rapport_people.audit` would never match the `rapport_people.audit` the
+    `plugins.rapport_people.audit` would never match the `pelican.plugins.rapport_people.audit` the
     tests call, and mutmut stops. The one function that makes that name is wrapped.
     """
     from mutmut import __main__ as mutmut_main

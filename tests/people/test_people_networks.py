@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rapport_people.model import (
+from pelican.plugins.rapport_people.model import (
     check_people,
     check_person,
     parse_bluesky,
@@ -14,7 +14,7 @@ from rapport_people.model import (
     parse_mastodon,
     read_person,
 )
-from rapport_people.public import project
+from pelican.plugins.rapport_people.public import project
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -178,7 +178,7 @@ def on_mastodon(task_repo):
     sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "archives"))
     import mastodon_archive as ma
 
-    from rapport_tweets.mastodon import import_mastodon
+    from pelican.plugins.rapport_tweets.mastodon import import_mastodon
 
     archive = ma.write_zip(task_repo.base.parent / "mastodon.zip")
     import_mastodon(archive, task_repo.base / "data" / "tweets")

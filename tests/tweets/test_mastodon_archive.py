@@ -6,10 +6,10 @@ import mastodon_archive as ma
 import pytest
 from tweets_support import network_lines, snapshot
 
-from rapport_tweets.archive import ArchiveError
-from rapport_tweets.mastodon import import_mastodon, is_public
-from rapport_tweets.mastodon_html import parse_status_html
-from rapport_tweets.networks import NetworkReaders
+from pelican.plugins.rapport_tweets.archive import ArchiveError
+from pelican.plugins.rapport_tweets.mastodon import import_mastodon, is_public
+from pelican.plugins.rapport_tweets.mastodon_html import parse_status_html
+from pelican.plugins.rapport_tweets.networks import NetworkReaders
 
 
 def test_only_public_and_unlisted_posts_enter_the_store(tmp_path):

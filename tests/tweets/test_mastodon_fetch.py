@@ -7,9 +7,13 @@ import mastodon_api as api
 import pytest
 from tweets_support import network_lines, snapshot
 
-from rapport_tweets.fetch import AccessDenied, FetchError, NoToken
-from rapport_tweets.mastodon_fetch import PAGE, client_from_env, fetch_mastodon
-from rapport_tweets.networks import NetworkReaders
+from pelican.plugins.rapport_tweets.fetch import AccessDenied, FetchError, NoToken
+from pelican.plugins.rapport_tweets.mastodon_fetch import (
+    PAGE,
+    client_from_env,
+    fetch_mastodon,
+)
+from pelican.plugins.rapport_tweets.networks import NetworkReaders
 
 STATUSES = "/api/v1/accounts/1/statuses"
 NOTIFICATIONS = "/api/v1/notifications"

@@ -9,7 +9,7 @@ from invoke import Context
 from invoke.exceptions import Exit
 from test_mastodon_fetch import routes
 
-from rapport_tweets import mastodon_tasks as tasks
+from pelican.plugins.rapport_tweets import mastodon_tasks as tasks
 
 
 def test_collection_has_both_tasks_with_help():

@@ -13,8 +13,9 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from test_networks_store import BSKY_ADA_POST, BSKY_OWNER_REPLY, DID_ADA, DID_OWNER
 
-from rapport_tweets.mastodon import import_mastodon
-from rapport_tweets.networks import open_store
+from pelican.plugins.rapport_tweets.mastodon import import_mastodon
+from pelican.plugins.rapport_tweets.networks import open_store
+from pelican.plugins.rapport_tweets.record import tweet_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ADA = """\
@@ -46,18 +47,20 @@ https://bsky.app/profile/ada.bsky.social/post/3kmissing
 def three_network_store(sample_store):
     with open_store(sample_store, "bluesky").update() as update:
         update.set_owner({"id": DID_OWNER, "handle": "sam.example.com"})
-        update.add(BSKY_ADA_POST)
-        update.add(BSKY_OWNER_REPLY)
+        update.add(tweet_of(BSKY_ADA_POST))
+        update.add(tweet_of(BSKY_OWNER_REPLY))
         update.add(
-            {
-                "id": f"at://{DID_OWNER}/app.bsky.feed.post/3ksam9",
-                "network": "bluesky",
-                "created_at": "2024-03-05T08:00:00Z",
-                "user_id": DID_OWNER,
-                "handle": "sam.example.com",
-                "text": "Moved my meetup notes to Bluesky 🦋",
-                "likes": 12,
-            }
+            tweet_of(
+                {
+                    "id": f"at://{DID_OWNER}/app.bsky.feed.post/3ksam9",
+                    "network": "bluesky",
+                    "created_at": "2024-03-05T08:00:00Z",
+                    "user_id": DID_OWNER,
+                    "handle": "sam.example.com",
+                    "text": "Moved my meetup notes to Bluesky 🦋",
+                    "likes": 12,
+                }
+            )
         )
     import_mastodon(ma.write_zip(sample_store.parent / "mastodon.zip"), sample_store)
     return sample_store
@@ -76,8 +79,11 @@ def build(tmp_path, store, **override):
             "OUTPUT_PATH": str(tmp_path / "output"),
             "CACHE_PATH": str(tmp_path / "cache"),
             "THEME": str(ROOT / "theme"),
-            "PLUGIN_PATHS": [str(ROOT / "plugins")],
-            "PLUGINS": ["rapport_site", "rapport_people", "rapport_tweets"],
+            "PLUGINS": [
+                "pelican.plugins.rapport_site",
+                "pelican.plugins.rapport_people",
+                "pelican.plugins.rapport_tweets",
+            ],
             "PEOPLE_PRIVATE_PATH": str(tmp_path / "private" / "people"),
             "ARTICLE_PATHS": ["posts"],
             "ARTICLE_URL": "{slug}/",

@@ -6,8 +6,12 @@ import json
 import pytest
 from tweets_support import snapshot
 
-from rapport_tweets.networks import NetworkReaders, account_network, open_store
-from rapport_tweets.record import (
+from pelican.plugins.rapport_tweets.networks import (
+    NetworkReaders,
+    account_network,
+    open_store,
+)
+from pelican.plugins.rapport_tweets.record import (
     BadRecord,
     StoreError,
     decode,
@@ -15,6 +19,7 @@ from rapport_tweets.record import (
     is_media_name,
     media_name,
     network_of_id,
+    tweet_of,
 )
 
 DID_OWNER = "did:plc:owner7sam3sample4ex"
@@ -79,21 +84,22 @@ def fill(root):
     bluesky = open_store(root, "bluesky")
     with bluesky.update() as update:
         update.set_owner({"id": DID_OWNER, "handle": "sam.example.com"})
-        update.add(BSKY_ADA_POST)
-        update.add(BSKY_OWNER_REPLY)
+        update.add(tweet_of(BSKY_ADA_POST))
+        update.add(tweet_of(BSKY_OWNER_REPLY))
     mastodon = open_store(root, "mastodon")
     with mastodon.update() as update:
         update.set_owner(
             {"id": "https://sample.social/users/sam", "handle": "sam@sample.social"}
         )
-        update.add(MASTODON_OWNER_POST)
-        update.add(MASTODON_ADA_REPLY)
+        update.add(tweet_of(MASTODON_OWNER_POST))
+        update.add(tweet_of(MASTODON_ADA_REPLY))
 
 
 def test_an_x_line_never_names_its_network():
-    line = encode({"id": "12", "network": "x", "created_at": "2020-01-01T00:00:00Z"})
+    x = tweet_of({"id": "12", "network": "x", "created_at": "2020-01-01T00:00:00Z"})
+    line = encode(x)
     assert line == '{"id":"12","created_at":"2020-01-01T00:00:00Z"}'
-    assert '"network":"bluesky"' in encode(BSKY_ADA_POST)
+    assert '"network":"bluesky"' in encode(tweet_of(BSKY_ADA_POST))
 
 
 @pytest.mark.parametrize(
@@ -107,7 +113,7 @@ def test_an_x_line_never_names_its_network():
 )
 def test_each_network_checks_its_own_ids(record, why):
     with pytest.raises(BadRecord, match=why):
-        encode(record)
+        encode(tweet_of(record))
     with pytest.raises(StoreError, match=f"f, line 2: {why}"):
         line = {k: record[k] for k in ("id", "network", "created_at")}
         decode(json.dumps(line), "f", 2)
@@ -156,7 +162,7 @@ def test_a_store_takes_only_its_own_network(tmp_path):
         BadRecord, match="a bluesky post cannot go into the mastodon"
     )
     with refused, store.update() as update:
-        update.add(BSKY_ADA_POST)
+        update.add(tweet_of(BSKY_ADA_POST))
     assert not (tmp_path / "mastodon" / "tweets").exists()
 
 
@@ -164,9 +170,9 @@ def test_readers_find_posts_and_people_of_every_network(sample_store):
     fill(sample_store)
     readers = NetworkReaders(sample_store)
     assert readers.networks() == ["x", "bluesky", "mastodon"]
-    assert readers.get(BSKY_OWNER_REPLY["id"])["likes"] == 3
-    assert readers.get(MASTODON_ADA_REPLY["id"])["handle"] == "ada@example.social"
-    assert readers.get("1000000000000000011")["id"] == "1000000000000000011"
+    assert readers.get(BSKY_OWNER_REPLY["id"]).likes == 3
+    assert readers.get(MASTODON_ADA_REPLY["id"]).handle == "ada@example.social"
+    assert readers.get("1000000000000000011").id == "1000000000000000011"
     assert readers.get(at_uri(DID_ADA, "missing")) is None
     assert readers.owner("bluesky")["id"] == DID_OWNER
     people = readers.people()
@@ -194,5 +200,5 @@ def test_a_forgotten_uri_stays_out(tmp_path):
         update.forget(MASTODON_ADA_REPLY["id"])
     assert MASTODON_ADA_REPLY["id"] in store.forgotten()
     with store.update() as update:
-        assert update.add(MASTODON_ADA_REPLY) == "forgotten"
+        assert update.add(tweet_of(MASTODON_ADA_REPLY)) == "forgotten"
     assert NetworkReaders(tmp_path).get(MASTODON_ADA_REPLY["id"]) is None

@@ -22,3 +22,13 @@ def network_lines(store, network):
         for f in sorted(folder.glob("*.jsonl"))
         for r in map(json.loads, f.read_text(encoding="utf-8").splitlines())
     }
+
+
+def tweet(**fields):
+    """A Tweet from its fields as a store line holds them (entities as dicts), checked
+    as the store's decoder checks a line."""
+    import msgspec
+
+    from pelican.plugins.rapport_tweets.record import Tweet
+
+    return msgspec.convert(fields, Tweet)
