@@ -51,7 +51,8 @@ def test_export_gives_one_record_per_post_with_others_counted(export):
     assert not any("deleted" in r["text"] for r in records.values())
     first = records["3kaaaaaaaaa22"]
     assert first["id"] == f"at://{OWNER}/{POST}/3kaaaaaaaaa22"
-    assert (first["user_id"], first["handle"], first["name"]) == (
+    assert (first["network"], first["user_id"], first["handle"], first["name"]) == (
+        "bluesky",
         OWNER,
         "sam.example",
         "Sam Sample",

@@ -148,7 +148,7 @@ def test_first_fetch_reads_posts_replies_and_mentions(xrpc):
     )  # 2 feed pages, login, notifications
     assert summary.per_timeline == {"timeline": 3, "mentions": 1}
     reply = got["3lreply00002a"]
-    assert reply["user_id"] == OWNER
+    assert reply["network"] == "bluesky" and reply["user_id"] == OWNER
     assert reply["reply_to_id"] == THEIRS["uri"] == reply["conversation_id"]
     assert (reply["reply_to_user_id"], reply["reply_to_handle"]) == (
         OTHER,

@@ -16,7 +16,7 @@ from collections import Counter
 import libipld
 
 from ..archive import BadItem, parse_created_at
-from ..record import Media, Tweet
+from ..record import BLUESKY, Media, Tweet
 from .facets import entities
 
 POST = "app.bsky.feed.post"
@@ -123,6 +123,7 @@ def record_from_post(uri, post, handle="", name="", counts=None):
     # Only the fields a post has: the store leaves empty ones out of its line anyway.
     fields = {
         "id": uri,
+        "network": BLUESKY,
         "created_at": parse_created_at(created),
         "user_id": did,
         "handle": handle,
