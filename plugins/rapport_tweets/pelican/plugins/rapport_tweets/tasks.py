@@ -25,8 +25,9 @@ from rich.table import Table
 from . import settings as tweet_settings
 from .archive import ArchiveError, import_archive
 from .commit import JOURNAL
+from .networks import network_root
 from .reader import Reader
-from .record import StoreError
+from .record import StoreError, X
 from .store import Store
 
 console = Console(highlight=False, soft_wrap=True)
@@ -55,11 +56,12 @@ def _store_root(c, store):
     return Path(store) if store else Path(load_settings(c=c)["TWEETS_STORE"])
 
 
-def store_state(root):
-    """'12,408 tweets up to 2024-03-02' (or 'no tweets')."""
-    reader = Reader(root)
+def store_state(root, network=X, noun="tweets"):
+    """'12,408 tweets up to 2024-03-02' (or 'no tweets'): the store of `network` in
+    the store folder `root`, its posts called `noun`."""
+    reader = Reader(network_root(root, network), network)
     if not reader.exists():
-        return "no tweets"
+        return f"no {noun}"
     shards = reader.store.index_dir / "shards.tsv"
     total = 0
     if shards.exists():
@@ -69,7 +71,7 @@ def store_state(root):
     newest = (reader.store.meta().get("newest") or {}).values()
     dates = [t.created_at[:10] for t in (reader.get(i) for i in newest if i) if t]
     reader.close()
-    return f"{total:,} tweets" + (f" up to {max(dates)}" if dates else "")
+    return f"{total:,} {noun}" + (f" up to {max(dates)}" if dates else "")
 
 
 def _ids(text):
