@@ -6,6 +6,8 @@
     python bench/child.py audit SETTINGS OUTPUT
     python bench/child.py regenerate SETTINGS OUTPUT POST PERSON
     python bench/child.py api STORE ARCHIVE --new K
+    python bench/child.py bluesky-floor CAR
+    python bench/child.py bluesky-import CAR STORE
 
 Each calls the real code (Pelican, the plugins' own functions), then prints one JSON line
 with what it measured inside (seconds of the call itself, counts) for the runner. The
@@ -64,6 +66,30 @@ def import_(args) -> None:
         read=totals.read,
         new=totals.new,
         media=totals.media,
+        total=summary.total,
+        warnings=len(summary.warnings),
+    )
+
+
+def bluesky_floor(args) -> None:
+    """The floor of issue 13's Bluesky target: decode the CAR with atproto, nothing
+    kept, imported as the import imports it (atproto_core, where atproto.CAR lives)."""
+    from atproto_core.car import CAR
+
+    started = time.perf_counter()
+    car = CAR.from_bytes(args.car.read_bytes())
+    emit(seconds=time.perf_counter() - started, blocks=len(car.blocks))
+
+
+def bluesky_import(args) -> None:
+    from pelican.plugins.rapport_tweets.bluesky.importer import import_car
+
+    started = time.perf_counter()
+    summary = import_car(args.car, args.store, handle="sam.example.com")
+    emit(
+        seconds=time.perf_counter() - started,
+        read=summary.read,
+        new=summary.new,
         total=summary.total,
         warnings=len(summary.warnings),
     )
@@ -177,6 +203,13 @@ def main(argv=None) -> None:
     p.add_argument("archive", type=Path)
     p.add_argument("store", type=Path)
     p.set_defaults(func=import_)
+    p = sub.add_parser("bluesky-floor")
+    p.add_argument("car", type=Path)
+    p.set_defaults(func=bluesky_floor)
+    p = sub.add_parser("bluesky-import")
+    p.add_argument("car", type=Path)
+    p.add_argument("store", type=Path)
+    p.set_defaults(func=bluesky_import)
     p = sub.add_parser("build")
     p.add_argument("pelican_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=build)

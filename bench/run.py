@@ -50,6 +50,7 @@ TARGETS = {
     "preview_plain": 0.3,
     "preview_title": 0.3,
     "preview_person": 0.2,
+    "bluesky_import": 2.0,
 }
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -674,8 +675,8 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--only",
-        default="tweets,builds,regenerate,api",
-        help="phases to run, comma-separated: tweets, builds, regenerate, api",
+        default="tweets,builds,regenerate,api,bluesky",
+        help="phases to run, comma-separated: tweets, builds, regenerate, api, bluesky",
     )
     return parser.parse_args(argv)
 
@@ -729,6 +730,10 @@ def main(argv=None) -> dict:
         import api  # bench/api.py: the recorded-response X API server
 
         api_rows = api.measure(bench)
+    if "bluesky" in phases:
+        import bluesky  # bench/bluesky.py: the Bluesky export of issue 13
+
+        api_rows += bluesky.measure(bench)
     measurements = bench.measurements()
     ratios = bench.ratios() + api_rows
     elapsed = time.perf_counter() - started
