@@ -34,9 +34,11 @@ A Bluesky record (what the Bluesky source builds, a `Tweet(...)` with `Mention`,
                      handle if known (else leave handle = the DID)
     hashtags         [{start, end, tag}] (tag without "#")
     urls             [{start, end, expanded, display}] (expanded: the facet's uri)
-    media            [{file, type: "photo", alt, width, height}]: `file` a name made
-                     by `media_name(id, "<cid>.<ext>")`, its bytes added with the
-                     store's Update.add_file into `<store>/bluesky/media/`
+    media            [{remote, type: "photo", alt, width, height, file}]: `remote`
+                     the image on Bluesky's CDN (it names the blob's CID: an export
+                     holds no blobs), width and height its aspect ratio; `file`, once
+                     bluesky.fetch downloaded it, a name made by
+                     `media_name(id, "<cid>.<ext>")` in `<store>/bluesky/media/`
     Every start/end is an offset in code points (Python str indices) into `text`:
     facets count UTF-8 bytes, so convert them before storing.
 
