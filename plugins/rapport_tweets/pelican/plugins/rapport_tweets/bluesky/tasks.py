@@ -50,7 +50,7 @@ def _owner_handle(settings):
         "path": "The .car file from the Bluesky app: Settings, Account, Export my data.",
         "handle": "Your handle (ada.bsky.social): the export names your account by "
         "its DID only. Default: the store's, else OWNER_BLUESKY from pelicanconf.py.",
-        "replace": "Empty the Bluesky store first (its posts and owner), in the same "
+        "replace": "Empty the Bluesky store first (posts, owner, images), in the same "
         "commit: for your own export in place of another account's.",
         "store": STORE_HELP,
     }
