@@ -251,6 +251,7 @@ _ASSIGNMENT = re.compile(
 )
 _WHERE = re.compile(r"\(byte (\d+)\)")
 _RAW_ITEMS = list[msgspec.Raw]
+_PROGRESS_EVERY = 1000  # items
 
 
 def _line(data, pos):
@@ -325,9 +326,6 @@ def load_items(source, name, progress=None):
             progress(first + (end - first) * done // len(items))
     if progress:
         progress(end)
-
-
-_PROGRESS_EVERY = 1000
 
 
 # --------------------------------------------------------------------------- owner
