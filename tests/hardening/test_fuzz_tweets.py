@@ -28,11 +28,16 @@ from html_safety import dangerous, read_html, xss_corpus
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from rapport_tweets.archive import ArchiveError, _Folder, import_archive, load_items
-from rapport_tweets.reader import Reader
-from rapport_tweets.record import StoreError, Tweet
-from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets.archive import (
+    ArchiveError,
+    _Folder,
+    import_archive,
+    load_items,
+)
+from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.record import StoreError, Tweet
+from pelican.plugins.rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.store import Store
 
 build = archive_builder()
 OWNER = build.OWNER

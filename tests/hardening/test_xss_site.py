@@ -16,9 +16,9 @@ import pytest
 from hardening_support import ROOT, build_site
 from html_safety import dangerous, read_html, xss_corpus
 
-from rapport_people.model import check_person
-from rapport_tweets.record import Tweet
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_people.model import check_person
+from pelican.plugins.rapport_tweets.record import Tweet
+from pelican.plugins.rapport_tweets.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -212,7 +212,7 @@ def test_every_tweet_card_shows_the_hostile_text_and_keeps_links_safe(hostile_si
 
 
 def test_the_site_check_finds_no_inline_code_or_third_party_requests(hostile_site):
-    from rapport_site.check import run_checks
+    from pelican.plugins.rapport_site.check import run_checks
 
     settings = {"SITEURL": "", "FEED_DOMAIN": "http://127.0.0.1:8000"}
     report = run_checks(hostile_site, settings, skip=("html5", "privacy"))

@@ -2,8 +2,8 @@
 
 import msgspec
 
-from rapport_tweets.record import Tweet
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets.record import Tweet
+from pelican.plugins.rapport_tweets.store import Store
 
 OWNER = {"id": "100", "handle": "samsample", "name": "Sam Sample"}
 

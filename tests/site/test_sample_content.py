@@ -5,8 +5,8 @@ import json
 import re
 from pathlib import Path
 
-from rapport_people.model import check_people
-from rapport_tweets.reader import Reader
+from pelican.plugins.rapport_people.model import check_people
+from pelican.plugins.rapport_tweets.reader import Reader
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTS = ROOT / "content" / "posts"

@@ -7,14 +7,14 @@ import zipfile
 import pytest
 from tweets_support import snapshot
 
-from rapport_tweets import archive as archive_mod
-from rapport_tweets.archive import (
+from pelican.plugins.rapport_tweets import archive as archive_mod
+from pelican.plugins.rapport_tweets.archive import (
     ArchiveError,
     BadItem,
     import_archive,
     parse_created_at,
 )
-from rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.reader import Reader
 
 
 def _tweets(fx):

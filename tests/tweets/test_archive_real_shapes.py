@@ -9,11 +9,11 @@ from invoke.exceptions import Exit
 from msgspec import UNSET
 from tweets_support import snapshot
 
-from rapport_tweets import tasks
-from rapport_tweets.archive import ArchiveError, import_archive
-from rapport_tweets.reader import Reader
-from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets import tasks
+from pelican.plugins.rapport_tweets.archive import ArchiveError, import_archive
+from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.store import Store
 
 PHOTO = {
     "key": "3000000000000000901",

@@ -8,9 +8,14 @@ import responses
 from invoke import Context
 from invoke.exceptions import Exit
 
-from rapport_tweets import tasks
-from rapport_tweets.fetch import AccessDenied, NoToken, client_from_env, fetch
-from rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets import tasks
+from pelican.plugins.rapport_tweets.fetch import (
+    AccessDenied,
+    NoToken,
+    client_from_env,
+    fetch,
+)
+from pelican.plugins.rapport_tweets.reader import Reader
 
 TOKEN = "SECRET-BEARER-abc123"
 TIMELINE = re.compile(r"https://api\.twitter\.com/2/users/100000001/tweets")
@@ -268,7 +273,7 @@ def test_fetch_before_build_without_token_only_warns(sample_store, capsys):
 def test_fetch_before_build_turns_any_failure_into_a_warning(
     sample_store, capsys, monkeypatch
 ):
-    from rapport_tweets import fetch as fetch_mod
+    from pelican.plugins.rapport_tweets import fetch as fetch_mod
 
     def boom(*args, **kwargs):
         raise RuntimeError(f"exploded with {TOKEN}")

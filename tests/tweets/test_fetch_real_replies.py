@@ -12,8 +12,8 @@ from invoke import Context
 from invoke.exceptions import Exit
 from tweets_support import snapshot
 
-from rapport_tweets import tasks
-from rapport_tweets.fetch import (
+from pelican.plugins.rapport_tweets import tasks
+from pelican.plugins.rapport_tweets.fetch import (
     AccessDenied,
     BadReply,
     FetchError,
@@ -21,9 +21,9 @@ from rapport_tweets.fetch import (
     client_from_env,
     fetch,
 )
-from rapport_tweets.reader import Reader
-from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.store import Store
 
 TOKEN = "SECRET-BEARER-real-replies"
 TIMELINE = re.compile(r"https://api\.twitter\.com/2/users/\d+/tweets")
@@ -180,7 +180,7 @@ def test_nothing_was_changed_is_said_only_when_true(tmp_path, monkeypatch):
     monkeypatch.setattr(
         tasks,
         "load_settings",
-        lambda: {"TWEETS_MAX_READS": 50, "OWNER_TWITTER": "samsample"},
+        lambda c=None: {"TWEETS_MAX_READS": 50, "OWNER_TWITTER": "samsample"},
     )
     with pytest.raises(Exit) as raised:
         run_task(store, monkeypatch)
@@ -354,7 +354,7 @@ def test_real_build_shows_a_whole_long_post_and_an_unknown_author(
 
     from test_tweets_build import build
 
-    from rapport_tweets.archive import import_archive
+    from pelican.plugins.rapport_tweets.archive import import_archive
 
     whole = "A long post about coffee and people. " * 10 + "The end."
     photo = {"key": "31", "basename": "Cup.png", "tco": "https://t.co/CuPpHoTo01"}
@@ -376,7 +376,6 @@ def test_real_build_shows_a_whole_long_post_and_an_unknown_author(
         tmp_path / "site",
         sample_store,
         THEME=str(root / "theme"),
-        PLUGIN_PATHS=[str(root / "plugins")],
         TWEETS_PINNED=[str(fixtures.tid(970)), "2100000000000000008"],
     )
     html = (out / "twitter" / "index.html").read_text()

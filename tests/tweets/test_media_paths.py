@@ -7,8 +7,8 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from rapport_tweets.archive import import_archive
-from rapport_tweets.record import (
+from pelican.plugins.rapport_tweets.archive import import_archive
+from pelican.plugins.rapport_tweets.record import (
     BadRecord,
     Media,
     StoreError,
@@ -60,7 +60,10 @@ def _build(tmp_path, store):
             "PATH": str(content),
             "OUTPUT_PATH": str(tmp_path / "output"),
             "CACHE_PATH": str(tmp_path / "cache"),
-            "PLUGINS": ["rapport_site", "rapport_tweets"],
+            "PLUGINS": [
+                "pelican.plugins.rapport_site",
+                "pelican.plugins.rapport_tweets",
+            ],
             "TWEETS_STORE": str(store),
             "TWEETS_PINNED": [PHOTO_TWEET],
         },
@@ -121,8 +124,8 @@ def test_an_archive_media_name_with_a_backslash_is_a_counted_warning(
 
 
 def test_the_copy_refuses_a_name_that_leaves_the_folder(sample_store, tmp_path):
-    from rapport_tweets.api import TweetsAPI
-    from rapport_tweets.reader import Reader
+    from pelican.plugins.rapport_tweets.api import TweetsAPI
+    from pelican.plugins.rapport_tweets.reader import Reader
 
     api = TweetsAPI(Reader(sample_store), {}, None, tmp_path / "output")
     with pytest.raises(StoreError, match="media file name leaves the media folder"):

@@ -12,14 +12,14 @@ import sys
 import msgspec
 import pytest
 
-from rapport_tweets import archive as archive_mod
-from rapport_tweets.archive import (
+from pelican.plugins.rapport_tweets import archive as archive_mod
+from pelican.plugins.rapport_tweets.archive import (
     ArchiveError,
     _Folder,
     load_items,
 )
-from rapport_tweets.index import Facts, _thread_roots
-from rapport_tweets.record import (
+from pelican.plugins.rapport_tweets.index import Facts, _thread_roots
+from pelican.plugins.rapport_tweets.record import (
     FIELDS,
     BadRecord,
     StoreError,
@@ -27,7 +27,7 @@ from rapport_tweets.record import (
     decode,
     encode,
 )
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets.store import Store
 
 # --------------------------------------------------------------------------- created_at
 

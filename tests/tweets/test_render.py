@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 from markupsafe import Markup
 from tweets_support import tweet
 
-from rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.render import card_of, render_text
 
 OWNER = {"id": "1", "handle": "samsample", "name": "Sam Sample"}
 

@@ -11,11 +11,18 @@ import msgspec
 import pytest
 from tweets_support import snapshot, tweet
 
-from rapport_tweets import commit as commit_mod
-from rapport_tweets.archive import ArchiveError, import_archive
-from rapport_tweets.reader import Reader
-from rapport_tweets.record import FIELDS, BadRecord, StoreError, Tweet, decode, encode
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets import commit as commit_mod
+from pelican.plugins.rapport_tweets.archive import ArchiveError, import_archive
+from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.record import (
+    FIELDS,
+    BadRecord,
+    StoreError,
+    Tweet,
+    decode,
+    encode,
+)
+from pelican.plugins.rapport_tweets.store import Store
 
 
 def test_lines_are_deterministic_with_id_first():

@@ -18,6 +18,6 @@ def tweet(**fields):
     as the store's decoder checks a line."""
     import msgspec
 
-    from rapport_tweets.record import Tweet
+    from pelican.plugins.rapport_tweets.record import Tweet
 
     return msgspec.convert(fields, Tweet)

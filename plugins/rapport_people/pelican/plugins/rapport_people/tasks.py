@@ -22,8 +22,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from rapport_tweets.commit import write_atomically
-from rapport_tweets.settings import SettingsFileError, read_site_settings
+from pelican.plugins.rapport_tweets.commit import write_atomically
+from pelican.plugins.rapport_tweets.settings import (
+    SettingsFileError,
+    read_site_settings,
+    site_folder,
+)
 
 from . import settings as defaults
 from .asks import agreed_not_met, all_asks, next_due, unanswered
@@ -50,14 +54,9 @@ console = Console(highlight=False)
 # --- finding the site ---------------------------------------------------------------
 
 
-def _root(c):
-    prefix = getattr(c.config, "_project_prefix", None)
-    return Path(prefix) if prefix else Path.cwd()
-
-
 def site_settings(c):
     """Pelican settings of the site (pelicanconf.py), with the people defaults."""
-    root = _root(c)
+    root = site_folder(c)
     conf = root / "pelicanconf.py"
     if not conf.is_file():
         raise Exit(
@@ -300,7 +299,7 @@ def _from_conversations(c, settings, source):
     from .conversations import LOG_VIA, Conversations
 
     match = TWEET_URL_RE.match(source.strip())
-    conversations = Conversations(settings, _root(c))
+    conversations = Conversations(settings, site_folder(c))
     try:
         handle = (
             conversations.partner_of(match.group(1))
@@ -695,7 +694,7 @@ def due(c, today=None):
 def _conversations(c, settings):
     from .conversations import Conversations
 
-    return Conversations(settings, _root(c))
+    return Conversations(settings, site_folder(c))
 
 
 def _network(value):
@@ -862,7 +861,7 @@ def show(c, slug, today=None):
 def private_output(c, settings, path, setting):
     """Where a private file (calendar, report) goes: `path` or `setting`, relative to
     the site; refused inside OUTPUT_PATH or the content folder (both get published)."""
-    root = _root(c)
+    root = site_folder(c)
     target = Path(path or settings[setting]).expanduser()
     target = (target if target.is_absolute() else root / target).resolve()
     output = Path(settings.get("OUTPUT_PATH") or "output")
@@ -1210,7 +1209,7 @@ def check(c, public=False):
             code=1,
         )
     if public:
-        found = public_problems(settings, _root(c))
+        found = public_problems(settings, site_folder(c))
         for line in found:
             console.print(Text(f"- {line}"))
         if found:

@@ -3,6 +3,7 @@
 import logging
 
 from pelican import signals
+from pelican.plugins._utils import plugin_enabled
 
 from . import cards, incremental, search
 from .filters import FILTERS
@@ -34,10 +35,10 @@ DEFAULT_SETTINGS = {
 
 
 def _enabled(settings):
-    # Signals stay connected for the life of the process: a later build in it may not
-    # use this plugin.
-    names = (getattr(p, "__name__", str(p)) for p in settings.get("PLUGINS") or ())
-    return any(name.rsplit(".", 1)[-1] == "rapport_site" for name in names)
+    # Receivers stay connected for the life of the process, and a later build in it may
+    # not use this plugin. PLUGINS, once Pelican has loaded them, names each plugin it
+    # loaded (also when PLUGINS was unset and it found every installed one).
+    return plugin_enabled("rapport_site", settings.get("PLUGINS"))
 
 
 class UnsafeSettingsError(Exception):

@@ -665,7 +665,7 @@ def check_html5(site, run):
 def check_privacy(site):
     """The people plugin's privacy audit finds no private or unlisted data in the output."""
     try:
-        from rapport_people import PeopleError, audit_site
+        from pelican.plugins.rapport_people import PeopleError, audit_site
     except ImportError:
         raise CheckUnavailable(
             "the people plugin (plugins/rapport_people) is not installed"

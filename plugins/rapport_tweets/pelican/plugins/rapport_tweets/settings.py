@@ -59,6 +59,14 @@ class SettingsFileError(Exception):
     """A site's settings file is missing or refuses to load; the message says which."""
 
 
+def site_folder(c=None):
+    """The site's folder, for a task: where the `tasks.py` that invoke loaded lives
+    (invoke finds it upward from the current folder), else the current folder. Tasks
+    read `pelicanconf.py` there unless told another file."""
+    prefix = getattr(getattr(c, "config", None), "_project_prefix", None)
+    return Path(prefix) if prefix else Path.cwd()
+
+
 def read_site_settings(conf, override=None):
     """The Pelican settings of the settings file `conf`, as a build reads them
     (`override` applied). SettingsFileError when it is missing or refuses to load

@@ -14,8 +14,13 @@ from pathlib import Path
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
-from rapport_people import settings as people_defaults
-from rapport_people.tasks import _root, git, public_problems, site_settings
+from pelican.plugins.rapport_people import settings as people_defaults
+from pelican.plugins.rapport_people.tasks import (
+    git,
+    public_problems,
+    site_settings,
+)
+from pelican.plugins.rapport_tweets.settings import site_folder
 
 from .build import BuildFailed, build
 
@@ -37,7 +42,7 @@ def hook_path(root):
 @task(help={"force": "Replace a pre-push hook that Rapport did not write."})
 def install(c, force=False):
     """Install the git pre-push hook that refuses a push the privacy audit fails."""
-    root = _root(c)
+    root = site_folder(c)
     path = hook_path(root)
     if path.exists() and MARKER not in path.read_text(
         encoding="utf-8", errors="replace"
@@ -65,7 +70,7 @@ def pre_push(c):
 
     It builds into a temporary folder and audits that build (and runs people.check
     --public first in a public repository)."""
-    root = _root(c)
+    root = site_folder(c)
     settings = site_settings(c)
     if not any(
         str(p).rsplit(".", 1)[-1] == "rapport_people" for p in settings["PLUGINS"] or ()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+from pathlib import Path
 
+from jinja2 import ChoiceLoader, FileSystemLoader
 from pelican.generators import Generator
 
 from . import settings as tweet_settings
@@ -14,6 +17,11 @@ from .reader import Reader
 logger = logging.getLogger(__name__)
 
 CARD_TEMPLATE = "partials/tweet_card.html"
+# Our own templates (the card, the highlights page) and the stylesheet of the
+# highlights page, after the theme's: a theme overrides any of them.
+TEMPLATES = Path(__file__).with_name("templates")
+FALLBACK_CSS = Path(__file__).with_name("static") / "rapport-tweets.css"
+
 
 # The API of each build under way, by output folder. Cards (and their media) are
 # rendered by every generator's output step, so what is stale is known only on
@@ -38,6 +46,10 @@ def finish_build(pelican):
 
 class TweetsGenerator(Generator):
     """Reads nothing up front; renders cards on demand from the store's index."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(TEMPLATES)])
 
     def generate_context(self):
         store = tweet_settings.store_path(self.settings)
@@ -73,9 +85,15 @@ class TweetsGenerator(Generator):
         if not self.reader.exists():
             return
         pinned, years = self.api.highlights_page()
+        template = self.get_template("twitter/index")
+        if Path(template.filename).resolve().is_relative_to(TEMPLATES):
+            # Our fallback page links its stylesheet from the theme's static folder.
+            static = Path(self.output_path, self.settings["THEME_STATIC_DIR"])
+            static.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(FALLBACK_CSS, static / FALLBACK_CSS.name)
         writer.write_file(
             self.settings["TWEETS_HIGHLIGHTS_SAVE_AS"],
-            self.get_template("twitter/index"),
+            template,
             self.context,
             relative_urls=self.settings.get("RELATIVE_URLS", False),
             url=self.settings["TWEETS_HIGHLIGHTS_URL"],

@@ -6,9 +6,11 @@ from pathlib import Path
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
-from rapport_tweets.settings import SettingsFileError, read_site_settings
-
-ROOT = Path(__file__).resolve().parents[2]
+from pelican.plugins.rapport_tweets.settings import (
+    SettingsFileError,
+    read_site_settings,
+    site_folder,
+)
 
 
 def require_dev_tools(task_name, *modules):
@@ -28,8 +30,8 @@ def require_dev_tools(task_name, *modules):
         )
 
 
-def _settings(settings_file, output):
-    path = Path(settings_file) if settings_file else ROOT / "pelicanconf.py"
+def _settings(c, settings_file, output):
+    path = Path(settings_file) if settings_file else site_folder(c) / "pelicanconf.py"
     override = {"OUTPUT_PATH": str(Path(output).resolve())} if output else {}
     try:
         return read_site_settings(path, override)
@@ -59,7 +61,7 @@ def check(c, output=None, settings=None, skip="", limit=50):
     from .check import run_checks
     from .check_report import render
 
-    conf = _settings(settings, output)
+    conf = _settings(c, settings, output)
     out = Path(conf["OUTPUT_PATH"])
     if not out.is_dir():
         raise Exit(

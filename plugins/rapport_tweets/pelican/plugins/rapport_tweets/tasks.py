@@ -29,7 +29,6 @@ from .reader import Reader
 from .record import StoreError
 from .store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 STORE_HELP = "Store folder (default: TWEETS_STORE from pelicanconf.py)."
@@ -38,10 +37,11 @@ ARCHIVE_WAY_OUT = (
 )
 
 
-def load_settings(conf=None):
-    """The site's settings (read_site_settings) with the TWEETS_* defaults, and
-    TWEETS_STORE as the store's path; only the defaults when there is no such file."""
-    path = Path(conf) if conf else ROOT / "pelicanconf.py"
+def load_settings(conf=None, c=None):
+    """The site's settings (read_site_settings of `conf`, default the site folder's
+    pelicanconf.py) with the TWEETS_* defaults, and TWEETS_STORE as the store's path;
+    only the defaults when there is no such file."""
+    path = Path(conf) if conf else tweet_settings.site_folder(c) / "pelicanconf.py"
     if path.is_file():
         settings = tweet_settings.read_site_settings(path)
     else:
@@ -51,8 +51,8 @@ def load_settings(conf=None):
     return settings
 
 
-def _store_root(store):
-    return Path(store) if store else Path(load_settings()["TWEETS_STORE"])
+def _store_root(c, store):
+    return Path(store) if store else Path(load_settings(c=c)["TWEETS_STORE"])
 
 
 def store_state(root):
@@ -120,7 +120,7 @@ def _fail(sentence, root, changed=""):
 )
 def import_(c, path, store=None, replace=False):
     """Import an X archive (zip or folder) into the tweet store."""
-    root = _store_root(store)
+    root = _store_root(c, store)
     columns = (
         TextColumn("Importing tweets"),
         BarColumn(),
@@ -181,8 +181,8 @@ def fetch(c, ids=None, max_reads=None, store=None):
     from .fetch import FetchError, client_from_env
     from .fetch import fetch as run_fetch
 
-    settings = load_settings()
-    root = _store_root(store)
+    settings = load_settings(c=c)
+    root = _store_root(c, store)
     cap = int(max_reads) if max_reads is not None else settings["TWEETS_MAX_READS"]
     try:
         client, user_auth = client_from_env(os.environ)
@@ -222,7 +222,7 @@ def fetch(c, ids=None, max_reads=None, store=None):
 )
 def forget(c, ids, store=None):
     """Hide tweets for good, even if a later import or fetch brings them back."""
-    root = _store_root(store)
+    root = _store_root(c, store)
     wanted = _ids(ids)
     try:
         with Store(root).update() as update:
@@ -241,7 +241,7 @@ def forget(c, ids, store=None):
 @task(help={"store": STORE_HELP})
 def stats(c, store=None):
     """Show what the tweet store holds, year by year."""
-    root = _store_root(store)
+    root = _store_root(c, store)
     reader = Reader(root)
     try:
         store_obj = reader.store
@@ -266,7 +266,7 @@ def stats(c, store=None):
 @task(help={"store": STORE_HELP})
 def reindex(c, store=None):
     """Check every stored line, sort the shards and rewrite the derived index."""
-    root = _store_root(store)
+    root = _store_root(c, store)
     try:
         Store(root).reindex()
     except StoreError as err:

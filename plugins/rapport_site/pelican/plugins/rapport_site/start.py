@@ -116,7 +116,7 @@ def already_started(conf):
 
 def start_site(root, conf, tweets_store, name, twitter="", today=None):
     """Make the sample site at `root` the owner's; returns what was done."""
-    from rapport_tweets.store import Store
+    from pelican.plugins.rapport_tweets.store import Store
 
     root = Path(root)
     done = Started()

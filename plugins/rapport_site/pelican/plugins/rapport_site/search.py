@@ -20,7 +20,7 @@ SEARCH = True
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 # The Pagefind bundle, relative to OUTPUT_PATH. Pagefind's own files, and the search
-# page's script, are the only scripts the site loads (plugins/rapport_site/check.py).
+# page's script, are the only scripts the site loads (plugins/rapport_site/pelican/plugins/rapport_site/check.py).
 SEARCH_BUNDLE_DIR = "pagefind"
 # The search page's policy: CONTENT_SECURITY_POLICY with script-src replaced by this.
 # 'wasm-unsafe-eval' lets Pagefind compile its WebAssembly search engine; no inline

@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapport_tweets import settings as tweet_settings
-from rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets import settings as tweet_settings
+from pelican.plugins.rapport_tweets.reader import Reader
 
 X = "x"
 NETWORKS = (X,)

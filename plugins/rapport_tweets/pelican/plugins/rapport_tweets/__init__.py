@@ -5,19 +5,17 @@ index), fetch (X API v2), render (tweet -> card data), api (context["tweets"]), 
 (tweet URLs in posts), generator (highlights page), tasks (invoke tweets.*).
 """
 
+from pelican.plugins._utils import plugin_enabled
+
 from . import settings as tweet_settings
 from .embed import embed_tweets
 
-# Pelican (and the generator, which subclasses its Generator) is imported by register()
-# and get_generators() only, so that `from rapport_tweets.archive import ...` in a task
-# or the import benchmark does not load Pelican.
-
 
 def _enabled(settings):
-    # Signals stay connected for the life of the process: a later build in it may not
-    # use this plugin.
-    names = (getattr(p, "__name__", str(p)) for p in settings.get("PLUGINS") or ())
-    return any(name.rsplit(".", 1)[-1] == __name__ for name in names)
+    # Receivers stay connected for the life of the process, and a later build in it may
+    # not use this plugin. PLUGINS, once Pelican has loaded them, names each plugin it
+    # loaded (also when PLUGINS was unset and it found every installed one).
+    return plugin_enabled("rapport_tweets", settings.get("PLUGINS"))
 
 
 def apply_settings(pelican):

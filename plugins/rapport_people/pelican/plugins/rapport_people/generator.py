@@ -5,8 +5,11 @@ import glob
 import logging
 import os
 import re
+import shutil
 from collections import defaultdict
+from pathlib import Path
 
+from jinja2 import ChoiceLoader, FileSystemLoader
 from pelican.generators import Generator
 from pelican.urlwrappers import Tag
 
@@ -18,6 +21,11 @@ from .public import directory_figures, project
 
 logger = logging.getLogger(__name__)
 
+# Our own person and directory templates, and their stylesheet, come after the theme's:
+# a theme that has people/person.html and people/index.html uses its own.
+TEMPLATES = Path(__file__).with_name("templates")
+FALLBACK_CSS = Path(__file__).with_name("static") / "rapport-people.css"
+
 
 class PeopleGenerator(Generator):
     """Reads the contact log and writes pages for listed people only.
@@ -27,6 +35,7 @@ class PeopleGenerator(Generator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(TEMPLATES)])
         self.people = load_people(
             defaults.people_dir(self.settings),
             defaults.private_dir(self.settings),
@@ -76,6 +85,14 @@ class PeopleGenerator(Generator):
         tweets = self.context.get("tweets")
         template = self.get_template("people/person")
         written = set()
+        if Path(template.filename).resolve().is_relative_to(TEMPLATES):
+            # Our fallback pages link their stylesheet from the theme's static folder.
+            css = os.path.join(self.settings["THEME_STATIC_DIR"], FALLBACK_CSS.name)
+            os.makedirs(
+                os.path.join(self.output_path, os.path.dirname(css)), exist_ok=True
+            )
+            shutil.copyfile(FALLBACK_CSS, os.path.join(self.output_path, css))
+            written.add(os.path.normpath(css))
         people = []
         for person in self.public:
             person_tweets = self.tweets_for(person, tweets)

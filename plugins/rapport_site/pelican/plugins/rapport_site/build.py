@@ -33,7 +33,8 @@ class _Counter(logging.Handler):
 
 
 def _is_ours(exc):
-    return type(exc).__module__.split(".")[0].startswith("rapport_")
+    # Our plugins' errors name the file at fault and the fix: no traceback for those.
+    return type(exc).__module__.startswith("pelican.plugins.rapport_")
 
 
 def build(settings_file, overrides=None, fatal="errors", verbose=False):

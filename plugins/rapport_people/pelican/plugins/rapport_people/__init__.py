@@ -6,6 +6,7 @@ enabled for the build at hand.
 """
 
 from pelican import signals
+from pelican.plugins._utils import plugin_enabled
 
 from . import settings as defaults
 from .audit import PrivacyAuditError, audit_build, audit_site
@@ -26,9 +27,10 @@ __all__ = [
 
 
 def _enabled(settings):
-    return any(
-        str(p).rsplit(".", 1)[-1] == __name__ for p in settings.get("PLUGINS") or ()
-    )
+    # Receivers stay connected for the life of the process, and a later build in it may
+    # not use this plugin. PLUGINS, once Pelican has loaded them, names each plugin it
+    # loaded (also when PLUGINS was unset and it found every installed one).
+    return plugin_enabled("rapport_people", settings.get("PLUGINS"))
 
 
 def configure(pelican):
