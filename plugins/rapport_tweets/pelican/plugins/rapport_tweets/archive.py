@@ -409,16 +409,17 @@ def _utc_iso(value):
     parts = value.split()
     if len(parts) == 6 and parts[4] == "+0000" and parts[1] in _MONTHS:
         hour, minute, second = parts[3].split(":")
-        numbers = (parts[5], parts[2], hour, minute, second)
-        digits = "".join(numbers)
+        year, day = parts[5], parts[2]
+        digits = year + day + hour + minute + second
         if not (digits.isascii() and digits.isdigit()):
             raise ValueError(value)
-        year, day, hour, minute, second = map(int, numbers)
         month = _MONTHS[parts[1]]
-        datetime(year, month, day, hour, minute, second)  # ValueError: no such date
-        # Already UTC: written as isoformat() would, the year padded to four digits
-        # (which shard names and readers expect).
-        return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
+        # ValueError for a day that does not exist. Already UTC; isoformat() pads the
+        # year to four digits, which shard names and readers expect.
+        moment = datetime(
+            int(year), month, int(day), int(hour), int(minute), int(second)
+        )
+        return moment.isoformat() + "Z"
     else:
         try:
             moment = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
