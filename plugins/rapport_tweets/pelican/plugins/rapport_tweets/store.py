@@ -306,9 +306,6 @@ class Update:
         self._all_dirty = True
         self._dirty.update(self._year.values())
 
-    def __contains__(self, tweet_id):
-        return tweet_id in self._lines
-
     def __len__(self):
         return len(self._lines)
 

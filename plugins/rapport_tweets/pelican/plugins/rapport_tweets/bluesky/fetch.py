@@ -17,7 +17,7 @@ def _newest(update, network_store, owner_id):
     for record in network_store.iter_records():
         key = "timeline" if record.user_id == owner_id else "mentions"
         newest[key] = max(newest[key], record.created_at)
-    return lambda name: (newest[name], update.__contains__)
+    return lambda name: (newest[name], update.ids().__contains__)
 
 
 def fetch_to_store(
