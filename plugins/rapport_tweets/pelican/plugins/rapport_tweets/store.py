@@ -306,18 +306,12 @@ class Update:
         self._all_dirty = True
         self._dirty.update(self._year.values())
 
-    def __contains__(self, tweet_id):
-        return tweet_id in self._lines
-
     def __len__(self):
         return len(self._lines)
 
     def ids(self):
         """The ids the store holds in this update (no record is parsed)."""
         return self._lines.keys()
-
-    def get(self, tweet_id):
-        return self._record(tweet_id) if tweet_id in self._lines else None
 
     def _record(self, tweet_id):
         path, lineno = self._where.get(tweet_id, ("(this update)", "?"))
