@@ -314,6 +314,8 @@ class Update:
         return self._lines.keys()
 
     def get(self, tweet_id):
+        """The stored Tweet of `tweet_id` in this update, or None (bluesky.fetch adds
+        its downloaded images to posts stored or just added)."""
         return self._record(tweet_id) if tweet_id in self._lines else None
 
     def _record(self, tweet_id):
