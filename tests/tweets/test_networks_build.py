@@ -6,13 +6,16 @@ import logging
 import textwrap
 from pathlib import Path
 
+import bluesky_car as bc
 import lxml.html
 import mastodon_archive as ma
 import pytest
+from invoke import Context
 from pelican import Pelican
 from pelican.settings import read_settings
 from test_networks_store import BSKY_ADA_POST, BSKY_OWNER_REPLY, DID_ADA, DID_OWNER
 
+from pelican.plugins.rapport_tweets.bluesky import tasks as bluesky_tasks
 from pelican.plugins.rapport_tweets.mastodon import import_mastodon
 from pelican.plugins.rapport_tweets.networks import open_store
 from pelican.plugins.rapport_tweets.record import tweet_of
@@ -66,12 +69,12 @@ def three_network_store(sample_store):
     return sample_store
 
 
-def build(tmp_path, store, **override):
+def build(tmp_path, store, person=ADA, **override):
     content = tmp_path / "content"
     (content / "posts").mkdir(parents=True)
     (content / "people").mkdir()
     (content / "posts" / "three.md").write_text(POST)
-    (content / "people" / "ada-example.md").write_text(textwrap.dedent(ADA))
+    (content / "people" / "ada-example.md").write_text(textwrap.dedent(person))
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={
@@ -209,3 +212,24 @@ def test_pinned_posts_of_any_network(built):
     first = highlights.xpath("//article[contains(@class, 'tweet-card')]")[0]
     assert "tweet-card--bluesky" in first.get("class")
     assert "Yes! Tuesday?" in first.text_content()
+
+
+def test_three_accounts_show_conversations_from_three_imported_archives(
+    tmp_path, sample_store
+):
+    """The issue's "done means": X from the sample store (made by tweets.import of the
+    fixture archive), Bluesky by bluesky.import of a repository export (CAR), Mastodon
+    by mastodon.import of an account archive; one person, all three on one page."""
+    car = bc.write_sample_export(tmp_path / "repo.car")
+    bluesky_tasks.import_(
+        Context(), str(car), handle="sam.example.com", store=str(sample_store)
+    )
+    import_mastodon(ma.write_zip(tmp_path / "mastodon.zip"), sample_store)
+    person = ADA.replace("bluesky: ada.bsky.social", f"bluesky: {bc.OTHER}")
+    out = build(tmp_path / "site", sample_store, person=person)
+    threads = page(out, "people/ada-example/index.html").xpath(
+        "//div[contains(@class, 'person-thread')]"
+    )
+    assert {card_networks(t)[0] for t in threads} == {"x", "bluesky", "mastodon"}
+    text = " ".join(page(out, "people/ada-example/index.html").text_content().split())
+    assert "agreed!" in text  # the Bluesky reply in the export
