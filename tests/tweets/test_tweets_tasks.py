@@ -53,8 +53,9 @@ def test_forget_and_stats(sample_store, capsys):
     tasks.stats(Context(), store=str(sample_store))
     out = " ".join(capsys.readouterr().out.split())
     assert "Forgotten ids: 2" in out and "28 tweets" in out
-    with pytest.raises(Exit, match="not a tweet id"):
-        tasks.forget(Context(), "abc", store=str(sample_store))
+    for bad in ("abc", "١٢٣", "1" * 21, "at://did:plc:x/app.bsky.feed.post/1"):
+        with pytest.raises(Exit, match="not a tweet id"):
+            tasks.forget(Context(), bad, store=str(sample_store))
 
 
 def test_reindex_reports_a_corrupt_line(sample_store):

@@ -135,7 +135,7 @@ NETWORKS = (X, BLUESKY, MASTODON)
 # Each network's id, as a pattern and in words. No quote, backslash or space in any:
 # a line's id is read from its prefix without JSON parsing.
 _ID_SHAPES = {
-    X: (re.compile(r"[0-9]+"), "a string of digits"),
+    X: (re.compile(r"[0-9]{1,20}"), "a string of digits"),
     BLUESKY: (
         re.compile(
             r"at://did:[a-z]+:[A-Za-z0-9._:%-]+/app\.bsky\.feed\.post/[A-Za-z0-9._~:-]+"

@@ -27,7 +27,7 @@ from .archive import ArchiveError, import_archive
 from .commit import JOURNAL
 from .networks import network_root
 from .reader import Reader
-from .record import StoreError, X
+from .record import StoreError, X, network_of_id
 from .store import Store
 
 console = Console(highlight=False, soft_wrap=True)
@@ -76,7 +76,7 @@ def store_state(root, network=X, noun="tweets"):
 
 def _ids(text):
     ids = [i for i in re.split(r"[\s,]+", text or "") if i]
-    bad = [i for i in ids if not i.isdigit()]
+    bad = [i for i in ids if network_of_id(i) != X]
     if bad:
         raise Exit(
             f"Error: {bad[0]!r} is not a tweet id; pass numeric ids like 1000000000000000101.",
