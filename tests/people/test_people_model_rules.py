@@ -15,13 +15,16 @@ from rapport_people.model import (
     LogEntry,
     PartialDate,
     PeopleInvalid,
+    _yaml_fix,
     check_people,
     check_person,
     find_person_file,
+    load_people,
     parse_date,
     parse_photo,
     person_files,
     read_overlay,
+    read_person,
 )
 
 LOG_FIX_DATE = "Write the day of the contact as YYYY-MM-DD, e.g. date: 2013-04-16."
@@ -556,3 +559,238 @@ def test_people_invalid_counts_its_problems():
     assert str(PeopleInvalid(["a", "b"])) == (
         "2 problems in the contact log:\n  - a\n  - b"
     )
+
+
+# --- YAML mistakes ---------------------------------------------------------------
+
+INDENT_FIX = (
+    "Check the indentation and quoting on that line: quote text that contains ': ' "
+    "or ' #', or starts with [, {, &, * or !."
+)
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "problem", "fix"),
+    [
+        (
+            "tags: [law,\n  marketing\nwhere: x",
+            3,
+            "did not find expected ',' or ']'",
+            "Close the list that opens on that line with ] on the same line.",
+        ),
+        (
+            "where: {a: b\nrel: [met]",
+            3,
+            "did not find expected ',' or '}'",
+            "Close the {...} that opens on that line with } on the same line.",
+        ),
+        (
+            'where: "Manchester\nrel: [met]',
+            3,
+            "found unexpected end of stream",
+            "Close the quoted text that opens on that line with the same quote.",
+        ),
+        (
+            "met: 2013\n  where: x",
+            4,
+            "mapping values are not allowed in this context",
+            INDENT_FIX,
+        ),
+    ],
+)
+def test_a_yaml_mistake_names_its_line_and_the_fix(front, line, problem, fix):
+    assert problems_of(f"---\nname: Ada\n{front}\n---\n") == [
+        f"/log/people/ada.md, line {line}: invalid YAML: {problem}. {fix}"
+    ]
+
+
+def test_a_yaml_tag_is_named_without_quoting_the_file():
+    assert problems_of("---\nname: !secret Ada\n---\n") == [
+        "/log/people/ada.md, line 2: invalid YAML: a YAML tag (text starting with !) "
+        f"cannot be used here; quote the value. {INDENT_FIX}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "found character '@' that cannot start any token",
+        "found character '`' that cannot start any token",
+    ],
+)
+def test_a_leading_at_or_backquote_gets_the_quoting_fix(problem):
+    """PyYAML's pure-Python scanner quotes the character (libyaml does not; there the
+    line text tells): either way the owner is told to quote the value."""
+    assert _yaml_fix(problem, "tags: [@law]") == (
+        "Quote the value or drop the leading @: a YAML value cannot start with @, "
+        'e.g. twitter: adaexample or twitter: "@adaexample".'
+    )
+
+
+def test_a_key_written_twice_below_the_top_is_named_with_its_path():
+    appears_twice = "Keep one of the two lines: YAML would silently keep the last."
+    for key in ("bar", "a b"):
+        front = f"name: Ada\nfoo:\n  {key}: 1\n  {key}: 2"
+        assert problems_of(f"---\n{front}\n---\n")[0] == (
+            f"/log/people/ada.md, line 5, field 'foo.{key}': appears twice. "
+            f"{appears_twice}"
+        )
+
+
+# --- more fields -----------------------------------------------------------------
+
+
+def test_a_yaml_boolean_is_not_a_handle():
+    assert problems_of("---\nname: Ada\ntwitter: yes\n---\n") == [
+        "/log/people/ada.md, line 3, field 'twitter': is not an X/Twitter handle. Use "
+        "1 to 15 letters, digits or underscores, e.g. twitter: adaexample."
+    ]
+
+
+def test_a_rel_far_from_any_xfn_value_gets_no_guess():
+    assert problems_of("---\nname: Ada\nrel: [zzzz]\n---\n") == [
+        "/log/people/ada.md, line 3, field 'rel[0]': is not an XFN relationship. Use "
+        "values from: contact, acquaintance, friend, met, co-worker, colleague, "
+        "co-resident, neighbor, child, parent, sibling, spouse, kin, muse, crush, "
+        "date, sweetheart."
+    ]
+
+
+def test_a_photo_field_is_checked_and_kept():
+    assert problems_of("---\nname: Ada\nphoto: ../ada.jpg\n---\n") == [
+        "/log/people/ada.md, line 3, field 'photo': is not a picture inside the "
+        "people folder. Put it in content/people/photos/ and write its path from the "
+        "people folder, e.g. photo: photos/ada.jpg (a .jpg, .png or .webp file)."
+    ]
+    assert person_of("---\nname: Ada\nphoto: photos/ada.jpg\n---\n").photo == (
+        "photos/ada.jpg"
+    )
+
+
+def test_a_website_may_be_http_or_https():
+    for website in ("http://ada.example", "https://ada.example/blog"):
+        text = f"---\nname: Ada\nwebsite: {website}\n---\n"
+        assert person_of(text).website == website
+
+
+def test_a_key_of_ours_in_a_log_entry_is_named():
+    """email is a private key of ours, not the owner's: naming it quotes nothing."""
+    assert log_problems("{date: 2013-04-16, via: x, email: a}") == [
+        "/log/people/ada.md, line 5, field 'private.log[0].email': is not a field of "
+        f"a log entry. {LOG_HAS}"
+    ]
+
+
+def test_a_private_key_only_loosely_like_log_is_the_owners_own():
+    person = person_of("---\nname: Ada\nprivate:\n  lug: heavy\n---\n")
+    assert person.private == {"lug": "heavy"}
+
+
+def test_keep_in_touch_must_be_at_least_one():
+    assert person_of(
+        "---\nname: Ada\nprivate:\n  keep_in_touch: 1d\n---\n"
+    ).keep_in_touch == Interval(1, "d")
+    assert problems_of("---\nname: Ada\nprivate:\n  keep_in_touch: 0w\n---\n") == [
+        "/log/people/ada.md, line 4, field 'private.keep_in_touch': is not a number "
+        "of days, weeks or months. Write a number and d, w or m, e.g. keep_in_touch: "
+        "30d, 8w or 3m."
+    ]
+
+
+def test_a_month_after_december_is_january_of_the_next_year():
+    assert Interval(1, "m").after(dt.date(2013, 12, 15)) == dt.date(2014, 1, 15)
+
+
+def test_read_person_raises_with_every_problem(person_file):
+    path = person_file("ada", "name: ''\nlisted: 3")
+    with pytest.raises(PeopleInvalid) as raised:
+        read_person(path)
+    assert [p.field for p in raised.value.problems] == ["name", "listed"]
+
+
+# --- the overlay's own keys ------------------------------------------------------
+
+
+def test_an_overlay_log_entry_hides_an_unknown_key():
+    _, problems = read_overlay(
+        "/p/ada.yml", text="log:\n  - {date: 2013-04-16, via: x, mood: 1}\n"
+    )
+    assert [str(p) for p in problems] == [
+        "/p/ada.yml, line 2, field 'log[0]': has an unknown key on line 2 that is not "
+        f"a field of a log entry. {LOG_HAS}"
+    ]
+
+
+def test_an_overlay_of_plain_text_is_not_a_mapping():
+    private, problems = read_overlay("/p/ada.yml", text="consent given by email\n")
+    assert private == {}
+    assert [p.problem for p in problems] == ["must be a mapping of private fields."]
+
+
+def test_an_overlay_list_other_than_log_replaces_and_log_adds_up(tmp_path):
+    people, private = tmp_path / "people", tmp_path / "private"
+    _touch(
+        people / "ada.md",
+        "---\nname: Ada\nprivate:\n  kids: [a]\n  log:\n"
+        "    - {date: 2013-04-16, via: coffee}\n---\n",
+    )
+    _touch(
+        private / "ada.yml",
+        "kids: [b]\nlog:\n  - {date: 2013-04-02, via: call}\n",
+    )
+    (ada,) = check_people(people, private).persons
+    assert ada.private["kids"] == ["b"]
+    assert [e.via for e in ada.log] == ["call", "coffee"]
+
+
+# --- the whole log ---------------------------------------------------------------
+
+
+def test_check_people_reuses_an_unchanged_file_and_rereads_a_changed_overlay(tmp_path):
+    people, private = tmp_path / "people", tmp_path / "private"
+    _touch(people / "ada.md", "---\nname: Ada\n---\n")
+    overlay = _touch(private / "ada.yml", "notes: one\n")
+    first = check_people(people, private).persons[0]
+    assert first.private == {"notes": "one"}
+    assert check_people(people, private).persons[0] is first  # parsed once
+    overlay.write_text("notes: two, longer\n", encoding="utf-8")
+    assert check_people(people, private).persons[0].private == {"notes": "two, longer"}
+
+
+def test_check_people_goes_on_after_a_repeated_slug_or_handle(tmp_path):
+    people, private = tmp_path / "people", tmp_path / "private"
+    _touch(people / "ada.md", "---\nname: Ada\ntwitter: ada\n---\n")
+    _touch(people / "bo.md", "---\nname: Bo\ntwitter: ADA\n---\n")
+    _touch(people / "cy.md", "---\nname: Cy\n---\n")
+    _touch(private / "ada.md", "---\nname: Ada again\n---\n")
+    _touch(private / "abe.md", "---\nname: Abe\n---\n")
+    result = check_people(people, private)
+    assert [p.slug for p in result.persons] == ["abe", "ada", "cy"]
+    assert [(p.field, p.problem) for p in result.problems] == [
+        ("twitter", f"the same handle is already used by {people / 'ada.md'}."),
+        (None, f"the slug 'ada' is already used by {people / 'ada.md'}."),
+    ]
+
+
+def test_check_people_keeps_every_problem_and_checks_orphan_overlays(tmp_path):
+    people, private = tmp_path / "people", tmp_path / "private"
+    _touch(people / "ada.md", "---\nnam: Ada\n---\n")
+    _touch(private / "gone.yml", "notes: " + "x" * 100 + "\n")
+    result = check_people(people, private, limits=Limits(file_bytes=60))
+    assert [p.path.rsplit("/", 1)[1] for p in result.problems] == [
+        "ada.md",
+        "ada.md",
+        "gone.yml",
+    ]
+    assert result.orphan_overlays == {"gone": {}}
+    with pytest.raises(PeopleInvalid):
+        load_people(people, private, limits=Limits(file_bytes=60))
+    _touch(people / "ada.md", "---\nname: Ada\n---\n")
+    _touch(private / "gone.yml", "notes: short\n")
+    assert load_people(
+        people, private, limits=Limits(file_bytes=60)
+    ).orphan_overlays == {"gone": {"notes": "short"}}
+
+
+def test_person_files_with_no_people_folder():
+    assert person_files(None, None) == ([], [], [])
