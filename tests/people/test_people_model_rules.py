@@ -429,6 +429,7 @@ def test_partial_dates_sort_by_what_is_known():
         PartialDate(2013, 4, 16),
     ]
     assert PartialDate(2013, 4).sort_key() == (2013, 4, 0)
+    assert PartialDate(2013).sort_key() < PartialDate(2013, 1).sort_key()
 
 
 @pytest.mark.parametrize(
@@ -764,8 +765,9 @@ def test_check_people_goes_on_after_a_repeated_slug_or_handle(tmp_path):
     _touch(people / "cy.md", "---\nname: Cy\n---\n")
     _touch(private / "ada.md", "---\nname: Ada again\n---\n")
     _touch(private / "abe.md", "---\nname: Abe\n---\n")
+    _touch(private / "ben.md", "---\nname: Ben\n---\n")
     result = check_people(people, private)
-    assert [p.slug for p in result.persons] == ["abe", "ada", "cy"]
+    assert [p.slug for p in result.persons] == ["abe", "ada", "ben", "cy"]
     assert [(p.field, p.problem) for p in result.problems] == [
         ("twitter", f"the same handle is already used by {people / 'ada.md'}."),
         (None, f"the slug 'ada' is already used by {people / 'ada.md'}."),
@@ -783,9 +785,9 @@ def test_check_people_keeps_every_problem_and_checks_orphan_overlays(tmp_path):
         "gone.yml",
     ]
     assert result.orphan_overlays == {"gone": {}}
-    with pytest.raises(PeopleInvalid):
-        load_people(people, private, limits=Limits(file_bytes=60))
     _touch(people / "ada.md", "---\nname: Ada\n---\n")
+    with pytest.raises(PeopleInvalid, match=r"gone\.yml: is 108 bytes"):
+        load_people(people, private, limits=Limits(file_bytes=60))
     _touch(private / "gone.yml", "notes: short\n")
     assert load_people(
         people, private, limits=Limits(file_bytes=60)
@@ -794,3 +796,29 @@ def test_check_people_keeps_every_problem_and_checks_orphan_overlays(tmp_path):
 
 def test_person_files_with_no_people_folder():
     assert person_files(None, None) == ([], [], [])
+
+
+def test_a_file_with_a_near_miss_suffix_is_told_its_right_name(tmp_path):
+    people, private = tmp_path / "people", tmp_path / "private"
+    for name in ("a.mdown", "b.MKD", "c.yml", "d.YAML"):
+        _touch(people / name, "")
+    _touch(private / "e.Markdown", "")
+    _touch(private / "old" / "f.yml", "")
+    fixes = [p.fix for p in person_files(people, private)[2]]
+    assert fixes == [
+        "Rename it to a.md.",
+        "Rename it to b.md.",
+        "Rename it to c.yml.",
+        "Rename it to d.yml.",
+        "Rename it to e.md.",
+        "Rename it to f.yml.",
+    ]
+
+
+def test_an_overlay_key_written_twice_is_not_named():
+    """Every top-level key of an overlay is private: the owner's own may be a value."""
+    _, problems = read_overlay("/p/ada.yml", text="kids: a\nkids: b\n")
+    assert [str(p) for p in problems] == [
+        "/p/ada.yml, line 2: has a key that appears twice (line 2). Keep one of the "
+        "two lines: YAML would silently keep the last."
+    ]
