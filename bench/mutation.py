@@ -154,15 +154,16 @@ def results(name, diff_of):
 
 
 def forget_survivors(name):
-    """Mark the module's survivors as not run: mutmut keeps a verdict until the code
-    changes, and a survivor should meet the tests written since."""
+    """Mark the module's survivors (no test called them, or none failed) as not run:
+    mutmut keeps a verdict until the code changes, and a survivor should meet the
+    tests written since."""
     meta = ROOT / "mutants" / (MODULES[name][0] + ".meta")
     if not meta.exists():
         return
     data = json.loads(meta.read_text("utf-8"))
     codes = data["exit_code_by_key"]
     for key, code in codes.items():
-        if code == 0:
+        if code in (0, 33):
             codes[key] = None
     meta.write_text(json.dumps(data, indent=4), "utf-8")
 

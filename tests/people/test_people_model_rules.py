@@ -822,3 +822,59 @@ def test_an_overlay_key_written_twice_is_not_named():
         "/p/ada.yml, line 2: has a key that appears twice (line 2). Keep one of the "
         "two lines: YAML would silently keep the last."
     ]
+
+
+def test_a_block_mapping_mistake_names_the_line_it_is_on():
+    """Not the line the mapping opened on (line 2): the owner's mistake is line 5."""
+    assert problems_of("---\nname: Ada\ntags:\n  - a\n - b\n---\n") == [
+        "/log/people/ada.md, line 5: invalid YAML: did not find expected key. "
+        f"{INDENT_FIX}"
+    ]
+
+
+BLOCK_LOG = (
+    "---\nname: Ada\nprivate:\n  log:\n    - date: 2013-04-16\n      via: coffee\n"
+)
+
+
+def test_a_field_of_a_block_log_entry_names_its_own_line():
+    assert problems_of(BLOCK_LOG + "      note: [a]\n---\n") == [
+        "/log/people/ada.md, line 7, field 'private.log[0].note': must be text. "
+        "Write the note on one line."
+    ]
+
+
+def test_a_key_written_twice_in_a_log_entry():
+    assert problems_of(BLOCK_LOG + "      via: call\n---\n") == [
+        "/log/people/ada.md, line 7, field 'private.log[0].via': appears twice. "
+        "Keep one of the two lines: YAML would silently keep the last."
+    ]
+
+
+def test_an_owners_key_written_twice_in_an_overlay_log_entry_is_not_named():
+    _, problems = read_overlay(
+        "/p/ada.yml",
+        text="log:\n  - date: 2013-04-16\n    via: x\n    mood: a\n    mood: b\n",
+    )
+    assert [str(p) for p in problems] == [
+        "/p/ada.yml, line 5, field 'log[0]': has a key that appears twice (line 5). "
+        "Keep one of the two lines: YAML would silently keep the last."
+    ]
+
+
+def test_a_blurb_may_fill_its_cap_and_not_one_byte_more():
+    def check(body):
+        text = f"---\nname: Ada\nwhere: Leeds\n---\n{body}\n"
+        person, problems = check_person("/log/people/ada.md", text=text, limits=CAP)
+        return person, [str(p) for p in problems]
+
+    CAP = Limits(blurb_bytes=10)
+    assert check("x" * 10)[0].body == "x" * 10
+    assert check("é" * 6) == (
+        None,
+        [
+            "/log/people/ada.md, line 5: the blurb is 12 bytes, more than the 10 "
+            "allowed. Shorten it: the blurb is a short introduction "
+            "(PEOPLE_MAX_BLURB_BYTES raises the cap)."
+        ],
+    )
