@@ -125,7 +125,9 @@ def load_equivalents(path=EQUIVALENT):
     for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        parts = [part.strip() for part in line.split(" | ")]
+        # The changed line may itself hold " | " (int | str); the reason may not.
+        head, _, why = line.rpartition(" | ")
+        parts = [part.strip() for part in [*head.split(" | ", 2), why]]
         if len(parts) != 4 or not all(parts):
             raise SystemExit(
                 f"{path.name}, line {number}: expected 'module | function | changed "

@@ -878,3 +878,103 @@ def test_a_blurb_may_fill_its_cap_and_not_one_byte_more():
             "(PEOPLE_MAX_BLURB_BYTES raises the cap)."
         ],
     )
+
+
+# --- the file as a whole ---------------------------------------------------------
+
+
+def test_a_blurb_may_hold_its_cap_of_brackets_and_not_one_more():
+    cap = Limits(blurb_brackets=3)
+    front = "---\nname: Ada\n---\n"
+    assert check_person("/log/people/ada.md", text=front + "[a] <b> [c]\n", limits=cap)[
+        0
+    ]
+    person, problems = check_person(
+        "/log/people/ada.md", text=front + "[a] <b> [c] [\n", limits=cap
+    )
+    assert person is None
+    assert [str(p) for p in problems] == [
+        "/log/people/ada.md, line 4: the blurb has 4 '[' and '<' characters, more "
+        "than the 3 allowed (each link, image or HTML tag uses one). Keep fewer links "
+        "and tags in it (PEOPLE_MAX_BLURB_BRACKETS raises the cap)."
+    ]
+
+
+def test_text_to_check_is_held_to_the_file_cap_as_the_file_would_be():
+    """The tasks check an edit before they write it: there is no file to stat yet."""
+    text = "---\nname: Ada\n---\n" + "x" * 10  # 28 bytes
+    assert check_person("/nowhere/ada.md", text=text, limits=Limits(file_bytes=28))[0]
+    person, problems = check_person(
+        "/nowhere/ada.md", text=text + "x", limits=Limits(file_bytes=28)
+    )
+    assert person is None
+    assert [p.problem for p in problems] == [
+        "is 29 bytes, more than the 28 a person file may hold."
+    ]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_line(tmp_path):
+    path = tmp_path / "ada.md"
+    path.write_bytes("\ufeff---\nname: Ada\n---\n".encode())
+    assert check_person(path)[0].name == "Ada"
+
+
+def test_an_empty_front_matter_asks_for_a_name():
+    assert problems_of("---\n---\n") == [
+        "/log/people/ada.md, field 'name': is missing. Add a line such as: name: Ada "
+        "Example"
+    ]
+
+
+def test_a_front_matter_that_is_a_list():
+    assert problems_of("---\n- a\n- b\n---\n") == [
+        "/log/people/ada.md, line 2: the front matter is not a list of fields. Write "
+        "one 'field: value' per line, starting with name: ..."
+    ]
+
+
+def test_the_front_matter_fences_are_whole_lines():
+    assert problems_of("  ---\nname: Ada\n---\n") == [
+        "/log/people/ada.md, line 1: the file does not start with a YAML front matter "
+        "block. Put '---' on the first line, the fields (name: ...) below it, then "
+        "'---' again before the blurb."
+    ]
+    assert problems_of("---\nname: Ada\n  ---\n") == [
+        "/log/people/ada.md, line 1: the front matter block is never closed. Add a "
+        "line '---' after the last field, before the blurb."
+    ]
+    assert person_of("---\nname: Ada\n...\nHello\n").body == "Hello"
+
+
+def test_a_control_character_is_named_by_its_code():
+    (problem,) = problems_of("---\nname: Ada\x07\n---\n")
+    assert problem.startswith(
+        "/log/people/ada.md: invalid YAML: unacceptable character #x0007: control "
+        "characters are not allowed"
+    )
+    assert problem.endswith(INDENT_FIX)
+
+
+def test_a_person_keeps_where_it_came_from(tmp_path):
+    people, private = tmp_path / "people", tmp_path / "private"
+    path = _touch(people / "ada.md", "---\nname: Ada\nprivate:\n  notes: file\n---\n")
+    ada = check_person(path, private)[0]
+    assert (ada.source, ada.overlay) == (str(path), None)
+    assert ada.private_sources == ({"notes": "file"},)
+    overlay = _touch(private / "ada.yml", "notes: overlay\n")
+    ada = check_person(path, private)[0]
+    assert (ada.source, ada.overlay) == (str(path), str(overlay))
+    assert ada.private_sources == ({"notes": "file"}, {"notes": "overlay"})
+    assert ada.private == {"notes": "overlay"}
+
+
+def test_problems_of_the_file_and_its_overlay_are_all_kept(tmp_path):
+    people, private = tmp_path / "people", tmp_path / "private"
+    path = _touch(people / "Ada.md", "---\nname: Ada\n---\n")
+    _touch(private / "Ada.yml", "notes: " + "x" * 40 + "\n")
+    person, problems = check_person(path, private, limits=Limits(file_bytes=30))
+    assert person is None
+    assert [p.problem for p in problems] == [
+        "the file name is not a valid slug.",
+        "is 48 bytes, more than the 30 a person file may hold.",
+    ]
