@@ -36,7 +36,9 @@ def requirement_files(name):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("-r "):
                 queue.append(path.parent / line[3:].strip())
-    return sorted(files)
+    # Our plugin packages, installed from plugins/ (-e ./plugins/<name>): a change to
+    # their dependencies reinstalls too.
+    return sorted(files) + sorted(ROOT.glob("plugins/*/pyproject.toml"))
 
 
 def ensure_venv():
@@ -73,6 +75,7 @@ def ensure_requirements(python, name):
             "-r",
             str(ROOT / name),
         ],
+        cwd=ROOT,  # requirements name our plugins by paths relative to the checkout
         check=False,
     )
     if result.returncode:

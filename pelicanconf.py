@@ -128,16 +128,19 @@ MARKDOWN = {
 
 # Our plugins (see plugins/). A plugin that fails to load fails the build: the tasks
 # and CI run Pelican with `--fatal errors`.
-PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["rapport_site", "rapport_tweets", "rapport_people"]
+PLUGINS = [
+    "pelican.plugins.rapport_site",
+    "pelican.plugins.rapport_tweets",
+    "pelican.plugins.rapport_people",
+]
 
-# People (plugins/rapport_people/settings.py has every default).
+# People (plugins/rapport_people/pelican/plugins/rapport_people/settings.py has every default).
 PEOPLE_PRIVATE_PATH = str(ROOT / "private" / "people")
 # The sample keeps private data in content/people/: the private-repository layout. Set
 # True for a public repository (README, "A private or a public repository").
 PEOPLE_PUBLIC_REPOSITORY = False
 
-# Tweets (plugins/rapport_tweets/settings.py has every default).
+# Tweets (plugins/rapport_tweets/pelican/plugins/rapport_tweets/settings.py has every default).
 TWEETS_STORE = str(ROOT / "data" / "tweets")
 
 # Content cache, for `invoke regenerate` and `invoke livereload`.

@@ -16,11 +16,10 @@ from invoke import Collection, task
 from invoke.exceptions import Exit
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from rapport_site.build import BuildFailed, output_path  # noqa: E402
-from rapport_site.build import build as run_pelican  # noqa: E402
-from rapport_site.tasks import require_dev_tools  # noqa: E402
+from pelican.plugins.rapport_site.build import BuildFailed, output_path  # noqa: E402
+from pelican.plugins.rapport_site.build import build as run_pelican  # noqa: E402
+from pelican.plugins.rapport_site.tasks import require_dev_tools  # noqa: E402
 
 SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -68,8 +67,11 @@ def _build(settings_file, output=None, overrides=None, quiet=False):
 
 def _maybe_fetch_tweets(settings_file, overrides):
     """TWEETS_FETCH_ON_BUILD: top up the tweet store first; any failure is only a warning."""
-    from rapport_tweets.settings import SettingsFileError, read_site_settings
-    from rapport_tweets.tasks import fetch_before_build
+    from pelican.plugins.rapport_tweets.settings import (
+        SettingsFileError,
+        read_site_settings,
+    )
+    from pelican.plugins.rapport_tweets.tasks import fetch_before_build
 
     try:
         settings = read_site_settings(settings_file, overrides)
@@ -118,7 +120,7 @@ def regenerate(c):
 
 
 def _free_port(task_name, bind, port):
-    from rapport_site.preview import PortBusy, check_port
+    from pelican.plugins.rapport_site.preview import PortBusy, check_port
 
     try:
         check_port(f"{invoke_command()} {task_name}", bind, int(port))
@@ -198,7 +200,11 @@ def preview(c, output=None):
 @task(help={"port": f"Port to listen on (default {PORT})."})
 def livereload(c, port=PORT):
     """Build, serve, and rebuild and reload the browser on every save."""
-    from rapport_site.preview import PortBusy, livereload_script, serve_and_reload
+    from pelican.plugins.rapport_site.preview import (
+        PortBusy,
+        livereload_script,
+        serve_and_reload,
+    )
 
     port = int(port)
     _free_port("livereload", HOST, port)
@@ -271,7 +277,7 @@ def publish(c, output=None):
 )
 def gh_pages(c, push=False):
     """Build with publishconf.py; the gh-pages branch becomes one commit of public/."""
-    from rapport_site.ghpages import PagesError, publish_branch
+    from pelican.plugins.rapport_site.ghpages import PagesError, publish_branch
 
     out = _publish_build("gh-pages")
     try:
@@ -309,9 +315,9 @@ def _pelican(c, args, preview=False):
 )
 def start(c, name, twitter="", force=False):
     """Make the site yours: drop the sample content, set your name, build."""
-    from rapport_people.model import parse_handle
-    from rapport_site.start import already_started, start_site
-    from rapport_tweets.tasks import load_settings
+    from pelican.plugins.rapport_people.model import parse_handle
+    from pelican.plugins.rapport_site.start import already_started, start_site
+    from pelican.plugins.rapport_tweets.tasks import load_settings
 
     name = " ".join(name.split())
     if not name:
@@ -367,7 +373,7 @@ def start(c, name, twitter="", force=False):
 )
 def post_new(c, title, category="Networking", tags="", date=None):
     """Create a draft post (metadata skeleton) in content/posts/; never overwrites."""
-    from rapport_site.posts import PostError, new_post
+    from pelican.plugins.rapport_site.posts import PostError, new_post
 
     try:
         day = datetime.date.fromisoformat(date) if date else datetime.date.today()
@@ -436,10 +442,10 @@ ns = Collection(
 # Each plugin ships its own task collection; the site audit and the bench have theirs.
 from bench.mutants import ns as mutants_tasks  # noqa: E402
 from bench.tasks import ns as bench_tasks  # noqa: E402
-from rapport_people.tasks import ns as people_tasks  # noqa: E402
-from rapport_site.hooks import ns as hooks_tasks  # noqa: E402
-from rapport_site.tasks import ns as site_tasks  # noqa: E402
-from rapport_tweets.tasks import ns as tweets_tasks  # noqa: E402
+from pelican.plugins.rapport_people.tasks import ns as people_tasks  # noqa: E402
+from pelican.plugins.rapport_site.hooks import ns as hooks_tasks  # noqa: E402
+from pelican.plugins.rapport_site.tasks import ns as site_tasks  # noqa: E402
+from pelican.plugins.rapport_tweets.tasks import ns as tweets_tasks  # noqa: E402
 
 ns.add_collection(people_tasks, name="people")
 ns.add_collection(tweets_tasks, name="tweets")

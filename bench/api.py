@@ -125,8 +125,8 @@ def run_scenario(store: Path, new: int, seed: int = 1) -> dict:
 
     import responses
 
-    from rapport_tweets.fetch import client_from_env, fetch
-    from rapport_tweets.store import Store
+    from pelican.plugins.rapport_tweets.fetch import client_from_env, fetch
+    from pelican.plugins.rapport_tweets.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "store"
@@ -169,7 +169,9 @@ def measure(bench) -> list[list[str]]:
     """Run the scenario in a child process; the ratio rows of target 7."""
     import run
 
-    reason = bench.plugins_ok("rapport_tweets", "rapport_tweets.fetch")
+    reason = bench.plugins_ok(
+        "pelican.plugins.rapport_tweets", "pelican.plugins.rapport_tweets.fetch"
+    )
     store = bench.site / "store-full"
     if not reason and not store.is_dir():
         reason = "no store-full (the tweets phase did not run or failed)"

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "plugins"), str(REPO)]
+sys.path.insert(0, str(REPO))
 
 
 def emit(**info) -> None:
@@ -54,7 +54,7 @@ def floor(args) -> None:
 
 
 def import_(args) -> None:
-    from rapport_tweets.archive import import_archive
+    from pelican.plugins.rapport_tweets.archive import import_archive
 
     started = time.perf_counter()
     summary = import_archive(str(args.archive), str(args.store))
@@ -94,7 +94,7 @@ def build(args) -> None:
     import pelican
 
     timer = _AuditTimer()
-    audit_logger = logging.getLogger("rapport_people.audit")
+    audit_logger = logging.getLogger("pelican.plugins.rapport_people.audit")
     audit_logger.setLevel(logging.INFO)
     audit_logger.addHandler(timer)
     started = time.perf_counter()
@@ -104,7 +104,7 @@ def build(args) -> None:
 
 def audit(args) -> None:
     """The people plugin's privacy audit alone, on an already built output folder."""
-    from rapport_people import audit_site
+    from pelican.plugins.rapport_people import audit_site
 
     settings = load_settings(args.settings, args.output)
     started = time.perf_counter()
@@ -188,7 +188,8 @@ def main(argv=None) -> None:
     for name in ("settings", "output", "post", "person"):
         p.add_argument(name, type=Path)
     p.add_argument(
-        "--plugins", default='["rapport_site", "rapport_tweets", "rapport_people"]'
+        "--plugins",
+        default='["pelican.plugins.rapport_site", "pelican.plugins.rapport_tweets", "pelican.plugins.rapport_people"]',
     )
     p.add_argument("--cache", type=Path, help="CACHE_PATH (default: the settings')")
     p.add_argument("--order", default="post,person", help="which edit comes first")

@@ -46,8 +46,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "archive
 sys.path.insert(0, str(FIXTURES))
 import build as archive_fixtures  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
-from rapport_people.tasks import slugify  # noqa: E402  (one slugify: people.new's)
+from pelican.plugins.rapport_people.tasks import slugify  # noqa: E402  (one slugify: people.new's)
 
 words = tg.words
 

@@ -29,7 +29,7 @@ def mutants(c, module=None, report=False, jobs=2):
     module is below its target. Results are kept in mutants/ (git-ignored): a second run
     tests only the functions that changed, and every earlier survivor again.
     """
-    from rapport_site.tasks import require_dev_tools
+    from pelican.plugins.rapport_site.tasks import require_dev_tools
 
     require_dev_tools("mutants", "mutmut")
     argv = [sys.executable, str(BENCH / "mutation.py"), "--jobs", str(jobs)]

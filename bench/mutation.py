@@ -11,6 +11,7 @@ mutmut's results and those notes, never by hand.
 """
 
 import fnmatch
+import importlib.util
 import json
 import os
 import re
@@ -31,17 +32,17 @@ EQUIVALENT = ROOT / "tests" / "mutants-equivalent.txt"
 # scripts) and what they read; its links, metadata and HTML5 rules are not mutated.
 MODULES = {
     "audit": (
-        "plugins/rapport_people/audit.py",
+        "plugins/rapport_people/pelican/plugins/rapport_people/audit.py",
         ["*"],
         ["tests/people/test_people_audit.py"],
     ),
     "public": (
-        "plugins/rapport_people/public.py",
+        "plugins/rapport_people/pelican/plugins/rapport_people/public.py",
         ["*"],
         ["tests/people/test_people_public.py"],
     ),
     "model": (
-        "plugins/rapport_people/model.py",
+        "plugins/rapport_people/pelican/plugins/rapport_people/model.py",
         ["*"],
         [
             "tests/people/test_people_model.py",
@@ -51,7 +52,7 @@ MODULES = {
         ],
     ),
     "check": (
-        "plugins/rapport_site/check.py",
+        "plugins/rapport_site/pelican/plugins/rapport_site/check.py",
         [
             "x_parse_page",
             "x__extract",
@@ -84,8 +85,11 @@ STATUS.update({-24: "timeout", 152: "timeout", 255: "timeout", None: "not checke
 
 
 def _module_of(path):
-    """The name the tests import a module by: `plugins/` is on pytest's pythonpath."""
-    return path.removesuffix(".py").removeprefix("plugins/").replace("/", ".")
+    """The name the tests import a module by: plugins/<name>/pelican/plugins/<name>/x.py
+    is pelican.plugins.<name>.x (the plugins are installed packages)."""
+    return "pelican." + path.removesuffix(".py").split("/pelican/", 1)[1].replace(
+        "/", "."
+    )
 
 
 def mutant_globs(name):
@@ -283,14 +287,35 @@ def write_report(names=tuple(MODULES), diff_of=_mutmut_diff, equivalents=None):
     return misses
 
 
-def _run_mutmut(name, argv):
-    """mutmut's command line for module `name`, naming modules as the tests import them,
-    each mutant running only the tests of the module's own files.
+class _MutatedPlugins:
+    """Import `pelican.plugins.rapport_*` from mutmut's copy in mutants/.
 
-    mutmut names a mutant after its file's path (dropping only a leading `src.`), but
-    our plugins are imported from `plugins/` on pytest's pythonpath: without this,
-    `plugins.rapport_people.audit` would never match the `rapport_people.audit` the
-    tests call, and mutmut stops. The one function that makes that name is wrapped.
+    The plugins are installed in editable mode, and that import hook would find the
+    originals; mutmut only puts mutants/ first on sys.path. This finder, first on
+    sys.meta_path, maps each plugin package to its mutated copy; its modules follow."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        prefix, _, name = fullname.rpartition(".")
+        if prefix != "pelican.plugins" or not name.startswith("rapport_"):
+            return None
+        folder = ROOT / "mutants" / "plugins" / name / "pelican" / "plugins" / name
+        if not (folder / "__init__.py").is_file():
+            return None
+        return importlib.util.spec_from_file_location(
+            fullname, folder / "__init__.py", submodule_search_locations=[str(folder)]
+        )
+
+
+def _run_mutmut(name, argv):
+    """mutmut's command line for module `name`, naming and importing modules as the
+    tests import them, each mutant running only the tests of the module's own files.
+
+    mutmut names a mutant after its file's path (dropping only a leading `src.`):
+    plugins/rapport_people/pelican/plugins/rapport_people/audit.py would be
+    `plugins.rapport_people.pelican.plugins.rapport_people.audit`, never the
+    `pelican.plugins.rapport_people.audit` the tests call, and mutmut stops. The one
+    function that makes that name is wrapped, and the mutated copies are imported.
 
     mutmut learns which tests call each function from one run of the whole selection
     (pyproject.toml) and saves that; the scoping to the module's test files is applied
@@ -304,11 +329,11 @@ def _run_mutmut(name, argv):
 
     def strip_plugins(s, *, prefix, strict=False):
         if prefix == "src.":
-            s = strip(s, prefix="plugins.")
+            s = re.sub(r"\Aplugins\.rapport_\w+\.", "", s)
         return strip(s, prefix=prefix, strict=strict)
 
     format_utils.strip_prefix = strip_plugins
-
+    sys.meta_path.insert(0, _MutatedPlugins)
     collect = mutmut_main.collect_source_file_mutation_data
     files = tuple(f"{path}::" for path in MODULES[name][2])
 

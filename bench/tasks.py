@@ -48,7 +48,7 @@ def bench(
     processes (wall time, peak RSS; median of --runs), prints every figure and the seven
     target ratios, and appends them to bench/RESULTS.md.
     """
-    from rapport_site.tasks import require_dev_tools
+    from pelican.plugins.rapport_site.tasks import require_dev_tools
 
     if only is None or "api" in only:
         require_dev_tools("bench", "responses")  # the API phase mocks X with it

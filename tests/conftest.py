@@ -225,7 +225,6 @@ def internal_references(site, page):
 
 _BUILD_SCRIPT = """
 import json, logging, sys
-sys.path.insert(0, {plugins!r})
 records = []
 
 class Keep(logging.Handler):
@@ -233,7 +232,7 @@ class Keep(logging.Handler):
         records.append(f"{{record.levelname}} {{record.name}}: {{record.getMessage()}}")
 
 logging.getLogger().addHandler(Keep(level=logging.WARNING))
-from rapport_site.build import BuildFailed, build
+from pelican.plugins.rapport_site.build import BuildFailed, build
 try:
     seconds, warnings = build({settings!r}, json.loads({overrides!r}))
 except BuildFailed as exc:
@@ -249,7 +248,6 @@ def build_in_subprocess(settings_file, overrides, env=None, cwd=ROOT):
     Returns (CompletedProcess, report dict parsed from the last stdout line).
     """
     script = _BUILD_SCRIPT.format(
-        plugins=str(ROOT / "plugins"),
         settings=str(settings_file),
         overrides=json.dumps(overrides),
     )
@@ -385,7 +383,7 @@ def cold_people_caches():
     so a test that counts warnings must not follow one that logged the same."""
     from pelican.log import LimitFilter
 
-    from rapport_people import audit, model
+    from pelican.plugins.rapport_people import audit, model
 
     audit._secrets_cache.clear()
     audit._automaton_cache.clear()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rapport_site.headers import META_CSP
+from pelican.plugins.rapport_site.headers import META_CSP
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

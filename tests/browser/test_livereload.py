@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from rapport_site.headers import META_CSP, livereload_policy
+from pelican.plugins.rapport_site.headers import META_CSP, livereload_policy
 
 pytestmark = pytest.mark.slow
 

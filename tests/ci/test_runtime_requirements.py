@@ -20,7 +20,13 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = {"rapport_site", "rapport_people", "rapport_tweets", "bench", "pelicanconf"}
+OURS = {
+    "pelican.plugins.rapport_site",
+    "pelican.plugins.rapport_people",
+    "pelican.plugins.rapport_tweets",
+    "bench",
+    "pelicanconf",
+}
 
 
 def task_modules():

@@ -16,7 +16,7 @@ SITEURL = "https://sam.example/blog"
 
 
 def java_major():
-    from rapport_site.check_html5 import java_version
+    from pelican.plugins.rapport_site.check_html5 import java_version
 
     return java_version()
 
@@ -39,7 +39,7 @@ def kept_locale():
 
 def build_site(settings_file, overrides, siteurl=SITEURL):
     """Build in this process with SITEURL set, leaving the locale as it was."""
-    from rapport_site.build import build
+    from pelican.plugins.rapport_site.build import build
 
     with environ(SITEURL=siteurl), kept_locale():
         return build(settings_file, overrides)
@@ -98,7 +98,7 @@ class Site:
         raise AssertionError(f"{needle!r} not in {rel}")
 
     def run(self, skip=("html5",)):
-        from rapport_site.check import run_checks
+        from pelican.plugins.rapport_site.check import run_checks
 
         return run_checks(self.output, self.settings, skip=skip)
 

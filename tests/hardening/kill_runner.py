@@ -15,10 +15,9 @@ import signal
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "plugins"))
 
-from rapport_tweets.archive import import_archive  # noqa: E402
-from rapport_tweets.fetch import client_from_env, fetch  # noqa: E402
+from pelican.plugins.rapport_tweets.archive import import_archive  # noqa: E402
+from pelican.plugins.rapport_tweets.fetch import client_from_env, fetch  # noqa: E402
 
 POINTS = [
     (os, "replace"),

@@ -52,7 +52,7 @@ def test_published_sample_site_passes_without_the_validator(published_site):
 def test_local_sample_site_passes(sample_site):
     from pelican.settings import read_settings
 
-    from rapport_site.check import run_checks
+    from pelican.plugins.rapport_site.check import run_checks
 
     settings = read_settings(
         str(PUBLISH_SETTINGS.with_name("pelicanconf.py")),
@@ -576,8 +576,8 @@ def test_empty_title_counts_as_missing(broken_site):
 def _unlisted_person():
     from hardening_support import published_settings
 
-    from rapport_people.model import load_people
-    from rapport_people.settings import people_dir, resolve
+    from pelican.plugins.rapport_people.model import load_people
+    from pelican.plugins.rapport_people.settings import people_dir, resolve
 
     settings = resolve(published_settings("/nonexistent"))
     people = load_people(people_dir(settings), None)

@@ -7,7 +7,7 @@ output folder and compare the findings whole (file, line, what, fix), in millise
 
 from lxml import etree
 
-from rapport_site.check import (
+from pelican.plugins.rapport_site.check import (
     FIX_EXTERNAL,
     FIX_HANDLER,
     FIX_SCRIPT,

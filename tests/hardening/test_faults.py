@@ -24,12 +24,12 @@ from invoke import Context
 from invoke.exceptions import Exit
 from kill_runner import complete
 
-from rapport_tweets import tasks as tweet_tasks
-from rapport_tweets.archive import ArchiveError, import_archive
-from rapport_tweets.fetch import client_from_env, fetch
-from rapport_tweets.reader import Reader
-from rapport_tweets.record import StoreError
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets import tasks as tweet_tasks
+from pelican.plugins.rapport_tweets.archive import ArchiveError, import_archive
+from pelican.plugins.rapport_tweets.fetch import client_from_env, fetch
+from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.record import StoreError
+from pelican.plugins.rapport_tweets.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -169,11 +169,10 @@ def test_the_lock_message_says_what_to_do(stores, import_kills):
         [
             sys.executable,
             "-c",
-            "import sys; sys.path.insert(0, sys.argv[1])\n"
-            "from rapport_tweets.store import Store\n"
-            "with Store(sys.argv[2]).lock():\n"
+            "import sys\n"
+            "from pelican.plugins.rapport_tweets.store import Store\n"
+            "with Store(sys.argv[1]).lock():\n"
             "    print('locked', flush=True); sys.stdin.read()",
-            str(HERE.parents[1] / "plugins"),
             str(store),
         ],
         stdin=subprocess.PIPE,
@@ -386,7 +385,7 @@ def test_connection_dropped_on_page_two_keeps_page_one_and_the_old_store(
     assert "kept failing" in summary.stopped
     assert summary.new == 3
     store = Store(old_store)
-    ids = {r["id"] for r in store.iter_records()}
+    ids = {r.id for r in store.iter_records()}
     old_ids = {
         json.loads(line)["id"]
         for k, v in stores["old"].items()

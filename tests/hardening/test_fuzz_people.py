@@ -10,7 +10,7 @@ from fuzz_support import FUZZ, JSON, TEXT
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from rapport_people.model import PersonFileError, check_person
+from pelican.plugins.rapport_people.model import PersonFileError, check_person
 
 PATH = "content/people/ada-example.md"
 FIELDS = [

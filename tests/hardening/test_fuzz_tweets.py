@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import msgspec
 import pytest
 from fuzz_support import (
     FUZZ,
@@ -27,11 +28,16 @@ from html_safety import dangerous, read_html, xss_corpus
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from rapport_tweets.archive import ArchiveError, _Folder, import_archive, load_items
-from rapport_tweets.reader import Reader
-from rapport_tweets.record import StoreError
-from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets.archive import (
+    ArchiveError,
+    _Folder,
+    import_archive,
+    load_items,
+)
+from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.record import StoreError, Tweet
+from pelican.plugins.rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.store import Store
 
 build = archive_builder()
 OWNER = build.OWNER
@@ -91,7 +97,8 @@ def test_data_file_reader_on_any_text(text):
         data = text.encode("utf-8", errors="surrogatepass")
         (folder / "data" / "tweets.js").write_bytes(data)
         try:
-            items = list(load_items(_Folder(folder), "data/tweets.js"))
+            items = load_items(_Folder(folder), "data/tweets.js")
+            items = [msgspec.json.decode(item) for item in items]
         except ArchiveError as err:
             assert "data/tweets.js" in str(err)
         else:
@@ -297,8 +304,8 @@ def _store_with_line(root, line):
     """A store whose 2023 shard holds a good tweet, ``line``, and another good tweet."""
     with Store(root).update() as update:
         update.set_owner(OWNER)
-        update.add(dict(GOOD))
-        update.add({**GOOD, "id": "3000"})
+        update.add(Tweet(**GOOD))
+        update.add(Tweet(**{**GOOD, "id": "3000"}))
     shard = root / "tweets" / "2023.jsonl"
     first, last = shard.read_text(encoding="utf-8").splitlines()
     shard.write_bytes(
@@ -339,7 +346,7 @@ def test_store_reader_on_any_line(line):
             except StoreError as err:
                 assert "2023.jsonl" in str(err) or "index" in str(err)
             else:
-                assert record is None or record["id"] == tweet_id
+                assert record is None or record.id == tweet_id
             finally:
                 reader.close()
         try:
@@ -395,7 +402,9 @@ def _entities(text_len):
 
 
 RECORD = TEXT.flatmap(
-    lambda text: _entities(len(text)).map(lambda ents: {"text": text, **ents})
+    lambda text: _entities(len(text)).map(
+        lambda ents: msgspec.convert({**GOOD, "text": text, **ents}, Tweet)
+    )
 )
 PROFILE_URLS = st.dictionaries(TEXT.map(str.lower), TEXT, max_size=3)
 
@@ -414,7 +423,7 @@ def test_entity_renderer_on_any_text_and_indices(record, profile_urls):
 @FUZZ
 @given(st.text(max_size=120).filter(lambda t: "\r" not in t and "\x00" not in t))
 def test_text_without_entities_is_shown_exactly_as_written(text):
-    html = render_text({"text": text})
+    html = render_text(Tweet(**{**GOOD, "text": text}))
     elements, shown = read_html(html)
     assert {tag for tag, _ in elements} <= {"br"}
     # What the reader sees is what was written: escaped, not interpreted.
@@ -444,7 +453,26 @@ def test_hostile_text_names_and_alt_text_in_a_card(payload):
         ],
         "media": [{"type": "photo", "alt": payload, "expanded": payload}],
     }
-    card = card_of(record, OWNER)
+    card = card_of(msgspec.convert(record, Tweet), OWNER)
     assert not dangerous(card.text, allowed_tags={"a", "br"})
     for link in card.links:
         assert not str(link["href"]).lower().lstrip().startswith(("javascript", "data"))
+
+
+@pytest.mark.parametrize(
+    ("tweet_fields", "field"),
+    [
+        ({"entities": []}, "entities"),
+        ({"entities": {"user_mentions": {"screen_name": "ada"}}}, "user_mentions"),
+        ({"extended_entities": {"media": ["x"]}}, "media"),
+    ],
+)
+def test_item_of_another_shape_is_skipped_naming_where(tmp_path, tweet_fields, field):
+    tweet = {
+        "id_str": "5",
+        "created_at": "Sat Feb 18 12:33:11 +0000 2023",
+        "full_text": "x",
+        **tweet_fields,
+    }
+    summary = _import_one(tmp_path, tweet)
+    _assert_skipped_for(summary, tmp_path / "store", field)

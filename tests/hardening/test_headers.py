@@ -6,8 +6,8 @@ import lxml.html
 import pytest
 from pelican import signals
 
-from rapport_site import headers
-from rapport_site.search import search_csp
+from pelican.plugins.rapport_site import headers
+from pelican.plugins.rapport_site.search import search_csp
 
 pytestmark = pytest.mark.slow
 

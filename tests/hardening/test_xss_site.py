@@ -11,12 +11,14 @@ import json
 import re
 import shutil
 
+import msgspec
 import pytest
 from hardening_support import ROOT, build_site
 from html_safety import dangerous, read_html, xss_corpus
 
-from rapport_people.model import check_person
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_people.model import check_person
+from pelican.plugins.rapport_tweets.record import Tweet
+from pelican.plugins.rapport_tweets.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +67,8 @@ def _tweets(store_root, handles):
             text = f"@{handle} {payload} #tag{index} https://t.co/abc"
             mention_end = len(handle) + 1
             url_start = text.rindex("https://t.co/abc")
-            update.add(
+            _add(
+                update,
                 {
                     "id": str(2000 + index),
                     "created_at": f"2014-06-{1 + index % 28:02d}T10:00:00Z",
@@ -100,17 +103,23 @@ def _tweets(store_root, handles):
                             "expanded": payload,
                         }
                     ],
-                }
+                },
             )
-        update.add(
+        _add(
+            update,
             {
                 "id": "1000",
                 "created_at": "2014-05-01T10:00:00Z",
                 "user_id": OWNER["id"],
                 "handle": OWNER["handle"],
                 "text": "Who wants a coffee? " + " ".join(f"@{h}" for h in handles[:5]),
-            }
+            },
         )
+
+
+def _add(update, fields):
+    """Store a tweet given as a store line's fields (entities as dicts)."""
+    update.add(msgspec.convert(fields, Tweet))
 
 
 def _post(folder, index, payload):
@@ -203,7 +212,7 @@ def test_every_tweet_card_shows_the_hostile_text_and_keeps_links_safe(hostile_si
 
 
 def test_the_site_check_finds_no_inline_code_or_third_party_requests(hostile_site):
-    from rapport_site.check import run_checks
+    from pelican.plugins.rapport_site.check import run_checks
 
     settings = {"SITEURL": "", "FEED_DOMAIN": "http://127.0.0.1:8000"}
     report = run_checks(hostile_site, settings, skip=("html5", "privacy"))

@@ -70,8 +70,10 @@ class TinySite:
             "OUTPUT_PATH": str(self.output),
             "CACHE_PATH": str(self.base / "cache"),
             "THEME": str(ROOT / "theme"),
-            "PLUGIN_PATHS": [str(ROOT / "plugins")],
-            "PLUGINS": ["rapport_site", "rapport_people"],
+            "PLUGINS": [
+                "pelican.plugins.rapport_site",
+                "pelican.plugins.rapport_people",
+            ],
             "PEOPLE_PRIVATE_PATH": str(self.private),
             "JINJA_ENVIRONMENT": {
                 "autoescape": True,
@@ -100,7 +102,7 @@ class TinySite:
         from pelican import Pelican
         from pelican.writers import Writer
 
-        from rapport_people.generator import PeopleGenerator
+        from pelican.plugins.rapport_people.generator import PeopleGenerator
 
         pelican = Pelican(self.settings())
         shared = {**pelican.settings, **context}
@@ -134,9 +136,8 @@ def tiny_site(tmp_path):
 
 TASKS_PY = """
 import sys
-sys.path.insert(0, {plugins!r})
 from invoke import Collection
-from rapport_people.tasks import ns as people
+from pelican.plugins.rapport_people.tasks import ns as people
 
 ns = Collection()
 ns.add_collection(people, "people")
@@ -152,9 +153,7 @@ class TaskRepo(TinySite):
             'PATH = "content"\nPEOPLE_PRIVATE_PATH = "private/people"\n',
             encoding="utf-8",
         )
-        (self.base / "tasks.py").write_text(
-            TASKS_PY.format(plugins=str(ROOT / "plugins")), encoding="utf-8"
-        )
+        (self.base / "tasks.py").write_text(TASKS_PY.format(), encoding="utf-8")
 
     def invoke(self, *args, env=None, stdout_closed=False):
         """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess.

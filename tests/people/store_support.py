@@ -1,6 +1,9 @@
 """A tweet store written through the store's own update API, in its record shape."""
 
-from rapport_tweets.store import Store
+import msgspec
+
+from pelican.plugins.rapport_tweets.record import Tweet
+from pelican.plugins.rapport_tweets.store import Store
 
 OWNER = {"id": "100", "handle": "samsample", "name": "Sam Sample"}
 
@@ -51,5 +54,5 @@ class Conversation:
         with Store(root).update() as update:
             update.set_owner(OWNER)
             for record in self.records:
-                update.add(record)
+                update.add(msgspec.convert(record, Tweet))
         return root

@@ -4,7 +4,7 @@ the log, and people.due's three lists, run as commands on a throwaway site."""
 import pytest
 from task_output import rows
 
-from rapport_people.model import read_person
+from pelican.plugins.rapport_people.model import read_person
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import jinja2.utils
 import markupsafe
 import pytest
 
-from rapport_people.audit import (
+from pelican.plugins.rapport_people.audit import (
     Finding,
     PrivacyAuditError,
     audit_site,
@@ -21,7 +21,7 @@ from rapport_people.audit import (
     matches,
     scan,
 )
-from rapport_people.model import PeopleError, load_people
+from pelican.plugins.rapport_people.model import PeopleError, load_people
 
 pytestmark = pytest.mark.slow
 

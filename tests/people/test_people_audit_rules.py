@@ -11,7 +11,7 @@ import zlib
 
 import pytest
 
-from rapport_people.audit import (
+from pelican.plugins.rapport_people.audit import (
     Finding,
     PrivacyAuditError,
     build_automaton,
@@ -22,7 +22,7 @@ from rapport_people.audit import (
     reader_views,
     scan,
 )
-from rapport_people.model import Limits, check_people
+from pelican.plugins.rapport_people.model import Limits, check_people
 
 ADA = "Dev Fictional"
 

@@ -3,8 +3,8 @@
 import lxml.etree
 import pytest
 
-from rapport_people.avatar import avatar_svg, colour, initials
-from rapport_site.check import xml_scripts
+from pelican.plugins.rapport_people.avatar import avatar_svg, colour, initials
+from pelican.plugins.rapport_site.check import xml_scripts
 
 
 @pytest.mark.parametrize(

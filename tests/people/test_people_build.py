@@ -309,7 +309,7 @@ def test_people_hands_listed_pages_to_tweets_when_it_asks(site):
 
 
 def test_invalid_person_fails_the_build_with_the_message(site):
-    from rapport_people import PeopleInvalid
+    from pelican.plugins.rapport_people import PeopleInvalid
 
     site.person("zed", "name: Zed\nlisted: true")
     with pytest.raises(PeopleInvalid, match=r"zed\.md, field 'consent': is required"):
@@ -403,7 +403,7 @@ def test_a_listed_photo_is_published_resized_without_metadata(site):
 
 
 def test_a_missing_photo_names_the_file_and_the_field(site):
-    from rapport_people.model import PeopleError
+    from pelican.plugins.rapport_people.model import PeopleError
 
     site.person("ada-example", ADA + "    photo: photos/nowhere.jpg\n")
     with pytest.raises(PeopleError, match=r"ada-example\.md: photo: .*nowhere\.jpg"):
@@ -414,7 +414,7 @@ def test_a_missing_photo_names_the_file_and_the_field(site):
     "value", ["/etc/passwd.jpg", "../private/x.jpg", "photos/ada.gif", "C:/a.jpg"]
 )
 def test_a_photo_outside_the_people_folder_is_refused(person_file, value):
-    from rapport_people.model import PeopleInvalid, read_person
+    from pelican.plugins.rapport_people.model import PeopleInvalid, read_person
 
     path = person_file("ada-example", ADA + f"    photo: {value!r}\n")
     with pytest.raises(PeopleInvalid, match=r"field 'photo'.*content/people/photos/"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rapport_people.model import read_person
+from pelican.plugins.rapport_people.model import read_person
 
 pytestmark = pytest.mark.slow
 

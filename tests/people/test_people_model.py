@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from rapport_people.model import (
+from pelican.plugins.rapport_people.model import (
     Interval,
     PartialDate,
     PeopleError,

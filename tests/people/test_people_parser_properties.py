@@ -5,7 +5,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rapport_people.model import PersonFileError, check_person
+from pelican.plugins.rapport_people.model import PersonFileError, check_person
 
 FIELDS = ["name", "twitter", "website", "met", "where", "tags", "rel", "highlights",
           "listed", "consent", "private", "log", "date", "via", "note", "keep_in_touch"]  # fmt: skip

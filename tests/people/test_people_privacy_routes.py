@@ -10,9 +10,14 @@ import textwrap
 
 import pytest
 
-from rapport_people import PrivacyAuditError
-from rapport_people.model import Limits, check_people, check_person, read_person
-from rapport_people.public import render_blurb
+from pelican.plugins.rapport_people import PrivacyAuditError
+from pelican.plugins.rapport_people.model import (
+    Limits,
+    check_people,
+    check_person,
+    read_person,
+)
+from pelican.plugins.rapport_people.public import render_blurb
 from tests.people.conftest import ROOT, TaskRepo
 
 pytestmark = pytest.mark.slow
@@ -45,16 +50,15 @@ PATH = {base!r} + "/content"
 OUTPUT_PATH = {base!r} + "/output"
 CACHE_PATH = {base!r} + "/cache"
 PEOPLE_PRIVATE_PATH = {base!r} + "/private/people"
-PLUGINS = ["rapport_site", "rapport_people"]
+PLUGINS = ["pelican.plugins.rapport_site", "pelican.plugins.rapport_people"]
 PEOPLE_PUBLIC_REPOSITORY = {public!r}
 """
 FULL_TASKS = """
 import sys
-sys.path.insert(0, {plugins!r})
 from invoke import Collection
-from rapport_people.tasks import ns as people
-from rapport_site.hooks import ns as hooks
-from rapport_site.tasks import check
+from pelican.plugins.rapport_people.tasks import ns as people
+from pelican.plugins.rapport_site.hooks import ns as hooks
+from pelican.plugins.rapport_site.tasks import check
 
 ns = Collection()
 ns.add_collection(people, "people")
@@ -72,9 +76,7 @@ class FullRepo(TaskRepo):
             ),
             encoding="utf-8",
         )
-        (self.base / "tasks.py").write_text(
-            FULL_TASKS.format(plugins=str(ROOT / "plugins")), encoding="utf-8"
-        )
+        (self.base / "tasks.py").write_text(FULL_TASKS.format(), encoding="utf-8")
 
     def git(self, *args, cwd=None):
         return subprocess.run(

@@ -6,8 +6,13 @@ import lxml.html
 import pytest
 from markupsafe import Markup
 
-from rapport_people.model import read_person
-from rapport_people.public import PublicPerson, project, render_blurb, summarise
+from pelican.plugins.rapport_people.model import read_person
+from pelican.plugins.rapport_people.public import (
+    PublicPerson,
+    project,
+    render_blurb,
+    summarise,
+)
 
 LISTED = """
     name: Ada Example

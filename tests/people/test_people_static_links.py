@@ -2,7 +2,7 @@
 
 import pytest
 
-from rapport_people.static_links import PrivateStaticFileError
+from pelican.plugins.rapport_people.static_links import PrivateStaticFileError
 
 pytestmark = pytest.mark.slow
 

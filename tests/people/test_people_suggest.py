@@ -6,7 +6,7 @@ import pytest
 from store_support import Conversation
 from task_output import rows
 
-from rapport_people.model import read_person
+from pelican.plugins.rapport_people.model import read_person
 
 pytestmark = pytest.mark.slow
 

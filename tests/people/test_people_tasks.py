@@ -6,7 +6,7 @@ import re
 import pytest
 from task_output import rows
 
-from rapport_people.model import read_person
+from pelican.plugins.rapport_people.model import read_person
 
 pytestmark = pytest.mark.slow
 
@@ -318,7 +318,7 @@ def test_a_table_on_a_narrow_terminal_never_cuts_the_key_columns(width, boxed):
 
     from rich.console import Console
 
-    from rapport_people.tasks import show_table
+    from pelican.plugins.rapport_people.tasks import show_table
 
     out = io.StringIO()
     terminal = Console(file=out, width=width, force_terminal=True, color_system=None)

@@ -7,8 +7,8 @@ either; the parser refuses the first anchor or alias before it builds anything.
 
 import pytest
 
-from rapport_people import model
-from rapport_people.model import check_person
+from pelican.plugins.rapport_people import model
+from pelican.plugins.rapport_people.model import check_person
 
 ALIAS_FIX = (
     "person files cannot use YAML anchors or aliases (&name / *name); write the value "

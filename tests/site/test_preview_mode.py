@@ -45,7 +45,6 @@ def make_site(base: Path, posts: int, rng: random.Random) -> dict:
     for number in range(posts):
         write_generated(base, number, rng)
     return {
-        "PLUGIN_PATHS": [str(ROOT / "plugins")],
         "PEOPLE_PRIVATE_PATH": str(base / "private" / "people"),
         "SECURITY_HEADERS_SAVE_AS": "",
         "LIVERELOAD_SCRIPT": "/livereload.js?port=8000",
@@ -144,8 +143,7 @@ def edit_person(base, rng):
 
 
 def edit_store(base, rng):
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from rapport_tweets.store import Store
+    from pelican.plugins.rapport_tweets.store import Store
 
     tweet_id = rng.choice(STORE_IDS)
     with Store(base / "data" / "tweets").update() as update:
@@ -211,7 +209,7 @@ def differences(preview: Path, cold: Path) -> list:
 
 def run_scenario(base: Path, seed: int, steps: int, posts: int) -> dict:
     """Random edits; after each, a preview build and a cold build; report differences."""
-    from rapport_site.build import build
+    from pelican.plugins.rapport_site.build import build
 
     rng = random.Random(seed)
     overrides = make_site(base, posts, rng)
@@ -260,7 +258,7 @@ def summaries(lines):
 
 def run_steps(base: Path, posts: int) -> dict:
     """A build, then one edit of each kind the summary line counts; prints each line."""
-    from rapport_site.build import build
+    from pelican.plugins.rapport_site.build import build
 
     rng = random.Random(7)
     overrides = make_site(base, posts, rng)
@@ -293,8 +291,7 @@ def test_a_save_renders_only_what_it_changed_and_says_so(tmp_path):
 
 
 def test_a_published_build_never_uses_the_preview_writer():
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from rapport_site.incremental import PreviewWriter, preview_writer
+    from pelican.plugins.rapport_site.incremental import PreviewWriter, preview_writer
 
     class Fake:
         def __init__(self, settings):
@@ -307,7 +304,6 @@ def test_a_published_build_never_uses_the_preview_writer():
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "plugins"))
     where, mode, seed, steps, posts = sys.argv[1:6]
     if mode == "scenario":
         out = run_scenario(Path(where), int(seed), int(steps), int(posts))

@@ -5,8 +5,8 @@ import json
 import re
 from pathlib import Path
 
-from rapport_people.model import check_people
-from rapport_tweets.reader import Reader
+from pelican.plugins.rapport_people.model import check_people
+from pelican.plugins.rapport_tweets.reader import Reader
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTS = ROOT / "content" / "posts"
@@ -24,7 +24,7 @@ def test_no_sample_post_shows_a_tweet_from_after_it_was_written():
     for path in sorted(POSTS.glob("*.md")):
         text = path.read_text(encoding="utf-8")
         for tweet_id in TWEET_LINE.findall(text):
-            tweeted = dt.date.fromisoformat(reader.get(tweet_id)["created_at"][:10])
+            tweeted = dt.date.fromisoformat(reader.get(tweet_id).created_at[:10])
             if tweeted > post_date(text):
                 problems.append(
                     f"{path.name} ({post_date(text)}) shows {tweet_id} ({tweeted})"

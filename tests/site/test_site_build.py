@@ -7,7 +7,7 @@ from pathlib import Path
 import lxml.etree
 import pytest
 
-from rapport_site.build import BuildFailed, build
+from pelican.plugins.rapport_site.build import BuildFailed, build
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +100,10 @@ def test_a_hostile_title_stays_text_in_the_feed(hostile_site):
 
 def failed_build_message(repo_root, overrides):
     """Build in-process with the site plugin alone; the BuildFailed message."""
-    overrides = {**overrides, "PLUGINS": ["rapport_site"]}  # load no other plugin
+    overrides = {
+        **overrides,
+        "PLUGINS": ["pelican.plugins.rapport_site"],
+    }  # load no other plugin
     with pytest.raises(BuildFailed) as failure:
         build(repo_root / "pelicanconf.py", overrides)
     return str(failure.value)
@@ -132,7 +135,7 @@ def test_two_posts_with_one_slug_fail_the_build_with_a_sentence_not_a_traceback(
 def test_a_missing_plugin_fails_the_build(tiny_content, tmp_path, repo_root):
     """Pelican alone logs "Cannot load plugin" and exits 0; our build must fail."""
     overrides = tiny_overrides(tiny_content, tmp_path)
-    overrides["PLUGINS"] = ["rapport_site", "rapport_no_such_plugin"]
+    overrides["PLUGINS"] = ["pelican.plugins.rapport_site", "rapport_no_such_plugin"]
     with pytest.raises(BuildFailed):
         build(repo_root / "pelicanconf.py", overrides)
     assert not (tmp_path / "output" / "index.html").exists()
@@ -142,7 +145,7 @@ def test_a_missing_plugin_is_named_when_building_from_the_command_line(
     tiny_content, tmp_path, repo_root, subprocess_build
 ):
     overrides = tiny_overrides(tiny_content, tmp_path)
-    overrides["PLUGINS"] = ["rapport_site", "rapport_no_such_plugin"]
+    overrides["PLUGINS"] = ["pelican.plugins.rapport_site", "rapport_no_such_plugin"]
     result, report = subprocess_build(repo_root / "pelicanconf.py", overrides)
     assert result.returncode == 3, result.stderr
     assert "failed" in report

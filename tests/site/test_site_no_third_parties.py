@@ -1,6 +1,6 @@
 """No page loads anything from another host, and nothing breaks `default-src 'self'`.
 
-The rules are those of `invoke check` (plugins/rapport_site/check.py), run here on the
+The rules are those of `invoke check` (plugins/rapport_site/pelican/plugins/rapport_site/check.py), run here on the
 sample site; tests/hardening/test_check.py seeds one failure of each kind into a copy.
 """
 
@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from rapport_site.check import (
+from pelican.plugins.rapport_site.check import (
     Site,
     check_inline_code,
     check_third_party,
     load_site,
     parse_page,
 )
-from rapport_site.check_urls import UrlMap
+from pelican.plugins.rapport_site.check_urls import UrlMap
 
 pytestmark = pytest.mark.slow
 

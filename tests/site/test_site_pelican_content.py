@@ -15,7 +15,7 @@ import lxml.etree
 import pelican
 import pytest
 
-from rapport_site.filters import language_name, listing_summary
+from pelican.plugins.rapport_site.filters import language_name, listing_summary
 
 pytestmark = pytest.mark.slow
 
@@ -155,8 +155,8 @@ def _tree(site, rel):
 def test_invoke_check_passes_on_pelican_test_content(site, repo_root):
     from pelican.settings import read_settings
 
-    from rapport_site.check import run_checks
-    from rapport_site.check_html5 import java_version
+    from pelican.plugins.rapport_site.check import run_checks
+    from pelican.plugins.rapport_site.check_html5 import java_version
 
     settings = read_settings(str(repo_root / "pelicanconf.py"), override=site.overrides)
     skip = () if (java_version() or 0) >= 17 else ("html5",)

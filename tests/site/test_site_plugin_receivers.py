@@ -19,7 +19,6 @@ def _build(tmp_path, plugins, **override):
             "PATH": str(content),
             "OUTPUT_PATH": str(tmp_path / "output"),
             "CACHE_PATH": str(tmp_path / "cache"),
-            "PLUGIN_PATHS": [str(ROOT / "plugins")],
             "PLUGINS": plugins,
             "TIMEZONE": "UTC",
             "JINJA_ENVIRONMENT": {"autoescape": True},
@@ -31,7 +30,7 @@ def _build(tmp_path, plugins, **override):
 
 
 def test_a_later_build_without_the_site_plugin_is_left_alone(tmp_path):
-    settings, output = _build(tmp_path / "with", ["rapport_site"])
+    settings, output = _build(tmp_path / "with", ["pelican.plugins.rapport_site"])
     assert (output / "_headers").is_file()
     assert settings["SECURITY_HEADERS_SAVE_AS"] == "_headers"
     settings, output = _build(

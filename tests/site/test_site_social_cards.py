@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from rapport_site.cards import SocialCards, draw
+from pelican.plugins.rapport_site.cards import SocialCards, draw
 
 pytestmark = pytest.mark.slow
 

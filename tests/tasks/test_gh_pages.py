@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rapport_site.ghpages import PagesError, publish_branch
+from pelican.plugins.rapport_site.ghpages import PagesError, publish_branch
 
 pytestmark = pytest.mark.slow
 

@@ -405,8 +405,7 @@ def test_start_replaces_the_sample_with_a_site_of_your_own(repo_copy):
     assert not list((repo_copy / "content/people").glob("*.md"))
     assert "Sam Sample" not in (repo_copy / "content/pages/about.md").read_text()
     # The tweet store is empty (and has no owner), through the store's own API.
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from rapport_tweets.store import Store
+    from pelican.plugins.rapport_tweets.store import Store
 
     store = Store(repo_copy / "data/tweets")
     assert not list(store.iter_records())
@@ -440,8 +439,7 @@ def test_start_empties_a_relative_store_from_any_folder(repo_copy):
     )
     result = run([INVOKE, "start", "--name", "Ada Lovelace"], cwd=repo_copy / "content")
     assert result.returncode == 0, output_of(result)
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from rapport_tweets.store import Store
+    from pelican.plugins.rapport_tweets.store import Store
 
     assert not list(Store(repo_copy / "data/tweets").iter_records())
     assert not (repo_copy / "content" / "data").exists()

@@ -15,6 +15,8 @@ import build  # noqa: E402  (tests/fixtures/archives/build.py)
 import make_sample_store  # noqa: E402
 from tweets_support import snapshot  # noqa: E402,F401
 
+from pelican.plugins.rapport_tweets.generator import TEMPLATES  # noqa: E402
+
 
 @pytest.fixture
 def fixtures():
@@ -40,9 +42,9 @@ def sample_store(sample_store_template, tmp_path):
 
 @pytest.fixture
 def card_template():
-    """The theme's tweet card partial in an autoescaping environment, like Pelican's."""
+    """The tweets plugin's card partial in an autoescaping environment, like Pelican's."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(ROOT / "theme" / "templates")),
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
     )
     return env.get_template("partials/tweet_card.html")

@@ -7,8 +7,8 @@ from datetime import date
 
 from markupsafe import Markup
 
-from rapport_tweets.api import TweetsAPI
-from rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.api import TweetsAPI
+from pelican.plugins.rapport_tweets.reader import Reader
 
 PROFILES = {"adaexample": "people/ada-example/"}  # what the people plugin hands over
 

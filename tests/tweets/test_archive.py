@@ -7,14 +7,14 @@ import zipfile
 import pytest
 from tweets_support import snapshot
 
-from rapport_tweets import archive as archive_mod
-from rapport_tweets.archive import (
+from pelican.plugins.rapport_tweets import archive as archive_mod
+from pelican.plugins.rapport_tweets.archive import (
     ArchiveError,
     BadItem,
     import_archive,
     parse_created_at,
 )
-from rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.reader import Reader
 
 
 def _tweets(fx):
@@ -100,32 +100,29 @@ def test_records_hold_what_rendering_needs(fixtures, tmp_path):
     import_archive(archive, tmp_path / "store")
     reader = Reader(tmp_path / "store")
     first = reader.get(fixtures.tid(1))
-    text = first["text"]
+    text = first.text
     assert text == "First 🎉 @adaexample & #tag https://t.co/aaaaaaaaaa"  # unescaped
-    (mention,) = first["mentions"]
-    assert text[mention["start"] : mention["end"]] == "@adaexample"
-    (tag,) = first["hashtags"]
-    assert text[tag["start"] : tag["end"]] == "#tag"  # after the emoji and the &
-    (url,) = first["urls"]
-    assert (url["expanded"], url["display"]) == (
+    (mention,) = first.mentions
+    assert text[mention.start : mention.end] == "@adaexample"
+    (tag,) = first.hashtags
+    assert text[tag.start : tag.end] == "#tag"  # after the emoji and the &
+    (url,) = first.urls
+    assert (url.expanded, url.display) == (
         "https://example.com/a",
         "example.com/a",
     )
-    assert first["created_at"] == "2019-01-02T03:04:05Z"
+    assert first.created_at == "2019-01-02T03:04:05Z"
     reply = reader.get(fixtures.tid(2))
-    assert reply["reply_to_handle"] == "benplaceholder" and reply["likes"] == 3
-    assert reply["text"][reply["display"][0] :].startswith("a reply")
-    second = reply["mentions"][1]
+    assert reply.reply_to_handle == "benplaceholder" and reply.likes == 3
+    assert reply.text[reply.display[0] :].startswith("a reply")
+    second = reply.mentions[1]
+    assert reply.text[second.start : second.end] == "@chloesample"  # after astral chars
+    assert reader.get(fixtures.tid(3)).retweet is True
+    (photo,) = reader.get(fixtures.tid(4)).media
     assert (
-        reply["text"][second["start"] : second["end"]] == "@chloesample"
-    )  # after astral chars
-    assert reader.get(fixtures.tid(3))["retweet"] is True
-    (photo,) = reader.get(fixtures.tid(4))["media"]
-    assert (
-        photo["file"] == f"{fixtures.tid(4)}-Pic.png"
-        and photo["alt"] == "Alt <text> & more"
+        photo.file == f"{fixtures.tid(4)}-Pic.png" and photo.alt == "Alt <text> & more"
     )
-    assert (tmp_path / "store" / "media" / photo["file"]).read_bytes() == b"png"
+    assert (tmp_path / "store" / "media" / photo.file).read_bytes() == b"png"
     assert reader.owner() == fixtures.OWNER
 
 
@@ -179,9 +176,9 @@ def test_long_post_is_whole_from_note_tweet(fixtures, tmp_path):
     archive = fixtures.write_archive(tmp_path / "a", [tweet], notes=[note])
     import_archive(archive, tmp_path / "store")
     record = Reader(tmp_path / "store").get(fixtures.tid(5))
-    assert record["text"] == whole
-    m = record["mentions"][0]
-    assert record["text"][m["start"] : m["end"]] == "@adaexample"
+    assert record.text == whole
+    m = record.mentions[0]
+    assert record.text[m.start : m.end] == "@adaexample"
 
 
 def test_importing_twice_is_byte_identical_and_counts_nothing_new(fixtures, tmp_path):
@@ -340,7 +337,7 @@ def test_item_whose_id_is_not_a_number_is_a_counted_warning(fixtures, tmp_path, 
 def test_id_with_leading_zeros_is_stored_canonical(fixtures, tmp_path):
     archive = _one_item_archive(fixtures, tmp_path / "a", {"id_str": "0042"})
     import_archive(archive, tmp_path / "store")
-    assert Reader(tmp_path / "store").get("42")["id"] == "42"
+    assert Reader(tmp_path / "store").get("42").id == "42"
 
 
 @pytest.mark.parametrize("value", [[0], ["3"], "0 5", {"0": 5}])

@@ -3,15 +3,17 @@ display ranges past the text, another account's archive (issue 10)."""
 
 import lxml.html
 import pytest
+import tweets_support
 from invoke import Context
 from invoke.exceptions import Exit
+from msgspec import UNSET
 from tweets_support import snapshot
 
-from rapport_tweets import tasks
-from rapport_tweets.archive import ArchiveError, import_archive
-from rapport_tweets.reader import Reader
-from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets import tasks
+from pelican.plugins.rapport_tweets.archive import ArchiveError, import_archive
+from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.store import Store
 
 PHOTO = {
     "key": "3000000000000000901",
@@ -55,15 +57,15 @@ def test_long_post_with_a_photo_shows_every_character_of_its_note(fixtures, tmp_
     )
     media = {f"{fixtures.tid(901)}-Board.jpg": fixtures.tiny_png()}
     _summary, record = _import_one(fixtures, tmp_path, tweet, note, media)
-    assert record["text"] == WHOLE
+    assert record.text == WHOLE
     assert _shown(record) == WHOLE
     for kind in ("mentions", "hashtags", "urls", "media"):
-        for entity in record.get(kind, ()):
-            if "start" in entity:
-                shown = record["text"][entity["start"] : entity["end"]]
+        for entity in getattr(record, kind):
+            if entity.start is not UNSET:
+                shown = record.text[entity.start : entity.end]
                 assert shown.lower() in ("@adaexample", "#coffeechallenge"), kind
-    (photo,) = record["media"]
-    assert "start" not in photo and photo["file"] == f"{fixtures.tid(901)}-Board.jpg"
+    (photo,) = record.media
+    assert photo.start is UNSET and photo.file == f"{fixtures.tid(901)}-Board.jpg"
     card = card_of(record, fixtures.OWNER)
     assert [p["alt"] for p in card.photos] == ["A whiteboard"]
 
@@ -73,9 +75,9 @@ def test_long_post_with_an_ampersand_keeps_its_entities_in_place(fixtures, tmp_p
     tweet, note = fixtures.long_post(fixtures.tid(902), "2023-06-09 10:00:00", whole)
     assert "&amp;" in note["core"]["text"]  # escaped, as the archive writes it
     _summary, record = _import_one(fixtures, tmp_path, tweet, note)
-    assert record["text"] == whole and _shown(record) == whole
-    (mention,) = record["mentions"]
-    assert whole[mention["start"] : mention["end"]] == "@adaexample"
+    assert record.text == whole and _shown(record) == whole
+    (mention,) = record.mentions
+    assert whole[mention.start : mention.end] == "@adaexample"
 
 
 def _long_reply(fixtures, n, when):
@@ -111,7 +113,7 @@ def test_long_reply_is_joined_with_its_note(fixtures, tmp_path, variant):
     if variant:
         tweet, note = variant(fixtures, tweet, note)
     _summary, record = _import_one(fixtures, tmp_path, tweet, note)
-    assert record["text"].endswith(WHOLE)
+    assert record.text.endswith(WHOLE)
     assert _shown(record) == WHOLE  # the handles are the card's "Replying to"
     assert not _shown(record).endswith("…")
     assert card_of(record, fixtures.OWNER).reply_to_handle == "adaexample"
@@ -133,7 +135,7 @@ def test_display_range_past_the_end_of_the_text_is_cut_and_counted(fixtures, tmp
     reader = Reader(tmp_path / "store")
     for tweet in tweets:
         record = reader.get(tweet["id_str"])
-        assert "display" not in record and _shown(record) == text
+        assert record.display is UNSET and _shown(record) == text
 
 
 # --------------------------------------------------------------------------- your own
@@ -292,13 +294,13 @@ def test_importing_again_mends_what_an_older_import_stored(fixtures, tmp_path):
     with store.update() as update:
         update.set_owner(fixtures.OWNER)
         for record in older:
-            update.add(record)
+            update.add(tweets_support.tweet(**record))
     summary = import_archive(archive, store.root)
     assert summary.totals().updated == 3
     reader = Reader(store.root)
     for tweet, shown in ((reply, WHOLE), (photo, WHOLE), (past, text)):
         assert _shown(reader.get(tweet["id_str"])) == shown
     joined = reader.get(reply["id_str"])
-    assert "display" not in joined
-    (mention,) = joined["mentions"]
-    assert WHOLE[mention["start"] : mention["end"]] == "@adaexample"
+    assert joined.display is UNSET
+    (mention,) = joined.mentions
+    assert WHOLE[mention.start : mention.end] == "@adaexample"

@@ -8,9 +8,14 @@ import responses
 from invoke import Context
 from invoke.exceptions import Exit
 
-from rapport_tweets import tasks
-from rapport_tweets.fetch import AccessDenied, NoToken, client_from_env, fetch
-from rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets import tasks
+from pelican.plugins.rapport_tweets.fetch import (
+    AccessDenied,
+    NoToken,
+    client_from_env,
+    fetch,
+)
+from pelican.plugins.rapport_tweets.reader import Reader
 
 TOKEN = "SECRET-BEARER-abc123"
 TIMELINE = re.compile(r"https://api\.twitter\.com/2/users/100000001/tweets")
@@ -84,8 +89,8 @@ def test_pagination_reads_every_page_and_stores_new_posts(sample_store):
     assert (summary.requests, summary.reads, summary.new) == (3, 6, 6)
     assert "pagination_token=p2" in responses.calls[1].request.url
     reader = Reader(sample_store)
-    assert reader.get(2000000000000000004)["likes"] == 4
-    assert reader.get(2000000000000000006)["handle"] == "adaexample"
+    assert reader.get(2000000000000000004).likes == 4
+    assert reader.get(2000000000000000006).handle == "adaexample"
     # a second run starts after what the first one stored
     responses.reset()
     responses.get(TIMELINE, json=EMPTY)
@@ -268,7 +273,7 @@ def test_fetch_before_build_without_token_only_warns(sample_store, capsys):
 def test_fetch_before_build_turns_any_failure_into_a_warning(
     sample_store, capsys, monkeypatch
 ):
-    from rapport_tweets import fetch as fetch_mod
+    from pelican.plugins.rapport_tweets import fetch as fetch_mod
 
     def boom(*args, **kwargs):
         raise RuntimeError(f"exploded with {TOKEN}")

@@ -5,14 +5,15 @@ in it, authors missing from includes.users. Served through tweepy's own session.
 import re
 
 import lxml.html
+import msgspec
 import pytest
 import responses
 from invoke import Context
 from invoke.exceptions import Exit
 from tweets_support import snapshot
 
-from rapport_tweets import tasks
-from rapport_tweets.fetch import (
+from pelican.plugins.rapport_tweets import tasks
+from pelican.plugins.rapport_tweets.fetch import (
     AccessDenied,
     BadReply,
     FetchError,
@@ -20,9 +21,9 @@ from rapport_tweets.fetch import (
     client_from_env,
     fetch,
 )
-from rapport_tweets.reader import Reader
-from rapport_tweets.render import card_of, render_text
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.store import Store
 
 TOKEN = "SECRET-BEARER-real-replies"
 TIMELINE = re.compile(r"https://api\.twitter\.com/2/users/\d+/tweets")
@@ -138,7 +139,7 @@ def test_credits_running_out_mid_fetch_keeps_every_post_read(
     assert "Stopped early: the X API stopped reading posts (402 CreditsDepleted)" in out
     assert "The posts read before that were kept" in out
     assert "The store holds 32 tweets" in out
-    assert Reader(sample_store).get("2100000000000000002")["likes"] == 2
+    assert Reader(sample_store).get("2100000000000000002").likes == 2
     assert "1790000000000000001" not in out  # nothing of the reply's detail
 
 
@@ -179,7 +180,7 @@ def test_nothing_was_changed_is_said_only_when_true(tmp_path, monkeypatch):
     monkeypatch.setattr(
         tasks,
         "load_settings",
-        lambda: {"TWEETS_MAX_READS": 50, "OWNER_TWITTER": "samsample"},
+        lambda c=None: {"TWEETS_MAX_READS": 50, "OWNER_TWITTER": "samsample"},
     )
     with pytest.raises(Exit) as raised:
         run_task(store, monkeypatch)
@@ -258,15 +259,15 @@ def test_escaped_text_gets_its_links_at_the_right_characters(sample_store):
     responses.get(MENTIONS, json=EMPTY)
     run(sample_store)
     record = Reader(sample_store).get("2100000000000000005")
-    text = record["text"]
+    text = record.text
     assert (
         text
         == "Q&A & coffee with @adaexample <3 #coffeechallenge https://t.co/QnA2024abc"
     )
-    (mention,), (tag,), (url,) = record["mentions"], record["hashtags"], record["urls"]
-    assert text[mention["start"] : mention["end"]] == "@adaexample"
-    assert text[tag["start"] : tag["end"]] == "#coffeechallenge"
-    assert text[url["start"] : url["end"]] == "https://t.co/QnA2024abc"
+    (mention,), (tag,), (url,) = record.mentions, record.hashtags, record.urls
+    assert text[mention.start : mention.end] == "@adaexample"
+    assert text[tag.start : tag.end] == "#coffeechallenge"
+    assert text[url.start : url.end] == "https://t.co/QnA2024abc"
     links = lxml.html.fragment_fromstring(str(render_text(record)), create_parent="p")
     assert [a.text_content() for a in links.iter("a")] == [
         "@adaexample",
@@ -302,7 +303,7 @@ def test_an_author_missing_from_includes_is_unknown_never_the_owner(
     assert "samsample" not in author.text_content()
     assert "Sam Sample" not in author.text_content()
     # an owner's record that lost its handle is still the owner's
-    own = card_of({**record, "user_id": OWNER["id"]}, OWNER)
+    own = card_of(msgspec.structs.replace(record, user_id=OWNER["id"]), OWNER)
     assert (own.author_handle, own.author_name) == ("samsample", "Sam Sample")
 
 
@@ -336,10 +337,10 @@ def test_a_long_post_is_stored_whole_from_its_note_tweet(sample_store):
     run(sample_store)
     assert "note_tweet" in responses.calls[0].request.url  # asked for
     record = Reader(sample_store).get("2100000000000000007")
-    assert record["text"] == whole
-    (mention,), (hashtag,) = record["mentions"], record["hashtags"]
-    assert whole[mention["start"] : mention["end"]] == "@adaexample"
-    assert whole[hashtag["start"] : hashtag["end"]] == "#coffeechallenge"
+    assert record.text == whole
+    (mention,), (hashtag,) = record.mentions, record.hashtags
+    assert whole[mention.start : mention.end] == "@adaexample"
+    assert whole[hashtag.start : hashtag.end] == "#coffeechallenge"
 
 
 @pytest.mark.slow
@@ -353,7 +354,7 @@ def test_real_build_shows_a_whole_long_post_and_an_unknown_author(
 
     from test_tweets_build import build
 
-    from rapport_tweets.archive import import_archive
+    from pelican.plugins.rapport_tweets.archive import import_archive
 
     whole = "A long post about coffee and people. " * 10 + "The end."
     photo = {"key": "31", "basename": "Cup.png", "tco": "https://t.co/CuPpHoTo01"}
@@ -375,7 +376,6 @@ def test_real_build_shows_a_whole_long_post_and_an_unknown_author(
         tmp_path / "site",
         sample_store,
         THEME=str(root / "theme"),
-        PLUGIN_PATHS=[str(root / "plugins")],
         TWEETS_PINNED=[str(fixtures.tid(970)), "2100000000000000008"],
     )
     html = (out / "twitter" / "index.html").read_text()

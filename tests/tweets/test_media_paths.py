@@ -7,10 +7,12 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from rapport_tweets.archive import import_archive
-from rapport_tweets.record import (
+from pelican.plugins.rapport_tweets.archive import import_archive
+from pelican.plugins.rapport_tweets.record import (
     BadRecord,
+    Media,
     StoreError,
+    Tweet,
     decode,
     encode,
     is_media_name,
@@ -38,14 +40,15 @@ def test_a_media_name_that_leaves_the_folder_is_refused_on_read_and_write(name):
     with pytest.raises(StoreError, match=r"^s\.jsonl, line 7: media entry 1: 'file'"):
         decode(json.dumps(record), "s.jsonl", 7)
     assert not is_media_name(name)
-    if name:  # encode leaves an empty value out of the line
-        with pytest.raises(BadRecord, match="media entry 1: 'file'"):
-            encode(record)
+    with pytest.raises(BadRecord, match="'file' is not a plain file name"):
+        Media(type="photo", file=name)  # no source can make one
+    with pytest.raises(BadRecord, match="media entry 1: 'file'"):
+        encode(Tweet(**record))  # nor write one
 
 
 def test_a_plain_media_name_is_kept():
-    record = {**GOOD, "media": [{"type": "photo", "file": "5-Pic..png"}]}
-    assert decode(encode(record), "s.jsonl", 1)["media"][0]["file"] == "5-Pic..png"
+    record = Tweet(**GOOD, media=[Media(type="photo", file="5-Pic..png")])
+    assert decode(encode(record), "s.jsonl", 1).media[0].file == "5-Pic..png"
 
 
 def _build(tmp_path, store):
@@ -57,7 +60,10 @@ def _build(tmp_path, store):
             "PATH": str(content),
             "OUTPUT_PATH": str(tmp_path / "output"),
             "CACHE_PATH": str(tmp_path / "cache"),
-            "PLUGINS": ["rapport_site", "rapport_tweets"],
+            "PLUGINS": [
+                "pelican.plugins.rapport_site",
+                "pelican.plugins.rapport_tweets",
+            ],
             "TWEETS_STORE": str(store),
             "TWEETS_PINNED": [PHOTO_TWEET],
         },
@@ -118,8 +124,8 @@ def test_an_archive_media_name_with_a_backslash_is_a_counted_warning(
 
 
 def test_the_copy_refuses_a_name_that_leaves_the_folder(sample_store, tmp_path):
-    from rapport_tweets.api import TweetsAPI
-    from rapport_tweets.reader import Reader
+    from pelican.plugins.rapport_tweets.api import TweetsAPI
+    from pelican.plugins.rapport_tweets.reader import Reader
 
     api = TweetsAPI(Reader(sample_store), {}, None, tmp_path / "output")
     with pytest.raises(StoreError, match="media file name leaves the media folder"):

@@ -3,8 +3,9 @@
 from html.parser import HTMLParser
 
 from markupsafe import Markup
+from tweets_support import tweet
 
-from rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.render import card_of, render_text
 
 OWNER = {"id": "1", "handle": "samsample", "name": "Sam Sample"}
 
@@ -42,13 +43,8 @@ class Tree(HTMLParser):
 
 
 def record(text, **extra):
-    return {
-        "id": "42",
-        "created_at": "2015-03-03T08:30:00Z",
-        "handle": "samsample",
-        "text": text,
-        **extra,
-    }
+    fields = {"id": "42", "created_at": "2015-03-03T08:30:00Z", "handle": "samsample"}
+    return tweet(**{**fields, "text": text, **extra})
 
 
 def test_entities_land_after_emoji_astral_and_ampersand():

@@ -7,14 +7,22 @@ import shutil
 import subprocess
 import sys
 
+import msgspec
 import pytest
-from tweets_support import snapshot
+from tweets_support import snapshot, tweet
 
-from rapport_tweets import commit as commit_mod
-from rapport_tweets.archive import ArchiveError, import_archive
-from rapport_tweets.reader import Reader
-from rapport_tweets.record import FIELDS, BadRecord, StoreError, decode, encode
-from rapport_tweets.store import Store
+from pelican.plugins.rapport_tweets import commit as commit_mod
+from pelican.plugins.rapport_tweets.archive import ArchiveError, import_archive
+from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.record import (
+    FIELDS,
+    BadRecord,
+    StoreError,
+    Tweet,
+    decode,
+    encode,
+)
+from pelican.plugins.rapport_tweets.store import Store
 
 
 def test_lines_are_deterministic_with_id_first():
@@ -25,12 +33,12 @@ def test_lines_are_deterministic_with_id_first():
         "likes": 0,
         "mentions": [{"start": 0, "handle": "x", "end": 2}],
     }
-    line = encode(record)
+    line = encode(tweet(**record))
     assert line.startswith('{"id":"5",')
-    assert line == encode(dict(reversed(list(record.items()))))
+    assert line == encode(tweet(**dict(reversed(list(record.items())))))
     assert '"likes"' not in line  # empty values are left out
     assert '"start":0' in line  # but an offset of 0 stays
-    assert decode(line, "f", 1)["text"] == "hé & <b>"
+    assert decode(line, "f", 1).text == "hé & <b>"
 
 
 def test_shards_by_year_sorted_by_id(sample_store):
@@ -56,7 +64,7 @@ def test_reader_finds_every_tweet_by_binary_search(sample_store):
     everything = list(Store(sample_store).iter_records())
     reader = Reader(sample_store)
     for record in everything:
-        assert reader.get(record["id"]) == record
+        assert reader.get(record.id) == record
     assert reader.get("1000000000000000001") is None
     assert reader.get("1000000000000000100") is None
     reader.close()
@@ -126,20 +134,20 @@ def test_archive_and_api_copies_merge_without_duplicates(sample_store):
     store = Store(sample_store)
     tweet_id = "1000000000000000301"
     before = Reader(sample_store).get(tweet_id)
-    api_copy = {
-        "id": tweet_id,
-        "created_at": before["created_at"],
-        "user_id": before["user_id"],
-        "handle": "samsample",
-        "text": before["text"],
-        "likes": 95,
-        "media": [{"type": "photo", "remote": "https://pbs.twimg.com/x.jpg"}],
-    }
+    api_copy = tweet(
+        id=tweet_id,
+        created_at=before.created_at,
+        user_id=before.user_id,
+        handle="samsample",
+        text=before.text,
+        likes=95,
+        media=[{"type": "photo", "remote": "https://pbs.twimg.com/x.jpg"}],
+    )
     with store.update() as update:
         assert update.add(api_copy) == "updated"
     after = Reader(sample_store).get(tweet_id)
-    assert after["likes"] == 95 and after["hashtags"] == before["hashtags"]
-    all_ids = [r["id"] for r in store.iter_records()]
+    assert after.likes == 95 and after.hashtags == before.hashtags
+    all_ids = [r.id for r in store.iter_records()]
     assert len(all_ids) == len(set(all_ids))
 
 
@@ -147,17 +155,18 @@ def test_api_media_does_not_replace_archive_photos(sample_store):
     store = Store(sample_store)
     tweet_id = "1000000000000000102"
     record = Reader(sample_store).get(tweet_id)
+    api_media = tweet(
+        id=tweet_id,
+        created_at=record.created_at,
+        media=[{"type": "photo", "remote": "https://pbs.twimg.com/y.jpg"}],
+    ).media
     with store.update() as update:
-        update.add(
-            {
-                **record,
-                "media": [{"type": "photo", "remote": "https://pbs.twimg.com/y.jpg"}],
-            }
-        )
+        update.add(msgspec.structs.replace(record, media=api_media))
     assert (
         Reader(sample_store)
-        .get(tweet_id)["media"][0]["file"]
-        .endswith("SampleWhiteboard.png")
+        .get(tweet_id)
+        .media[0]
+        .file.endswith("SampleWhiteboard.png")
     )
 
 
@@ -167,13 +176,11 @@ def test_hand_edited_store_falls_back_with_a_warning(sample_store, caplog):
     reader = Reader(sample_store)
     with caplog.at_level(logging.WARNING):
         record = reader.get("1000000000000000301")
-    assert record["text"].startswith("Four whole years")
+    assert record.text.startswith("Four whole years")
     assert "invoke tweets.reindex" in caplog.text
     Store(sample_store).reindex()
     caplog.clear()
-    assert (
-        Reader(sample_store).get("1000000000000000301")["text"].startswith("Four whole")
-    )
+    assert Reader(sample_store).get("1000000000000000301").text.startswith("Four whole")
     assert "out of date" not in caplog.text
 
 
@@ -212,13 +219,16 @@ def test_decode_names_the_line_and_the_bad_field(change, field):
     line = json.dumps({**GOOD_LINE, **change})
     with pytest.raises(StoreError, match=rf"^f, line 3: .*{field}"):
         decode(line, "f", 3)
-    if (
+    if "colour" in change:
+        with pytest.raises(TypeError, match="colour"):
+            Tweet(**{**GOOD_LINE, **change})  # a Tweet cannot even hold it
+    elif (
         "id" not in change
         and None not in change.values()
         and field != "media entry 1: 'file'"
     ):
         with pytest.raises(BadRecord, match=field.split()[0]):
-            encode({**GOOD_LINE, **change})  # never written either
+            encode(Tweet(**{**GOOD_LINE, **change}))  # never written either
 
 
 # A value of the wrong type for every field a line may hold.

@@ -9,7 +9,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from test_render import Tree
 
-from rapport_tweets.embed import TweetEmbedError, tweet_id_of
+from pelican.plugins.rapport_tweets.embed import TweetEmbedError, tweet_id_of
 
 ROOT = str(Path(__file__).resolve().parents[2])
 POST = """Title: Coffee, four years on
@@ -42,8 +42,10 @@ def build(tmp_path, sample_store, **override):
             "PATH": str(content),
             "OUTPUT_PATH": str(tmp_path / "output"),
             "THEME": f"{ROOT}/theme",
-            "PLUGIN_PATHS": [f"{ROOT}/plugins"],
-            "PLUGINS": ["rapport_site", "rapport_tweets"],
+            "PLUGINS": [
+                "pelican.plugins.rapport_site",
+                "pelican.plugins.rapport_tweets",
+            ],
             "JINJA_ENVIRONMENT": {"autoescape": True},
             "ARTICLE_PATHS": ["posts"],
             "ARTICLE_URL": "{slug}/",
@@ -175,10 +177,12 @@ def test_the_store_is_closed_when_the_build_ends(tmp_path):
 
 def test_a_later_build_without_the_plugin_gets_no_tweets(tmp_path, sample_store):
     """Pelican's signals outlive a build: a second build in the same process that does
-    not list rapport_tweets writes no highlights page and embeds no card."""
+    not list pelican.plugins.rapport_tweets writes no highlights page and embeds no card."""
     first = build(tmp_path / "with", sample_store)
     assert (first / "twitter" / "index.html").exists()
-    second = build(tmp_path / "without", sample_store, PLUGINS=["rapport_site"])
+    second = build(
+        tmp_path / "without", sample_store, PLUGINS=["pelican.plugins.rapport_site"]
+    )
     assert not (second / "twitter").exists()
     page = (second / "coffee-four-years-on" / "index.html").read_text()
     assert "tweet-card" not in page and "https://x.com/samsample/status/" in page

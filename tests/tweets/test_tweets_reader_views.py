@@ -1,6 +1,6 @@
 """Reader's lazy people index behaves like the parsed file."""
 
-from rapport_tweets.reader import _PeopleIndex
+from pelican.plugins.rapport_tweets.reader import _PeopleIndex
 
 
 def test_people_index_reads_one_handle_at_a_time():

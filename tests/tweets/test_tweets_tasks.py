@@ -10,8 +10,8 @@ from invoke import Context
 from invoke.exceptions import Exit
 from tweets_support import snapshot
 
-from rapport_tweets import tasks
-from rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets import tasks
+from pelican.plugins.rapport_tweets.reader import Reader
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,7 +132,7 @@ def test_a_relative_store_means_one_folder_for_builds_and_tasks(tmp_path):
     build or a task reads it, wherever the task runs from."""
     from pelican.settings import read_settings
 
-    from rapport_tweets.settings import store_path
+    from pelican.plugins.rapport_tweets.settings import store_path
 
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)

@@ -11,3 +11,13 @@ def snapshot(folder):
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def tweet(**fields):
+    """A Tweet from its fields as a store line holds them (entities as dicts), checked
+    as the store's decoder checks a line."""
+    import msgspec
+
+    from pelican.plugins.rapport_tweets.record import Tweet
+
+    return msgspec.convert(fields, Tweet)

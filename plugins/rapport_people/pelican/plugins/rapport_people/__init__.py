@@ -1,0 +1,81 @@
+"""The contact log: people pages for listed people, a privacy audit of every build.
+
+Receivers are module-level functions: Pelican (blinker) holds them weakly. Signals stay
+connected for the life of the process, so each receiver first checks that this plugin is
+enabled for the build at hand.
+"""
+
+from pelican import signals
+from pelican.plugins._utils import plugin_enabled
+
+from . import settings as defaults
+from .audit import PrivacyAuditError, audit_build, audit_site
+from .generator import PeopleGenerator
+from .model import PeopleError, PeopleInvalid, PersonFileError
+from .static_links import PrivateStaticFileError, check_static_files
+
+__all__ = [
+    "PeopleError",
+    "PeopleGenerator",
+    "PeopleInvalid",
+    "PersonFileError",
+    "PrivacyAuditError",
+    "PrivateStaticFileError",
+    "audit_site",
+    "register",
+]
+
+
+def _enabled(settings):
+    # Receivers stay connected for the life of the process, and a later build in it may
+    # not use this plugin. PLUGINS, once Pelican has loaded them, names each plugin it
+    # loaded (also when PLUGINS was unset and it found every installed one).
+    return plugin_enabled("rapport_people", settings.get("PLUGINS"))
+
+
+def configure(pelican):
+    """Fill in our defaults and keep every reader away from the person files."""
+    if not _enabled(pelican.settings):
+        return
+    for name, value in defaults.DEFAULTS.items():
+        pelican.settings.setdefault(name, value)
+    # A person file read as an article or copied as a static file would publish its
+    # private: mapping; exclude the folder whatever ARTICLE_PATHS and STATIC_PATHS say.
+    people_path = pelican.settings["PEOPLE_PATH"]
+    for name in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+        excludes = list(pelican.settings.get(name) or [])
+        if people_path not in excludes:
+            pelican.settings[name] = [*excludes, people_path]
+
+
+def get_generators(pelican):
+    return PeopleGenerator if _enabled(pelican.settings) else None
+
+
+def static_files(generator):
+    """Before anything is copied: no static file from the contact log, the overlay or
+    outside PATH."""
+    if _enabled(generator.settings):
+        check_static_files(
+            generator.settings,
+            generator.staticfiles,
+            generator.context.get("generated_content", {}),
+        )
+
+
+# Sent before the audit so that files written at the end of the build (the search
+# index) are written, and audited, whatever order blinker calls finalized receivers in.
+before_audit = signals.signal("rapport_before_audit")
+
+
+def finalized(pelican):
+    if _enabled(pelican.settings):
+        before_audit.send(pelican)
+        audit_build(pelican)
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.get_generators.connect(get_generators)
+    signals.static_generator_finalized.connect(static_files)
+    signals.finalized.connect(finalized)

@@ -1,0 +1,103 @@
+"""The tweets Generator: puts the API in the context and writes the highlights page."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader
+from pelican.generators import Generator
+
+from . import settings as tweet_settings
+from .api import TweetsAPI
+from .reader import Reader
+
+logger = logging.getLogger(__name__)
+
+CARD_TEMPLATE = "partials/tweet_card.html"
+# Our own templates (the card, the highlights page) and the stylesheet of the
+# highlights page, after the theme's: a theme overrides any of them.
+TEMPLATES = Path(__file__).with_name("templates")
+FALLBACK_CSS = Path(__file__).with_name("static") / "rapport-tweets.css"
+
+
+# The API of each build under way, by output folder. Cards (and their media) are
+# rendered by every generator's output step, so what is stale is known only on
+# `finalized`, whose receiver gets the Pelican object and finds the API here.
+_BUILDS = {}
+
+
+def finish_build(pelican):
+    """finalized: remove media that this build did not publish, and close the store
+    (other generators render cards until every page is written)."""
+    api = _BUILDS.pop(os.path.realpath(pelican.output_path), None)
+    if api is None:
+        return
+    try:
+        # Only this build's API: one from a build that failed earlier in this
+        # process knows nothing of what this one published.
+        if api.settings is pelican.settings:
+            api.remove_stale_media()
+    finally:
+        api.reader.close()
+
+
+class TweetsGenerator(Generator):
+    """Reads nothing up front; renders cards on demand from the store's index."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(TEMPLATES)])
+
+    def generate_context(self):
+        store = tweet_settings.store_path(self.settings)
+        self.reader = Reader(store)
+        self.api = TweetsAPI(
+            self.reader,
+            self.settings,
+            self.env.get_template(CARD_TEMPLATE),
+            self.output_path,
+        )
+        self.context["tweets"] = self.api
+        _BUILDS[os.path.realpath(self.output_path)] = self.api
+        if not self.reader.exists():
+            logger.warning(
+                "%s: no tweet store; the site has no tweet cards. Import an archive with: "
+                "invoke tweets.import PATH-TO-ARCHIVE.zip",
+                store,
+            )
+            return
+        nav = self.context.setdefault("rapport_nav", [])
+        url = self.settings["TWEETS_HIGHLIGHTS_URL"]
+        if not any(item.get("url") == url for item in nav):
+            nav.append({"title": "Twitter", "url": url})
+            nav.sort(key=lambda item: item["title"])
+        sitemap = self.context.setdefault("rapport_sitemap", [])
+        if not any(entry.get("url") == url for entry in sitemap):
+            sitemap.append({"url": url})
+        sheets = self.context.setdefault("rapport_stylesheets", [])
+        if "tweets.css" not in sheets:
+            sheets.append("tweets.css")
+
+    def generate_output(self, writer):
+        if not self.reader.exists():
+            return
+        pinned, years = self.api.highlights_page()
+        template = self.get_template("twitter/index")
+        if Path(template.filename).resolve().is_relative_to(TEMPLATES):
+            # Our fallback page links its stylesheet from the theme's static folder.
+            static = Path(self.output_path, self.settings["THEME_STATIC_DIR"])
+            static.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(FALLBACK_CSS, static / FALLBACK_CSS.name)
+        writer.write_file(
+            self.settings["TWEETS_HIGHLIGHTS_SAVE_AS"],
+            template,
+            self.context,
+            relative_urls=self.settings.get("RELATIVE_URLS", False),
+            url=self.settings["TWEETS_HIGHLIGHTS_URL"],
+            pinned=pinned,
+            years=years,
+            owner=self.api.owner,
+        )
