@@ -34,7 +34,10 @@ MODULES = {
     "audit": (
         "plugins/rapport_people/pelican/plugins/rapport_people/audit.py",
         ["*"],
-        ["tests/people/test_people_audit.py"],
+        [
+            "tests/people/test_people_audit_rules.py",
+            "tests/people/test_people_audit.py",
+        ],
     ),
     "public": (
         "plugins/rapport_people/pelican/plugins/rapport_people/public.py",
@@ -49,6 +52,21 @@ MODULES = {
             "tests/people/test_people_model_rules.py",
             "tests/people/test_people_yaml_limits.py",
             "tests/people/test_people_parser_properties.py",
+        ],
+    ),
+    "render": (
+        "plugins/rapport_tweets/pelican/plugins/rapport_tweets/render.py",
+        ["*"],
+        ["tests/tweets/test_render.py"],
+    ),
+    "record": (
+        "plugins/rapport_tweets/pelican/plugins/rapport_tweets/record.py",
+        ["*"],
+        [
+            "tests/tweets/test_record_rules.py",
+            "tests/tweets/test_store.py",
+            "tests/tweets/test_media_paths.py",
+            "tests/tweets/test_odd_inputs.py",
         ],
     ),
     "check": (
