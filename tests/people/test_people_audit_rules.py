@@ -263,3 +263,13 @@ def test_the_error_names_files_and_fields_never_values():
     )
     assert "  - p48.html: name of dev\n  - and 3 more\nThe build failed" in message
     assert "p49.html" not in message
+
+
+def test_a_pngs_pixels_are_not_searched_even_with_bytes_after_its_last_chunk(tmp_path):
+    """Compressed pixels are not text a reader sees; a few stray bytes after the last
+    chunk (fewer than a chunk header) do not make the file a broken PNG."""
+    idat = (13).to_bytes(4, "big") + b"IDAT" + b"Dev Fictional" + b"\0\0\0\0"
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "card.png").write_bytes(b"\x89PNG\r\n\x1a\n" + idat + b"\0\0\0\x09X")
+    assert scan(out, automaton(NAME)) == []
