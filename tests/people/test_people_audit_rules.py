@@ -273,3 +273,12 @@ def test_a_pngs_pixels_are_not_searched_even_with_bytes_after_its_last_chunk(tmp
     out.mkdir()
     (out / "card.png").write_bytes(b"\x89PNG\r\n\x1a\n" + idat + b"\0\0\0\x09X")
     assert scan(out, automaton(NAME)) == []
+
+
+def test_a_compressed_itxt_chunk_is_read_decompressed(tmp_path):
+    body = b"Description\0\x01\x00en\0Beschreibung\0" + zlib.compress(b"Dev Fictional")
+    itxt = len(body).to_bytes(4, "big") + b"iTXt" + body + b"\0\0\0\0"
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "card.png").write_bytes(b"\x89PNG\r\n\x1a\n" + itxt)
+    assert scan(out, automaton(NAME)) == [Finding("card.png", "dev", "name")]
