@@ -27,7 +27,17 @@ pytestmark = pytest.mark.slow
 PACKAGES = ("rapport_tweets", "rapport_people")
 # pelican-quickstart's questions: site folder, title, author, language (the defaults
 # given on its command line), no URL prefix, no pagination, time zone, no tasks.py.
+HOSTILE_NAME = "Eve <img src=x onerror=alert(1)>"
 QUICKSTART_ANSWERS = "\n\n\n\nn\nn\nEurope/London\nn\n"
+HOSTILE = """---
+name: "Eve <img src=x onerror=alert(1)>"
+met: 2014-01-02
+where: "<script>alert(2)</script> in a cafe"
+listed: true
+consent: 2014-01-03, by email
+---
+Met at a meetup.
+"""
 TWEET = "1000000000000000101"  # the owner to @adaexample, in the sample store
 
 
@@ -109,6 +119,8 @@ def test_a_stock_quickstart_site_gets_people_pages_and_tweet_cards(stock_site):
     content = site_dir / "content"
     (content / "people").mkdir(parents=True)
     shutil.copy(ROOT / "content" / "people" / "ada-example.md", content / "people")
+    # Pelican's settings leave Jinja autoescape off; the plugins' templates escape.
+    (content / "people" / "eve-hostile.md").write_text(HOSTILE, encoding="utf-8")
     shutil.copytree(ROOT / "data" / "tweets", site_dir / "data" / "tweets")
     (content / "coffee.md").write_text(
         "Title: Coffee with Ada\nDate: 2013-05-20\n\nHow it started:\n\n"
@@ -122,7 +134,7 @@ def test_a_stock_quickstart_site_gets_people_pages_and_tweet_cards(stock_site):
     names = directory.xpath(
         '//section[@class="rapport-people"]//a[@class="p-name u-url"]'
     )
-    assert [a.text for a in names] == ["Ada Example"]
+    assert [a.text for a in names] == ["Ada Example", HOSTILE_NAME]
     person = (output / "people" / "ada-example" / "index.html").read_text("utf-8")
     page = html.fromstring(person)
     assert page.xpath('//h1[@class="p-name"]/text()') == ["Ada Example"]
@@ -137,3 +149,30 @@ def test_a_stock_quickstart_site_gets_people_pages_and_tweet_cards(stock_site):
     )
     for private in ("ada@example.com", "northern legal tech", "Old Bank"):
         assert private not in everything
+    eve = (output / "people" / "eve-hostile" / "index.html").read_text("utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in eve
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in eve
+    for raw in ("<img src=x", "<script>alert"):
+        assert raw not in everything
+
+
+def test_a_theme_template_with_autoescape_off_stops_the_build(stock_site, tmp_path):
+    python, site_dir = stock_site
+    site = tmp_path / "site"
+    shutil.copytree(site_dir, site, ignore=shutil.ignore_patterns("output"))
+    overrides = site / "overrides" / "people"
+    overrides.mkdir(parents=True)
+    (overrides / "person.html").write_text("<h1>{{ person.name }}</h1>\n", "utf-8")
+    with (site / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write('\nTHEME_TEMPLATES_OVERRIDES = ["overrides"]\n')
+    result = subprocess.run(
+        [python, "-m", "pelican", "content", "-s", "pelicanconf.py"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    said = " ".join((result.stdout + result.stderr).split())  # rich wraps its lines
+    assert "would print people's names and notes unescaped" in said
+    assert not (site / "output" / "people" / "eve-hostile").exists()

@@ -6,7 +6,6 @@ enabled for the build at hand.
 """
 
 from pelican import signals
-from pelican.plugins._utils import plugin_enabled
 
 from . import settings as defaults
 from .audit import PrivacyAuditError, audit_build, audit_site
@@ -22,20 +21,26 @@ __all__ = [
     "PrivacyAuditError",
     "PrivateStaticFileError",
     "audit_site",
+    "enabled",
     "register",
 ]
 
 
-def _enabled(settings):
-    # Receivers stay connected for the life of the process, and a later build in it may
-    # not use this plugin. PLUGINS, once Pelican has loaded them, names each plugin it
-    # loaded (also when PLUGINS was unset and it found every installed one).
-    return plugin_enabled("rapport_people", settings.get("PLUGINS"))
+def enabled(settings):
+    """True when a build with `settings` uses this plugin: PLUGINS names it (short or
+    dotted name, or the module), or is unset (Pelican loads every installed plugin).
+    Receivers stay connected for the life of the process, and a later build in it may
+    not use this plugin."""
+    plugins = settings.get("PLUGINS")
+    names = (str(getattr(p, "__name__", p)) for p in plugins or ())
+    return plugins is None or any(
+        n.rsplit(".", 1)[-1] == "rapport_people" for n in names
+    )
 
 
 def configure(pelican):
     """Fill in our defaults and keep every reader away from the person files."""
-    if not _enabled(pelican.settings):
+    if not enabled(pelican.settings):
         return
     for name, value in defaults.DEFAULTS.items():
         pelican.settings.setdefault(name, value)
@@ -49,13 +54,13 @@ def configure(pelican):
 
 
 def get_generators(pelican):
-    return PeopleGenerator if _enabled(pelican.settings) else None
+    return PeopleGenerator if enabled(pelican.settings) else None
 
 
 def static_files(generator):
     """Before anything is copied: no static file from the contact log, the overlay or
     outside PATH."""
-    if _enabled(generator.settings):
+    if enabled(generator.settings):
         check_static_files(
             generator.settings,
             generator.staticfiles,
@@ -69,7 +74,7 @@ before_audit = signals.signal("rapport_before_audit")
 
 
 def finalized(pelican):
-    if _enabled(pelican.settings):
+    if enabled(pelican.settings):
         before_audit.send(pelican)
         audit_build(pelican)
 

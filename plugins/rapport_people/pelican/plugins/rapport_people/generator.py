@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 # Our own person and directory templates, and their stylesheet, come after the theme's:
 # a theme that has people/person.html and people/index.html uses its own.
-TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATES = Path(__file__).with_name("templates").resolve()
 FALLBACK_CSS = Path(__file__).with_name("static") / "rapport-people.css"
 
 
@@ -83,9 +83,10 @@ class PeopleGenerator(Generator):
         relative = self.settings.get("RELATIVE_URLS", False)
         siteurl = self.settings.get("SITEURL", "")
         tweets = self.context.get("tweets")
-        template = self.get_template("people/person")
+        template = self.page_template("people/person")
+        directory = self.page_template("people/index")
         written = set()
-        if Path(template.filename).resolve().is_relative_to(TEMPLATES):
+        if self.ours(template) or self.ours(directory):
             # Our fallback pages link their stylesheet from the theme's static folder.
             css = os.path.join(self.settings["THEME_STATIC_DIR"], FALLBACK_CSS.name)
             os.makedirs(
@@ -123,7 +124,6 @@ class PeopleGenerator(Generator):
         people.sort(key=lambda p: (p.name.lower(), p.slug))
         tags = tag_index(people, self.tag_slug, self.setting("PEOPLE_TAG_URL"))
         index_save_as = self.setting("PEOPLE_INDEX_SAVE_AS")
-        directory = self.get_template("people/index")
         writer.write_file(
             index_save_as,
             directory,
@@ -158,6 +158,27 @@ class PeopleGenerator(Generator):
             "PEOPLE_PHOTO_SAVE_AS",
         ):
             self.remove_stale_files(self.setting(name), written)
+
+    @staticmethod
+    def ours(template):
+        return Path(template.filename).resolve().is_relative_to(TEMPLATES)
+
+    def page_template(self, name):
+        """The theme's template `name`, else ours (which escape whatever the settings
+        say). A theme's template rendered with autoescape off would print names and
+        notes written by other people as HTML: refused."""
+        template = self.get_template(name)
+        autoescape = self.env.autoescape
+        if callable(autoescape):
+            autoescape = autoescape(template.name)
+        if not autoescape and not self.ours(template):
+            raise PeopleError(
+                f"{template.filename}: this theme template would print people's names "
+                "and notes unescaped (Jinja autoescape is off). Set JINJA_ENVIRONMENT = "
+                "{'autoescape': True, ...} in your settings (and mark your own HTML "
+                "|safe), or delete this template to use the people plugin's own."
+            )
+        return template
 
     def tag_slug(self, tag):
         """Pelican's own slug of a tag (TAG_REGEX_SUBSTITUTIONS), as its tag pages use."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
+from pelican.plugins.rapport_people import enabled as people_enabled
 from pelican.plugins.rapport_people import settings as people_defaults
 from pelican.plugins.rapport_people.tasks import (
     git,
@@ -72,9 +73,7 @@ def pre_push(c):
     --public first in a public repository)."""
     root = site_folder(c)
     settings = site_settings(c)
-    if not any(
-        str(p).rsplit(".", 1)[-1] == "rapport_people" for p in settings["PLUGINS"] or ()
-    ) or not settings.get("PEOPLE_AUDIT", True):
+    if not people_enabled(settings) or not settings.get("PEOPLE_AUDIT", True):
         raise Exit(
             "Push refused: the privacy audit is off (rapport_people is not in PLUGINS, "
             "or PEOPLE_AUDIT is False) in pelicanconf.py, so nothing could be checked.",

@@ -3,7 +3,6 @@
 import logging
 
 from pelican import signals
-from pelican.plugins._utils import plugin_enabled
 
 from . import cards, incremental, search
 from .filters import FILTERS
@@ -34,11 +33,14 @@ DEFAULT_SETTINGS = {
 }
 
 
-def _enabled(settings):
-    # Receivers stay connected for the life of the process, and a later build in it may
-    # not use this plugin. PLUGINS, once Pelican has loaded them, names each plugin it
-    # loaded (also when PLUGINS was unset and it found every installed one).
-    return plugin_enabled("rapport_site", settings.get("PLUGINS"))
+def enabled(settings):
+    """True when a build with `settings` uses this plugin: PLUGINS names it (short or
+    dotted name, or the module), or is unset (Pelican loads every installed plugin).
+    Receivers stay connected for the life of the process, and a later build in it may
+    not use this plugin."""
+    plugins = settings.get("PLUGINS")
+    names = (str(getattr(p, "__name__", p)) for p in plugins or ())
+    return plugins is None or any(n.rsplit(".", 1)[-1] == "rapport_site" for n in names)
 
 
 class UnsafeSettingsError(Exception):
@@ -47,7 +49,7 @@ class UnsafeSettingsError(Exception):
 
 def check_autoescape(pelican):
     """Fail the build when Jinja autoescape is off: every template relies on it."""
-    if not _enabled(pelican.settings):
+    if not enabled(pelican.settings):
         return
     env = pelican.settings.get("JINJA_ENVIRONMENT", {})
     if env.get("autoescape") is not True:
@@ -64,7 +66,7 @@ def default_settings(pelican):
     page's, derived from it too), the search and social card settings, and the theme's
     Jinja filters (a filter of the same name in JINJA_FILTERS wins)."""
     settings = pelican.settings
-    if not _enabled(settings):
+    if not enabled(settings):
         return
     for name, value in DEFAULT_SETTINGS.items():
         settings.setdefault(name, value)
@@ -78,7 +80,7 @@ def default_settings(pelican):
 
 def finalized(pelican):
     """finalized receiver: the search index, the social cards and the `_headers` file."""
-    if _enabled(pelican.settings):
+    if enabled(pelican.settings):
         search.index_site(pelican)
         write_social_cards(pelican)
         write_headers(pelican)
@@ -107,7 +109,7 @@ def write_social_cards(pelican):
 
 def index_before_audit(pelican):
     """rapport_before_audit receiver: the search index, so that the audit reads it."""
-    if _enabled(pelican.settings):
+    if enabled(pelican.settings):
         search.index_site(pelican)
 
 

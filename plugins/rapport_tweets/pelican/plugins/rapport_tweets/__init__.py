@@ -5,27 +5,30 @@ index), fetch (X API v2), render (tweet -> card data), api (context["tweets"]), 
 (tweet URLs in posts), generator (highlights page), tasks (invoke tweets.*).
 """
 
-from pelican.plugins._utils import plugin_enabled
-
 from . import settings as tweet_settings
 from .embed import embed_tweets
 
 
-def _enabled(settings):
-    # Receivers stay connected for the life of the process, and a later build in it may
-    # not use this plugin. PLUGINS, once Pelican has loaded them, names each plugin it
-    # loaded (also when PLUGINS was unset and it found every installed one).
-    return plugin_enabled("rapport_tweets", settings.get("PLUGINS"))
+def enabled(settings):
+    """True when a build with `settings` uses this plugin: PLUGINS names it (short or
+    dotted name, or the module), or is unset (Pelican loads every installed plugin).
+    Receivers stay connected for the life of the process, and a later build in it may
+    not use this plugin."""
+    plugins = settings.get("PLUGINS")
+    names = (str(getattr(p, "__name__", p)) for p in plugins or ())
+    return plugins is None or any(
+        n.rsplit(".", 1)[-1] == "rapport_tweets" for n in names
+    )
 
 
 def apply_settings(pelican):
     """initialized receiver: every TWEETS_* default in the settings."""
-    if _enabled(pelican.settings):
+    if enabled(pelican.settings):
         tweet_settings.apply_defaults(pelican.settings)
 
 
 def get_generators(pelican):
-    if not _enabled(pelican.settings):
+    if not enabled(pelican.settings):
         return None
     from .generator import TweetsGenerator
 

@@ -19,8 +19,12 @@ logger = logging.getLogger(__name__)
 CARD_TEMPLATE = "partials/tweet_card.html"
 # Our own templates (the card, the highlights page) and the stylesheet of the
 # highlights page, after the theme's: a theme overrides any of them.
-TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATES = Path(__file__).with_name("templates").resolve()
 FALLBACK_CSS = Path(__file__).with_name("static") / "rapport-tweets.css"
+
+
+class UnsafeTemplateError(Exception):
+    """A theme template would print other people's words unescaped."""
 
 
 # The API of each build under way, by output folder. Cards (and their media) are
@@ -57,7 +61,7 @@ class TweetsGenerator(Generator):
         self.api = TweetsAPI(
             self.reader,
             self.settings,
-            self.env.get_template(CARD_TEMPLATE),
+            self.page_template(CARD_TEMPLATE),
             self.output_path,
         )
         self.context["tweets"] = self.api
@@ -81,12 +85,33 @@ class TweetsGenerator(Generator):
         if "tweets.css" not in sheets:
             sheets.append("tweets.css")
 
+    @staticmethod
+    def ours(template):
+        return Path(template.filename).resolve().is_relative_to(TEMPLATES)
+
+    def page_template(self, name):
+        """The theme's template `name`, else ours (which escape whatever the settings
+        say). A theme's template rendered with autoescape off would print other people's
+        names and alt text as HTML: refused."""
+        template = self.env.get_template(name)
+        autoescape = self.env.autoescape
+        if callable(autoescape):
+            autoescape = autoescape(template.name)
+        if not autoescape and not self.ours(template):
+            raise UnsafeTemplateError(
+                f"{template.filename}: this theme template would print other people's "
+                "posts unescaped (Jinja autoescape is off). Set JINJA_ENVIRONMENT = "
+                "{'autoescape': True, ...} in your settings (and mark your own HTML "
+                "|safe), or delete this template to use the tweets plugin's own."
+            )
+        return template
+
     def generate_output(self, writer):
         if not self.reader.exists():
             return
         pinned, years = self.api.highlights_page()
-        template = self.get_template("twitter/index")
-        if Path(template.filename).resolve().is_relative_to(TEMPLATES):
+        template = self.page_template("twitter/index.html")
+        if self.ours(template):
             # Our fallback page links its stylesheet from the theme's static folder.
             static = Path(self.output_path, self.settings["THEME_STATIC_DIR"])
             static.mkdir(parents=True, exist_ok=True)
