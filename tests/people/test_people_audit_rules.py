@@ -282,3 +282,53 @@ def test_a_compressed_itxt_chunk_is_read_decompressed(tmp_path):
     out.mkdir()
     (out / "card.png").write_bytes(b"\x89PNG\r\n\x1a\n" + itxt)
     assert scan(out, automaton(NAME)) == [Finding("card.png", "dev", "name")]
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("where", "Qxtea Rooms"),  # two words: a place, searched
+        ("private.notes", "qx zz"),  # short words that are not common ones
+        ("private.notes", "the 123"),  # a number of three digits
+        ("body", "and the one of all the other of them here"),  # 40 characters
+    ],
+)
+def test_what_is_distinctive_enough_to_search(field, text):
+    assert automaton(("dev", field, text)) is not None
+
+
+@pytest.mark.parametrize(
+    ("field", "text"), [("private.notes", "the 12 of"), ("body", "and the one of all")]
+)
+def test_common_words_and_small_numbers_are_not_searched(field, text):
+    assert automaton(("dev", field, text)) is None
+
+
+def test_a_name_split_between_two_text_runs_of_a_binary_file_is_found():
+    data = b"\x00\x01xxxx Dev\xffFictional zz\x00"
+    assert found(data, NAME, path="font.woff") == {("dev", "name")}
+
+
+def test_private_booleans_and_empty_values_are_not_secrets(tmp_path):
+    people = _people(
+        tmp_path,
+        {"ada.md": "---\nname: Ada\nprivate:\n  newsletter: true\n  kids:\n---\n"},
+    )
+    assert [s for s in collect_secrets(people) if s[1].startswith("private")] == []
+
+
+def test_damaged_compressed_data_is_read_as_written(tmp_path):
+    out = tmp_path / "output"
+    out.mkdir()
+    whole = gzip.compress(b"Dev Fictional " * 50)
+    (out / "cut.gz").write_bytes(whole[: len(whole) // 2])  # ends early: EOFError
+    (out / "bad.gz").write_bytes(whole[:10] + b"\xff" * 20 + b"Dev Fictional")
+    bad = b"Comment\0\0" + b"\xff\xfe not zlib"
+    ztxt = len(bad).to_bytes(4, "big") + b"zTXt" + bad + b"\0\0\0\0"
+    text = b"Author\0Dev Fictional"
+    t = len(text).to_bytes(4, "big") + b"tEXt" + text + b"\0\0\0\0"
+    (out / "card.png").write_bytes(b"\x89PNG\r\n\x1a\n" + ztxt + t)
+    assert scan(out, automaton(NAME)) == [
+        Finding("bad.gz", "dev", "name"),
+        Finding("card.png", "dev", "name"),
+    ]
