@@ -395,3 +395,59 @@ def test_a_cards_media_files_and_links():
         {"kind": "photo", "href": "https://x.com/samsample/status/42", "alt": ""},
     ]
     assert card.files == ["42-a b.png", "42-v.mp4"]
+
+
+def test_a_listed_author_and_mention_link_to_their_pages_on_this_site():
+    pages = {"ada": "people/ada/"}
+    r = record(
+        "hi @ada", handle="ada", mentions=[{"start": 3, "end": 7, "handle": "ada"}]
+    )
+    card = card_of(r, OWNER, pages, "https://s.example")
+    assert card.author_url == "https://s.example/people/ada/"
+    assert card.text == Markup(
+        'hi <a class="u-category h-card mention" '
+        'href="https://s.example/people/ada/">@ada</a>'
+    )
+    assert profile_url("ada", pages) == "/people/ada/"
+
+
+def test_an_owner_without_a_handle_leaves_a_tweet_without_one_unknown():
+    r = tweet(id="7", created_at="2015-03-03T08:30:00Z", user_id="1", text="x")
+    card = card_of(r, {"id": "1"})
+    assert (card.author_handle, card.author_name) == ("", "Unknown account")
+    other = card_of(record("x", handle="XXXX"), {"id": "1", "name": "Sam"})
+    assert other.author_name == "XXXX"
+
+
+def test_default_site_and_media_paths_of_a_card():
+    r = record("pic", media=[{"type": "photo", "file": "42-p.png"}])
+    (photo,) = card_of(r, OWNER).photos
+    assert photo["src"] == "/twitter/media/42-p.png"
+
+
+def test_of_two_entities_on_one_range_the_first_kind_wins():
+    r = record(
+        "#ada!",
+        mentions=[{"start": 0, "end": 4, "handle": "ada"}],
+        hashtags=[{"start": 0, "end": 4, "tag": "ada"}],
+    )
+    (link,) = Tree(render_text(r)).find("a")
+    assert link["attrs"]["href"] == "https://x.com/ada"
+
+
+def test_an_entity_inside_an_earlier_one_is_left_out():
+    r = record(
+        "@ada_bo x",
+        mentions=[
+            {"start": 0, "end": 7, "handle": "ada_bo"},
+            {"start": 1, "end": 4, "handle": "ada"},
+        ],
+    )
+    (link,) = Tree(render_text(r)).find("a")
+    assert (link["text"], link["attrs"]["href"]) == ("@ada_bo", "https://x.com/ada_bo")
+
+
+def test_media_with_half_an_offset_is_not_a_span():
+    for offsets in ({"start": 3}, {"end": 5}):
+        r = record("see x.jpg", media=[{"type": "photo", **offsets}])
+        assert render_text(r) == Markup("see x.jpg")
