@@ -9,6 +9,7 @@ import pytest
 
 from pelican.plugins.rapport_tweets.record import (
     BadRecord,
+    Hashtag,
     Media,
     Mention,
     StoreError,
@@ -167,6 +168,7 @@ def test_a_lines_id_is_read_from_its_prefix(line, found):
     ("name", "ok"),
     [
         ("5-a.jpg", True),
+        ("1626922779105759235-FpXyZ.jpg", True),
         ("", False),
         (".", False),
         ("..", False),
@@ -206,6 +208,7 @@ def test_a_copy_with_another_text_brings_its_own_entities_and_display():
         text="hi @ada https://t.co/x",
         display=[0, 7],
         mentions=[Mention(start=3, end=7, handle="ada")],
+        hashtags=[Hashtag(start=0, end=2, tag="hi")],
         urls=[Url(start=8, end=22, url="https://t.co/x")],
     )
     new = Tweet(id="1", created_at=DATE, text="hello @ada")
@@ -214,6 +217,23 @@ def test_a_copy_with_another_text_brings_its_own_entities_and_display():
     merged = merge(old, same)
     assert merged.display is msgspec.UNSET
     assert merged.mentions == old.mentions and merged.urls == old.urls
+    assert merged.hashtags == old.hashtags
+
+
+def test_a_copy_with_another_text_places_the_old_media_in_it():
+    link = "https://t.co/p"
+    old = Tweet(
+        id="1",
+        created_at=DATE,
+        text="pic " + link,
+        media=[Media(type="photo", file="1-a.jpg", url=link, start=4, end=18)],
+    )
+    moved = merge(old, Tweet(id="1", created_at=DATE, text="a pic " + link))
+    assert moved.media == [
+        Media(type="photo", file="1-a.jpg", url=link, start=6, end=20)
+    ]
+    gone = merge(old, Tweet(id="1", created_at=DATE, text="no link now"))
+    assert gone.media == [Media(type="photo", file="1-a.jpg", url=link)]
 
 
 def test_an_api_copy_without_files_keeps_the_archives_photos():
