@@ -20,6 +20,7 @@ from pelican.plugins.rapport_site.check import (
     check_third_party,
     load_site,
     parse_page,
+    xml_refs,
     xml_scripts,
 )
 
@@ -308,3 +309,26 @@ def test_the_svg_search_goes_past_comments_and_foreign_elements():
         (6, "<iframe srcdoc> inline document"),
         (7, "<a href> javascript: URL"),
     ]
+
+
+def test_links_in_feed_content_are_read_as_html():
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom">\n<entry>\n'
+        '<content type="html">&lt;p&gt;x&lt;br&gt;&lt;a href="/a/"&gt;y&lt;/a&gt;'
+        '&lt;img src="https://x.example/i.png"&gt;</content>\n</entry>\n</feed>'
+    )
+    tree = etree.ElementTree(etree.fromstring(feed.encode()))
+    assert xml_refs(tree) == [
+        Ref("/a/", 3, "<a href> in feed content", False),
+        Ref("https://x.example/i.png", 3, "<img src> in feed content", False),
+    ]
+
+
+def test_an_entity_that_holds_markup_is_a_finding_on_line_one():
+    svg = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg [\n<!ENTITY x "<script>go()</script>">\n'
+        '<!ENTITY y "plain">\n]>\n<svg xmlns="http://www.w3.org/2000/svg"/>'
+    )
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False)
+    tree = etree.ElementTree(etree.fromstring(svg.encode(), parser))
+    assert xml_scripts(tree, _kind) == [(1, "<!ENTITY x> that holds markup")]
