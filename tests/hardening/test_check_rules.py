@@ -20,6 +20,7 @@ from pelican.plugins.rapport_site.check import (
     check_third_party,
     load_site,
     parse_page,
+    svg_refs,
     xml_refs,
     xml_scripts,
 )
@@ -332,3 +333,31 @@ def test_an_entity_that_holds_markup_is_a_finding_on_line_one():
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False)
     tree = etree.ElementTree(etree.fromstring(svg.encode(), parser))
     assert xml_scripts(tree, _kind) == [(1, "<!ENTITY x> that holds markup")]
+
+
+def test_an_svg_files_fetches_after_a_comment_and_with_a_plain_href():
+    tree = _svg(
+        "<!-- drawn by hand -->\n"
+        '<image href="https://a.example/i.png"/>\n'
+        '<use xlink:href="https://b.example/u.svg#x"/>\n'
+        "<style>rect { fill: url(https://c.example/f.svg#g) }</style>"
+    )
+    assert svg_refs(tree, "icon.svg") == [
+        Ref("https://a.example/i.png", 3, "<image>", True),
+        Ref("https://b.example/u.svg#x", 4, "<use>", True),
+        Ref("https://c.example/f.svg#g", 5, "url() in icon.svg", True),
+    ]
+
+
+def test_links_of_a_feed_after_a_comment_keep_their_lines():
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom">\n<!-- generated -->\n'
+        '<link href="https://example.org/"/>\n<entry>\n<link href="/a/"/>\n'
+        "<comments>https://example.org/a/#c</comments>\n</entry>\n</feed>"
+    )
+    tree = etree.ElementTree(etree.fromstring(feed.encode()))
+    assert xml_refs(tree) == [
+        Ref("https://example.org/", 3, "<link href>", False),
+        Ref("/a/", 5, "<link href>", False),
+        Ref("https://example.org/a/#c", 6, "<comments>", False),
+    ]
