@@ -283,6 +283,10 @@ def _svg(markup):
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/'
         f'xlink">\n{markup}\n</svg>'
     )
+    return _tree(text)
+
+
+def _tree(text):
     return etree.ElementTree(etree.fromstring(text.encode()))
 
 
@@ -318,7 +322,7 @@ def test_links_in_feed_content_are_read_as_html():
         '<content type="html">&lt;p&gt;x&lt;br&gt;&lt;a href="/a/"&gt;y&lt;/a&gt;'
         '&lt;img src="https://x.example/i.png"&gt;</content>\n</entry>\n</feed>'
     )
-    tree = etree.ElementTree(etree.fromstring(feed.encode()))
+    tree = _tree(feed)
     assert xml_refs(tree) == [
         Ref("/a/", 3, "<a href> in feed content", False),
         Ref("https://x.example/i.png", 3, "<img src> in feed content", False),
@@ -355,7 +359,7 @@ def test_links_of_a_feed_after_a_comment_keep_their_lines():
         '<link href="https://example.org/"/>\n<entry>\n<link href="/a/"/>\n'
         "<comments>https://example.org/a/#c</comments>\n</entry>\n</feed>"
     )
-    tree = etree.ElementTree(etree.fromstring(feed.encode()))
+    tree = _tree(feed)
     assert xml_refs(tree) == [
         Ref("https://example.org/", 3, "<link href>", False),
         Ref("/a/", 5, "<link href>", False),
