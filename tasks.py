@@ -445,10 +445,12 @@ from bench.tasks import ns as bench_tasks  # noqa: E402
 from pelican.plugins.rapport_people.tasks import ns as people_tasks  # noqa: E402
 from pelican.plugins.rapport_site.hooks import ns as hooks_tasks  # noqa: E402
 from pelican.plugins.rapport_site.tasks import ns as site_tasks  # noqa: E402
+from pelican.plugins.rapport_tweets.mastodon_tasks import ns as mastodon_tasks  # noqa: E402
 from pelican.plugins.rapport_tweets.tasks import ns as tweets_tasks  # noqa: E402
 
 ns.add_collection(people_tasks, name="people")
 ns.add_collection(tweets_tasks, name="tweets")
+ns.add_collection(mastodon_tasks, name="mastodon")
 ns.add_collection(hooks_tasks, name="hooks")
 for _task in (
     *site_tasks.tasks.values(),

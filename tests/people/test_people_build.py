@@ -290,7 +290,7 @@ def test_tweets_slot_shows_highlights_and_conversations(site):
     ids = [e.get("id") for e in tree.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
     assert ("highlights", ("101", "102")) in tweets.asked
-    assert ("conversations", "adaexample", None, ("101", "102")) in tweets.asked
+    assert ("conversations", ["adaexample"], None, ("101", "102")) in tweets.asked
     assert not [a for a in tweets.asked if "devfictional" in a]
 
 

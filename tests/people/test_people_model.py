@@ -84,7 +84,7 @@ def test_typo_in_a_field_name_suggests_the_field(person_file):
     path = person_file("ada", "name: Ada\nprivte:\n  email: a@example.com")
     assert only_problem(path) == (
         f"{path}, line 3, field 'privte': is not a field of a person file. Did you "
-        "mean 'private'? Rename it; the fields are: name, twitter, website, met, "
+        "mean 'private'? Rename it; the fields are: name, twitter, bluesky, mastodon, website, met, "
         "where, tags, rel, highlights, photo, listed, consent, private."
     )
 
@@ -93,7 +93,7 @@ def test_unknown_field_without_a_close_match(person_file):
     path = person_file("ada", "name: Ada\nshoe_size: 5")
     assert only_problem(path) == (
         f"{path}, line 3, field 'shoe_size': is not a field of a person file. Remove "
-        "it; the fields are: name, twitter, website, met, where, tags, rel, "
+        "it; the fields are: name, twitter, bluesky, mastodon, website, met, where, tags, rel, "
         "highlights, photo, listed, consent, private."
     )
 
@@ -218,8 +218,10 @@ def test_bad_highlight_names_the_item_line(person_file):
     )
     assert only_problem(path) == (
         f"{path}, line 5, field 'highlights[1]': is "
-        "not a tweet id or a tweet address. Use the digits of the id or the full "
-        "address, e.g. https://x.com/samsample/status/1626922779105759235."
+        "not a tweet id or a post address. Use the digits of the id or the full "
+        "address, e.g. https://x.com/samsample/status/1626922779105759235, a Mastodon "
+        "status address, or a Bluesky post's address with the account's DID "
+        "(bsky.app/profile/did:…/post/…)."
     )
 
 

@@ -33,7 +33,7 @@ LISTED = """
 """
 
 ALLOWED = {
-    "slug", "url", "name", "twitter", "website", "met", "where", "tags", "rel",
+    "slug", "url", "name", "twitter", "bluesky", "mastodon", "website", "met", "where", "tags", "rel",
     "highlights", "blurb", "summary", "last_talked", "avatar_url", "tag_links",
     "photo",
 }  # fmt: skip

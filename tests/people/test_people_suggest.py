@@ -71,7 +71,9 @@ def test_suggest_as_json(talked):
 def test_suggest_refuses_an_unknown_network(talked):
     result = talked.invoke("people.suggest", "--network", "myspace")
     assert result.returncode == 1
-    assert result.stderr.strip() == "Error: --network must be one of: x."
+    assert result.stderr.strip() == (
+        "Error: --network must be one of: x, bluesky, mastodon."
+    )
 
 
 def test_new_from_a_handle_fills_in_name_handle_and_the_first_talk(talked):

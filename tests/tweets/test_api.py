@@ -8,13 +8,15 @@ from datetime import date
 from markupsafe import Markup
 
 from pelican.plugins.rapport_tweets.api import TweetsAPI
-from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.networks import NetworkReaders
 
 PROFILES = {"adaexample": "people/ada-example/"}  # what the people plugin hands over
 
 
 def make_api(store, card_template, output=None, **settings):
-    return TweetsAPI(Reader(store), {"SITEURL": "", **settings}, card_template, output)
+    return TweetsAPI(
+        NetworkReaders(store), {"SITEURL": "", **settings}, card_template, output
+    )
 
 
 def ids_of(cards):

@@ -125,9 +125,10 @@ def test_an_archive_media_name_with_a_backslash_is_a_counted_warning(
 
 def test_the_copy_refuses_a_name_that_leaves_the_folder(sample_store, tmp_path):
     from pelican.plugins.rapport_tweets.api import TweetsAPI
-    from pelican.plugins.rapport_tweets.reader import Reader
+    from pelican.plugins.rapport_tweets.networks import NetworkReaders
 
-    api = TweetsAPI(Reader(sample_store), {}, None, tmp_path / "output")
+    readers = NetworkReaders(sample_store)
+    api = TweetsAPI(readers, {}, None, tmp_path / "output")
     with pytest.raises(StoreError, match="media file name leaves the media folder"):
-        api._publish_media("../index/people.tsv")
+        api._publish_media("../index/people.tsv", readers.store)
     assert not (tmp_path / "output").exists()

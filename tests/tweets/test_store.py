@@ -235,6 +235,7 @@ def test_decode_names_the_line_and_the_bad_field(change, field):
 WRONG = {
     "id": 5,
     "created_at": "yesterday",
+    "network": "myspace",
     "user_id": 1,
     "handle": 1,
     "name": 1,

@@ -1,5 +1,6 @@
 """Helpers shared by the tweets tests (imported by name: conftest is not a module)."""
 
+import json
 from pathlib import Path
 
 
@@ -10,6 +11,16 @@ def snapshot(folder):
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
         if p.is_file()
+    }
+
+
+def network_lines(store, network):
+    """{id: record} of every line of one network's store inside store folder `store`."""
+    folder = Path(store) / network / "tweets"
+    return {
+        r["id"]: r
+        for f in sorted(folder.glob("*.jsonl"))
+        for r in map(json.loads, f.read_text(encoding="utf-8").splitlines())
     }
 
 

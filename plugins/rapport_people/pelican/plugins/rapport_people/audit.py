@@ -23,7 +23,8 @@ keeps a name in a URL and a file name.
 Not searched, by design:
 - tags, rel and dates (met, log dates), log `via` and `keep_in_touch`: vocabulary that
   any page may contain ("coffee", "2013-04-16", "8w");
-- an unlisted person's @handle: the owner's own public tweets may @mention them;
+- an unlisted person's handles (X, Bluesky handle or DID, Mastodon user@instance):
+  the owner's own public posts may @mention them;
 - strings shorter than PEOPLE_AUDIT_MIN_LENGTH; free text (blurb lines, where, consent,
   notes) made only of common words (`common-words.txt`) and shorter than _LONG_ENOUGH
   characters, such as a blurb's "## About"; a where or a blurb line of one word

@@ -2,21 +2,27 @@
 
 The only module of the people plugin that calls into the tweets plugin (people asks
 tweets; tweets never imports people): when the tweets store changes shape, this is the
-one place to adapt. Every exchange carries its network ("x" today) so that other
-networks can join without changing the callers.
+one place to adapt. Every exchange carries its network: "x", "bluesky" or "mastodon".
 """
 
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from pelican.plugins.rapport_tweets import links
 from pelican.plugins.rapport_tweets import settings as tweet_settings
-from pelican.plugins.rapport_tweets.reader import Reader
+from pelican.plugins.rapport_tweets.networks import NetworkReaders
+from pelican.plugins.rapport_tweets.record import (
+    BLUESKY,
+    MASTODON,
+    NETWORKS,
+    X,
+    network_of_id,
+    order_key,
+)
 
-X = "x"
-NETWORKS = (X,)
 # The log's `via:` for a conversation on each network (the log has said twitter).
-LOG_VIA = {X: "twitter"}
+LOG_VIA = {X: "twitter", BLUESKY: "bluesky", MASTODON: "mastodon"}
 
 
 @dataclass(frozen=True)
@@ -44,39 +50,57 @@ class Conversations:
     """Exchanges per handle, read lazily from the site's stores."""
 
     def __init__(self, settings, root):
-        self._reader = Reader(_store(settings, root))
+        self._readers = NetworkReaders(_store(settings, root))
+        self._reader = self._readers  # posts by id, whatever their network
 
     def exists(self):
-        return self._reader.exists()
+        return self._readers.exists()
 
-    def owner(self):
-        """The owner's handle, or None."""
-        return (self._reader.owner() or {}).get("handle")
+    def owner(self, network=X):
+        """The owner's handle on `network`, or None."""
+        return (self._readers.owner(network) or {}).get("handle")
 
     def handles(self, network=None):
-        """(network, handle) of everyone the owner has exchanged posts with."""
-        if network not in (None, X) or not self.exists():
-            return []
-        return [(X, h) for h in self._reader.people().handles()]
+        """(network, handle) of everyone the owner has exchanged posts with. A Bluesky
+        account is named by its handle, and by its DID only where no handle is known."""
+        out = []
+        for net in [network] if network else NETWORKS:
+            reader = self._readers.of(net)
+            if not reader.exists():
+                continue
+            people = reader.people()
+            keys = people.handles()
+            covered = {
+                row[1] for k in keys if not k.startswith("did:") for row in people[k]
+            }
+            out += [
+                (net, k)
+                for k in keys
+                if not k.startswith("did:") or {r[1] for r in people[k]} - covered
+            ]
+        return out
 
     def with_(self, handle, network=X):
-        """Every exchange with `handle`, oldest first."""
-        if network != X or not self.exists():
+        """Every exchange with `handle` on `network`, oldest first."""
+        reader = self._readers.of(network)
+        if not reader.exists():
             return []
-        key = handle.lower().lstrip("@")
-        rows = self._reader.people().get(key, ())
+        key = handle if handle.startswith("did:") else handle.lower().lstrip("@")
+        rows = reader.people().get(key, ())
         return sorted(
             (
-                Exchange(X, key, root, tid, dt.date.fromisoformat(day))
+                Exchange(network, key, root, tid, dt.date.fromisoformat(day))
                 for root, tid, day in rows
             ),
-            key=lambda e: (e.date, int(e.post_id)),
+            key=lambda e: (e.date, order_key(e.post_id)),
         )
 
     def post_url(self, exchange):
         """The public URL of one post (by whoever wrote it)."""
         tweet = self._reader.get(exchange.post_id)
         author = (tweet.handle if tweet else "") or "i/web"
+        if exchange.network != X:
+            return links.post_url(exchange.network, exchange.post_id, author)
         return f"https://x.com/{author}/status/{exchange.post_id}"
 
     def display_name(self, handle, network=X):
@@ -92,7 +116,7 @@ class Conversations:
         tweet = self._reader.get(post_id)
         if tweet is None:
             return None
-        owner = (self.owner() or "").lower()
+        owner = (self.owner(network_of_id(post_id)) or "").lower()
         author = tweet.handle.lower()
         if author and author != owner:
             return author
@@ -100,4 +124,4 @@ class Conversations:
         return next((h.lower() for h in candidates if h and h.lower() != owner), None)
 
     def close(self):
-        self._reader.close()
+        self._readers.close()

@@ -48,7 +48,9 @@ class PeopleGenerator(Generator):
         ]  # fmt: skip
         # Listed people's pages, handed to the tweets plugin when we ask for cards, so
         # that an @mention of a listed person on a person page links to their page.
-        self.profile_urls = {p.twitter.lower(): p.url for p in self.public if p.twitter}
+        self.profile_urls = {
+            handle.lower(): p.url for p in self.public for handle in p.handles
+        }
         # The parsed files of listed people, for what the projection leaves out on
         # purpose (the photo's source file).
         self.listed_files = {p.slug: p for p in self.people.listed}
@@ -244,18 +246,19 @@ class PeopleGenerator(Generator):
             else []
         )
         threads, first_talked = [], None
-        if person.twitter:
+        if person.handles:
             limit = self.setting("PEOPLE_CONVERSATIONS_LIMIT")
             # A pinned tweet is shown once, under Pinned: the same card twice would
-            # repeat its id attribute and its text on one page.
+            # repeat its id attribute and its text on one page. Every network's
+            # conversations come in one timeline.
             for thread in tweets.conversations_with(
-                person.twitter,
+                person.handles,
                 limit=limit,
                 exclude=person.highlights,
                 profile_urls=self.profile_urls,
             ):
                 threads.append({"started": thread.started, "cards": thread.cards})
-            first_talked = tweets.first_talked(person.twitter)
+            first_talked = tweets.first_talked(person.handles)
         return {
             "tweets_enabled": True,
             "tweet_highlights": highlights,

@@ -22,9 +22,14 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from pelican.plugins.rapport_tweets.embed import post_id_of
+from pelican.plugins.rapport_tweets.record import network_of_id
+
 PUBLIC_FIELDS = (
     "name",
     "twitter",
+    "bluesky",
+    "mastodon",
     "website",
     "met",
     "where",
@@ -51,6 +56,19 @@ DEFAULT_REL = ("met",)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+# Bluesky: a handle is a domain name (atproto's handle syntax), or the account's DID.
+BLUESKY_HANDLE_RE = re.compile(
+    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+)
+DID_RE = re.compile(r"^did:[a-z]+:[A-Za-z0-9._:%-]{0,2000}[A-Za-z0-9._-]$")
+BLUESKY_PROFILE_RE = re.compile(r"^https://bsky\.app/profile/([^/?#]+)/?$")
+# Mastodon: user@instance (a leading @ as Mastodon shows it, or the profile URL).
+MASTODON_RE = re.compile(
+    r"^@?([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)@"
+    r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$"
+)
+MASTODON_PROFILE_RE = re.compile(r"^https://([^/@?#]+)/@([^/@?#]+)/?$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 INTERVAL_RE = re.compile(r"^(\d{1,4})\s*([dwm])$")
 TWEET_ID_RE = re.compile(r"^\d{1,20}$")
@@ -184,6 +202,8 @@ class Person:
     source: str
     name: str
     twitter: str | None = None
+    bluesky: str | None = None  # a handle (ada.bsky.social) or a DID
+    mastodon: str | None = None  # "ada@example.social"
     website: str | None = None
     met: PartialDate | None = None
     where: str | None = None
@@ -514,15 +534,48 @@ def parse_handle(value):
     return handle if HANDLE_RE.match(handle) else None
 
 
+def parse_bluesky(value):
+    """A Bluesky handle (lower case, without @) or DID, or None when it is neither."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    profile = BLUESKY_PROFILE_RE.match(text)
+    if profile:
+        text = profile.group(1)
+    if DID_RE.match(text):
+        return text
+    handle = text.removeprefix("@").lower()
+    return handle if BLUESKY_HANDLE_RE.match(handle) else None
+
+
+def parse_mastodon(value):
+    """A Mastodon account as "user@instance" (instance in lower case), or None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    profile = MASTODON_PROFILE_RE.match(text)
+    if profile:
+        text = f"{profile.group(2)}@{profile.group(1)}"
+    match = MASTODON_RE.match(text)
+    return f"{match.group(1)}@{match.group(2).lower()}" if match else None
+
+
 def parse_highlight(value):
-    """Return the tweet id (digits) of an id or a tweet URL, or None."""
+    """The store id of a post: a tweet id or URL (the id's digits), a Bluesky AT URI or
+    post URL naming the DID, a Mastodon status URI or URL; None for anything else."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     text = str(value).strip()
     if TWEET_ID_RE.match(text):
         return text
     match = TWEET_URL_RE.match(text)
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    if network_of_id(text) == "bluesky":
+        return text
+    # The tweets plugin's one reading of post URLs (a handle in a Bluesky URL needs
+    # the store to name its DID: the person file must name the DID).
+    return post_id_of(text)
 
 
 def parse_interval(value):
@@ -652,6 +705,16 @@ def _check_person_fields(checker, data, overlay_consent=None):
         data, "twitter", parse_handle, "is not an X/Twitter handle.",
         "Use 1 to 15 letters, digits or underscores, e.g. twitter: adaexample.",
     )  # fmt: skip
+    out["bluesky"] = checker.parsed(
+        data, "bluesky", parse_bluesky, "is not a Bluesky handle or DID.",
+        "Write the handle as Bluesky shows it, without @, e.g. bluesky: "
+        "ada.bsky.social, or the account's DID, e.g. bluesky: did:plc:….",
+    )  # fmt: skip
+    out["mastodon"] = checker.parsed(
+        data, "mastodon", parse_mastodon, "is not a Mastodon account.",
+        "Write user@instance, quoted if it starts with @, e.g. mastodon: "
+        '"@ada@example.social" or mastodon: ada@example.social.',
+    )  # fmt: skip
     out["website"] = checker.parsed(
         data, "website", valid_website,
         "must be an http:// or https:// address with no spaces or quotes.",
@@ -695,9 +758,11 @@ def _check_person_fields(checker, data, overlay_consent=None):
                 if tweet_id is None:
                     checker.add(
                         ("highlights", index),
-                        "is not a tweet id or a tweet address.",
+                        "is not a tweet id or a post address.",
                         "Use the digits of the id or the full address, e.g. "
-                        "https://x.com/samsample/status/1626922779105759235.",
+                        "https://x.com/samsample/status/1626922779105759235, a "
+                        "Mastodon status address, or a Bluesky post's address with "
+                        "the account's DID (bsky.app/profile/did:…/post/…).",
                     )
                 else:
                     ids.append(tweet_id)
@@ -1164,20 +1229,24 @@ def check_people(people_dir, private_dir=None, limits=Limits()):
                 )
             )
             continue
-        handle = person.twitter.lower() if person.twitter else None
-        if handle and handle in by_handle:
+        handles = {
+            (name, getattr(person, name).lower())
+            for name in ("twitter", "bluesky", "mastodon")
+            if getattr(person, name)
+        }
+        taken = sorted(h for h in handles if h in by_handle)
+        if taken:
             problems.append(
                 PersonFileError(
                     path,
-                    f"the same handle is already used by {by_handle[handle]}.",
+                    f"the same handle is already used by {by_handle[taken[0]]}.",
                     "Keep one person per handle: merge the two files.",
-                    field="twitter",
+                    field=taken[0][0],
                 )
             )
             continue
         by_slug[person.slug] = path
-        if handle:
-            by_handle[handle] = path
+        by_handle.update(dict.fromkeys(handles, path))
         persons.append(person)
     orphans, stems = {}, {Path(path).stem for path in files}
     for path in overlays:

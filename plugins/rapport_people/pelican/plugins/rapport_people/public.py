@@ -73,6 +73,8 @@ class PublicPerson:
     url: str
     name: str
     twitter: str | None
+    bluesky: str | None
+    mastodon: str | None
     website: str | None
     met: object  # model.PartialDate or None
     where: str | None
@@ -95,6 +97,43 @@ class PublicPerson:
         return f"https://x.com/{self.twitter}" if self.twitter else None
 
     @property
+    def bluesky_url(self):
+        return f"https://bsky.app/profile/{self.bluesky}" if self.bluesky else None
+
+    @property
+    def mastodon_url(self):
+        if not self.mastodon:
+            return None
+        user, instance = self.mastodon.split("@")
+        return f"https://{instance}/@{user}"
+
+    @property
+    def profiles(self):
+        """(network label, "@handle" as shown, URL) of each network account."""
+        out = []
+        if self.twitter:
+            out.append(("X", f"@{self.twitter}", self.twitter_url))
+        if self.bluesky:
+            shown = (
+                self.bluesky if self.bluesky.startswith("did:") else f"@{self.bluesky}"
+            )
+            out.append(("Bluesky", shown, self.bluesky_url))
+        if self.mastodon:
+            out.append(("Mastodon", f"@{self.mastodon}", self.mastodon_url))
+        return tuple(out)
+
+    @property
+    def talked_where(self):
+        """ "on X" (or the one network of their accounts), else "online"."""
+        networks = [network for network, _shown, _url in self.profiles]
+        return f"on {networks[0]}" if len(networks) == 1 else "online"
+
+    @property
+    def handles(self):
+        """This person's account keys on every network, for their conversations."""
+        return [h for h in (self.twitter, self.bluesky, self.mastodon) if h]
+
+    @property
     def website_label(self):
         """The website without scheme or trailing slash, for link text."""
         if not self.website:
@@ -114,7 +153,8 @@ class PublicPerson:
             "name": self.name,
             "url": f"{siteurl}/{self.url}",
         }
-        same_as = [u for u in (self.website, self.twitter_url) if u]
+        same_as = [self.website] if self.website else []
+        same_as += [url for _network, _shown, url in self.profiles]
         if same_as:
             data["sameAs"] = same_as
         if self.summary:

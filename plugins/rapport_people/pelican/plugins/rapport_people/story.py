@@ -36,10 +36,15 @@ def events(person, conversations, today, silence_after):
             out.append(Event(entry.date, "ask", f"ask: {state}", entry.note))
         else:
             out.append(Event(entry.date, "log", entry.via, entry.note))
-    if person.twitter:
-        threads = {}
-        for exchange in conversations.with_(person.twitter):
+    threads = {}
+    for network, handle in (
+        ("x", person.twitter),
+        ("bluesky", person.bluesky),
+        ("mastodon", person.mastodon),
+    ):
+        for exchange in conversations.with_(handle, network) if handle else ():
             threads.setdefault((exchange.network, exchange.thread), []).append(exchange)
+    if threads:
         for (network, _), posts in threads.items():
             out.append(
                 Event(

@@ -64,11 +64,18 @@ def suggest(
     include_met=False,
 ):
     """Suggestions, best first, from `conversations` (conversations.Conversations)."""
-    by_handle = {(p.twitter or "").lower(): p for p in people.persons if p.twitter}
-    owner = (conversations.owner() or "").lower()
+    by_handle = {
+        handle.lower(): p
+        for p in people.persons
+        for handle in (p.twitter, p.bluesky, p.mastodon)
+        if handle
+    }
+    owners = {}
     out = []
     for net, handle in conversations.handles(network):
-        if handle == owner:
+        if net not in owners:
+            owners[net] = (conversations.owner(net) or "").lower()
+        if handle == owners[net]:
             continue
         exchanges = [
             e

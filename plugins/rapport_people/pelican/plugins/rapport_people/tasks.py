@@ -709,7 +709,7 @@ def _network(value):
     help={
         "since": "Only conversations on or after this day (YYYY-MM-DD).",
         "until": "Only conversations on or before this day (YYYY-MM-DD).",
-        "network": "Only this network (x).",
+        "network": "Only this network (x, bluesky or mastodon).",
         "min_exchanges": "Leave out people with fewer posts exchanged (default 2).",
         "limit": "Show at most this many people (default 20).",
         "include_met": "Also show people you have already met.",

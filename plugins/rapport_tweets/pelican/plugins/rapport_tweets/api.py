@@ -22,10 +22,17 @@ from markupsafe import Markup
 
 from . import settings as tweet_settings
 from .index import HIGHLIGHT_CANDIDATES, ORIGINAL, REPLY, RETWEET
-from .record import StoreError, is_media_name
+from .record import StoreError, X, is_media_name, order_key
 from .render import card_of
 
 logger = logging.getLogger(__name__)
+
+
+def account_key(handle):
+    """The people index key of a handle as a person file writes it: "@Ada" -> "ada",
+    "@ada@example.social" -> "ada@example.social"; a DID as it is."""
+    handle = handle.strip()
+    return handle if handle.startswith("did:") else handle.lstrip("@").lower()
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,14 @@ class TweetsAPI:
             self._owner = self.reader.owner()
         return self._owner
 
+    def did_of(self, handle):
+        """The DID of a Bluesky handle the store knows, or None (for embeds)."""
+        return self.reader.did_of(handle)
+
+    def networks(self):
+        """The networks the store holds posts of ("x", "bluesky", "mastodon")."""
+        return self.reader.networks()
+
     # -- cards
 
     def card(self, tweet_id, profile_urls=None):
@@ -68,34 +83,36 @@ class TweetsAPI:
             return None
         siteurl = self.settings.get("SITEURL", "")
         media_url = self._get("TWEETS_MEDIA_URL")
+        network = record.network
+        store = self.reader.of(network).store
         card = card_of(
             record,
-            self.owner,
+            self.owner if network == X else self.reader.owner(network),
             profile_urls or {},
             siteurl,
             media_url,
-            has_file=self._publish_media,
+            has_file=lambda name: self._publish_media(name, store),
         )
         html = self.template.render(tweet=card, SITEURL=siteurl)
         return Markup(html.strip())
 
-    def _publish_media(self, file_name):
-        """Copy one media file of a published tweet into the output (once)."""
+    def _publish_media(self, file_name, store):
+        """Copy one media file of a published post in `store` into the output (once)."""
         if file_name in self._copied:
             return True
         if not is_media_name(file_name):
             # The reader refuses such a line; a record from elsewhere must not copy
             # another file of the store (index/people.tsv) into the site either.
             raise StoreError(
-                f"{self.reader.store.root}: a tweet's media file name leaves the media "
+                f"{store.root}: a tweet's media file name leaves the media "
                 "folder. Fix that line of the store, then run `invoke tweets.reindex`."
             )
-        source = self.reader.store.media_dir / file_name
+        source = store.media_dir / file_name
         if not source.is_file():
             logger.warning(
                 "%s: media file %s of a published tweet is missing; the card shows no "
                 "image. Import the archive again to restore it.",
-                self.reader.store.media_dir,
+                store.media_dir,
                 file_name,
             )
             return False
@@ -146,21 +163,33 @@ class TweetsAPI:
 
     # -- conversations
 
-    def _threads(self, handle):
-        """[(started, thread key, [ids oldest first])], newest thread first."""
-        entries = self.reader.people().get(handle.lower().lstrip("@"), ())
+    def _entries(self, handles):
+        """The people index rows of one person's accounts (a handle or DID, or a list
+        of them, one per network), each row once."""
+        if isinstance(handles, str):
+            handles = [handles]
+        people, rows = self.reader.people(), set()
+        for handle in handles:
+            if handle:
+                rows.update(people.get(account_key(handle), ()))
+        return rows
+
+    def _threads(self, handles):
+        """[(started, thread key, [ids oldest first])], newest thread first, from the
+        conversations on every network of `handles`."""
         groups = defaultdict(list)
-        for root, tweet_id, day in entries:
-            groups[root].append((day, int(tweet_id)))
+        for root, tweet_id, day in self._entries(handles):
+            groups[root].append((day, order_key(tweet_id), tweet_id))
         threads = []
         for root, items in groups.items():
             items.sort()
-            threads.append((items[0][0], root, [str(i) for _d, i in items]))
-        threads.sort(key=lambda t: (t[0], int(t[1])), reverse=True)
+            threads.append((items[0][0], root, [i for _d, _o, i in items]))
+        threads.sort(key=lambda t: (t[0], order_key(t[1])), reverse=True)
         return threads
 
     def conversations_with(self, handle, limit=None, exclude=(), profile_urls=None):
-        """Threads between the owner and `handle`, newest first (capped by
+        """Threads between the owner and `handle` (or a list of one person's handles
+        on several networks, in one timeline), newest first (capped by
         TWEETS_PER_PERSON unless `limit` is given), without the tweets whose ids are in
         `exclude` (shown elsewhere on the page); a thread left with none is left out."""
         if limit is None:
@@ -175,8 +204,9 @@ class TweetsAPI:
         return result
 
     def first_talked(self, handle):
-        """The day of the first stored tweet between the owner and `handle`, or None."""
-        entries = self.reader.people().get(handle.lower().lstrip("@"), ())
+        """The day of the first stored post between the owner and `handle` (or a list
+        of handles), or None."""
+        entries = self._entries(handle)
         if not entries:
             return None
         return date.fromisoformat(min(day for _root, _id, day in entries))
@@ -203,11 +233,11 @@ class TweetsAPI:
         by_year = defaultdict(list)
         for year, kind, score, tweet_id in self.reader.highlight_candidates():
             if kind in kinds and tweet_id not in pinned:
-                by_year[year].append((-score, int(tweet_id)))
+                by_year[year].append((-score, order_key(tweet_id), tweet_id))
         years = []
         for year in sorted(by_year, reverse=True):
             best = sorted(by_year[year])[:top]
-            years.append((year, [str(i) for _s, i in best]))
+            years.append((year, [i for _s, _o, i in best]))
         return pinned, years
 
     def highlights_page(self):

@@ -251,6 +251,7 @@ _ASSIGNMENT = re.compile(
 )
 _WHERE = re.compile(r"\(byte (\d+)\)")
 _RAW_ITEMS = list[msgspec.Raw]
+_PROGRESS_EVERY = 1000  # items
 
 
 def _line(data, pos):
@@ -325,9 +326,6 @@ def load_items(source, name, progress=None):
             progress(first + (end - first) * done // len(items))
     if progress:
         progress(end)
-
-
-_PROGRESS_EVERY = 1000
 
 
 # --------------------------------------------------------------------------- owner
@@ -411,16 +409,17 @@ def _utc_iso(value):
     parts = value.split()
     if len(parts) == 6 and parts[4] == "+0000" and parts[1] in _MONTHS:
         hour, minute, second = parts[3].split(":")
-        numbers = (parts[5], parts[2], hour, minute, second)
-        digits = "".join(numbers)
+        year, day = parts[5], parts[2]
+        digits = year + day + hour + minute + second
         if not (digits.isascii() and digits.isdigit()):
             raise ValueError(value)
-        year, day, hour, minute, second = map(int, numbers)
         month = _MONTHS[parts[1]]
-        datetime(year, month, day, hour, minute, second)  # ValueError: no such date
-        # Already UTC: written as isoformat() would, the year padded to four digits
-        # (which shard names and readers expect).
-        return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
+        # ValueError for a day that does not exist. Already UTC; isoformat() pads the
+        # year to four digits, which shard names and readers expect.
+        moment = datetime(
+            int(year), month, int(day), int(hour), int(minute), int(second)
+        )
+        return moment.isoformat() + "Z"
     else:
         try:
             moment = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
@@ -467,14 +466,11 @@ class ArchiveMedia(Struct, gc=False):
     indices: Any = (0, 0)
 
 
-class ArchiveEntities(Struct, gc=False):
+class ArchiveEntities(Struct, frozen=True, gc=False):
     user_mentions: list[ArchiveMention] = []
     hashtags: list[ArchiveHashtag] = []
     urls: list[ArchiveUrl] = []
     media: list[ArchiveMedia] = []
-
-
-_NO_ENTITIES = ArchiveEntities()
 
 
 class ArchiveTweet(Struct, gc=False):
@@ -483,8 +479,8 @@ class ArchiveTweet(Struct, gc=False):
     created_at: Any = UNSET
     full_text: Any = None
     text: Any = None
-    entities: ArchiveEntities | None = None
-    extended_entities: ArchiveEntities | None = None
+    entities: ArchiveEntities = ArchiveEntities()  # one shared, frozen: none
+    extended_entities: ArchiveEntities = ArchiveEntities()
     display_text_range: Any = None
     in_reply_to_status_id_str: Any = None
     in_reply_to_user_id_str: Any = None
@@ -530,42 +526,34 @@ def _int(value):
         return 0
 
 
-def entities_v1(text, entities, extended, raw=None):
-    """Archive/v1.1 entities -> our mentions, hashtags, urls, and the archive's media
-    (t.co) entries, placed in the unescaped `text` (`raw`: the full_text as the archive
-    has it)."""
-    mentions, hashtags, urls = [], [], []
-    for m in entities.user_mentions:
-        s, e = (_int(i) for i in m.indices)
-        where = place(text, "@" + m.screen_name, s, e, raw)
-        if where:
-            mentions.append(
-                Mention(
-                    start=where[0],
-                    end=where[1],
-                    handle=m.screen_name,
-                    id=m.id_str or UNSET,
-                )
-            )
-    for h in entities.hashtags:
-        s, e = (_int(i) for i in h.indices)
-        where = place(text, "#" + h.text, s, e, raw)
-        if where:
-            hashtags.append(Hashtag(start=where[0], end=where[1], tag=h.text))
-    for u in entities.urls:
-        s, e = (_int(i) for i in u.indices)
-        where = place(text, u.url, s, e, raw)
-        if where and u.url:
-            urls.append(
-                Url(
-                    start=where[0],
-                    end=where[1],
-                    url=u.url,
-                    expanded=u.expanded_url or u.url,
-                    display=u.display_url or u.url,
-                )
-            )
-    return mentions, hashtags, urls, extended.media or entities.media
+def _at(entity):
+    """The start and end an archive entity's indices give (counted by the archive)."""
+    start, end = (_int(i) for i in entity.indices)
+    return {"start": start, "end": end}
+
+
+def entities_v1(text, entities, raw=None):
+    """Archive/v1.1 entities -> our mentions, hashtags and urls, placed in the
+    unescaped `text` (`raw`: the full_text as the archive has it)."""
+    mentions = [
+        Mention(handle=m.screen_name, id=m.id_str or UNSET, **_at(m))
+        for m in entities.user_mentions
+    ]
+    hashtags = [Hashtag(tag=h.text, **_at(h)) for h in entities.hashtags]
+    urls = [
+        Url(
+            url=u.url,
+            expanded=u.expanded_url or u.url,
+            display=u.display_url or u.url,
+            **_at(u),
+        )
+        for u in entities.urls
+    ]
+    return (
+        placed(text, "mentions", mentions, raw),
+        placed(text, "hashtags", hashtags, raw),
+        placed(text, "urls", urls, raw),
+    )
 
 
 def media_v1(tweet_id, items, media_names, copy, text, raw):
@@ -576,8 +564,6 @@ def media_v1(tweet_id, items, media_names, copy, text, raw):
         remote = m.media_url_https or m.media_url or ""
         basename = remote.rsplit("/", 1)[-1]
         size = (m.sizes or {}).get("large") or {}
-        s, e = (_int(i) for i in m.indices)
-        where = place(text, m.url, s, e, raw) if m.url else None
         file_name = f"{tweet_id}-{basename}"
         # Photos, and the poster frame of a video when the archive has it.
         source = media_names.get(file_name)
@@ -595,12 +581,11 @@ def media_v1(tweet_id, items, media_names, copy, text, raw):
                 expanded=m.expanded_url or UNSET,
                 width=_int(size.get("w")) if size else UNSET,
                 height=_int(size.get("h")) if size else UNSET,
-                start=where[0] if where else UNSET,
-                end=where[1] if where else UNSET,
                 file=copy(source, file_name) if source and basename else UNSET,
+                **_at(m),
             )
         )
-    return out
+    return placed(text, "media", out, raw)
 
 
 def tweet_id_of(tweet):
@@ -641,12 +626,8 @@ def record_from_tweet(tweet, owner, media_names, copy, counts=None):
         raise BadItem("it has no created_at")
     raw = tweet.full_text or tweet.text or ""
     text = html.unescape(raw)
-    mentions, hashtags, urls, media = entities_v1(
-        text,
-        tweet.entities or _NO_ENTITIES,
-        tweet.extended_entities or _NO_ENTITIES,
-        raw,
-    )
+    mentions, hashtags, urls = entities_v1(text, tweet.entities, raw)
+    media = tweet.extended_entities.media or tweet.entities.media
     display, cut = display_of(tweet.display_text_range, text)
     if cut and counts is not None:
         counts["display"] += 1

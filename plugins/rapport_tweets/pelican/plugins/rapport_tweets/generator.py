@@ -12,7 +12,9 @@ from pelican.generators import Generator
 
 from . import settings as tweet_settings
 from .api import TweetsAPI
-from .reader import Reader
+from .links import LABELS
+from .networks import NetworkReaders
+from .record import X
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,12 @@ def finish_build(pelican):
         api.reader.close()
 
 
+def highlights_title(networks):
+    """The highlights page's name in the menu: "Twitter" while the store holds X posts
+    only (as it always was), "Posts" once it holds another network's."""
+    return "Twitter" if list(networks) in ([], [X]) else "Posts"
+
+
 class TweetsGenerator(Generator):
     """Reads nothing up front; renders cards on demand from the store's index."""
 
@@ -57,7 +65,7 @@ class TweetsGenerator(Generator):
 
     def generate_context(self):
         store = tweet_settings.store_path(self.settings)
-        self.reader = Reader(store)
+        self.reader = NetworkReaders(store)
         self.api = TweetsAPI(
             self.reader,
             self.settings,
@@ -76,7 +84,7 @@ class TweetsGenerator(Generator):
         nav = self.context.setdefault("rapport_nav", [])
         url = self.settings["TWEETS_HIGHLIGHTS_URL"]
         if not any(item.get("url") == url for item in nav):
-            nav.append({"title": "Twitter", "url": url})
+            nav.append({"title": highlights_title(self.reader.networks()), "url": url})
             nav.sort(key=lambda item: item["title"])
         sitemap = self.context.setdefault("rapport_sitemap", [])
         if not any(entry.get("url") == url for entry in sitemap):
@@ -125,4 +133,6 @@ class TweetsGenerator(Generator):
             pinned=pinned,
             years=years,
             owner=self.api.owner,
+            networks=[LABELS[n] for n in self.reader.networks()],
+            highlights_title=highlights_title(self.reader.networks()),
         )

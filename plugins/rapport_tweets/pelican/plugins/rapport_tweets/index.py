@@ -7,6 +7,8 @@ import heapq
 from collections import defaultdict
 from typing import NamedTuple
 
+from .record import id_key
+
 # The highlights index keeps this many candidates per year and kind; more than any
 # sensible TWEETS_TOP_PER_YEAR, and a larger setting falls back to a full scan.
 HIGHLIGHT_CANDIDATES = 50
@@ -18,13 +20,13 @@ class Facts(NamedTuple):
     """What the derived index needs to know about one tweet (small: kept for 100k; a
     named tuple, quicker to make and read than a frozen dataclass)."""
 
-    id: int
+    id: int | str  # id_key: X ids as numbers, URIs as text
     date: str
     by_owner: bool
     kind: str
     score: int
     reply_to: int | None
-    handles: tuple  # lower-case handles this tweet links the owner with
+    handles: tuple  # lower-case handles (and DIDs) this tweet links the owner with
 
 
 def facts_of(tweet, owner):
@@ -55,15 +57,33 @@ def facts_of(tweet, owner):
             handles = (handle,)
         else:
             handles = ()
+    if handles and tweet.network == "bluesky":
+        handles = _with_dids(tweet, handles, by_owner, owner)
     return Facts(
-        int(tweet.id),
+        id_key(tweet.id),
         tweet.created_at[:10],
         by_owner,
         kind,
         tweet.likes + tweet.retweets,
-        int(tweet.reply_to_id) if tweet.reply_to_id else None,
+        id_key(tweet.reply_to_id) if tweet.reply_to_id else None,
         handles,
     )
+
+
+def _with_dids(tweet, handles, by_owner, owner):
+    """`handles` plus the DIDs of the same accounts (Bluesky): a person file may name
+    someone by handle or by DID, and a handle can change while the DID stays."""
+    keys = set(handles)
+    if by_owner:
+        pairs = [(m.handle, m.id or "") for m in tweet.mentions]
+        pairs.append((tweet.reply_to_handle, tweet.reply_to_user_id))
+        keys.update(
+            i for h, i in pairs if i.startswith("did:") and h.lower() in handles
+        )
+        keys.discard(owner.get("id"))
+    elif tweet.user_id.startswith("did:"):
+        keys.add(tweet.user_id)
+    return tuple(sorted(keys))
 
 
 def _thread_roots(facts):
@@ -101,7 +121,10 @@ def build_index(facts, shard_rows, owner):
             newest_other = f.id
     rows = []
     for (year, kind), scored in sorted(by_group.items()):
-        best = heapq.nlargest(HIGHLIGHT_CANDIDATES, scored, key=lambda s: (s[0], -s[1]))
+        # Best score first, the older post first on a tie (ids of any network).
+        best = heapq.nsmallest(
+            HIGHLIGHT_CANDIDATES, scored, key=lambda s: (-s[0], s[1])
+        )
         rows.extend(f"{year}\t{kind}\t{score}\t{tid}\n" for score, tid in best)
     people_facts = [f for f in facts if f.handles]
     roots = _thread_roots(facts) if people_facts else {}

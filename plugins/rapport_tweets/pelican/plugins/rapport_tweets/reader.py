@@ -7,7 +7,7 @@ import logging
 import os
 
 from .index import build_index, facts_of
-from .record import StoreError, decode
+from .record import StoreError, X, decode, id_key, network_of_id
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,8 @@ def first_at_or_after(line_at, size, key, key_of):
 class Reader:
     """Read-only, lazy access for the build: index files and lookups by id."""
 
-    def __init__(self, root):
-        self.store = Store(root)
+    def __init__(self, root, network=X):
+        self.store = Store(root, network)
         trouble = self.store.finish_interrupted_commit()
         if trouble:
             log.warning(
@@ -82,12 +82,14 @@ class Reader:
         tid = str(tweet_id)
         if tid in self._records:
             return self._records[tid]
+        if network_of_id(tid) != self.store.network:
+            return None  # another network's id (or none): never in this store
         self._ensure()
         record = None
         if self._fallback is not None:
             record = self._fallback.records.get(tid)
         else:
-            key = int(tid)
+            key = id_key(tid)
             for name, _count, lo, hi, _size in self._shards:
                 if lo <= key <= hi:
                     record = self._search(name, key)
@@ -109,7 +111,7 @@ class Reader:
                     f"{path}: a line near byte {start} does not start with "
                     '\'{"id":"\'. Run `invoke tweets.reindex`.'
                 )
-            return int(line[7:id_end])
+            return id_key(line[7:id_end].decode("utf-8"))
 
         pos = first_at_or_after(shard.line_at, shard.size, key, id_of)
         if pos >= shard.size:
@@ -264,6 +266,6 @@ class _InMemoryIndex:
             if ids:
                 size = path.stat().st_size
                 self.shard_rows.append(
-                    (path.name, len(ids), int(ids[0]), int(ids[-1]), size)
+                    (path.name, len(ids), id_key(ids[0]), id_key(ids[-1]), size)
                 )
         self.index, _newest = build_index(facts, self.shard_rows, owner)

@@ -6,10 +6,48 @@ first, so that a line's id can be read without parsing it), empty values left ou
 Archive import and API fetch build `Tweet`s, the store writes them (`encode`) and reads
 them back (`decode`); render and index read their attributes. Nothing else judges a
 record: `encode` reads each line back with the store's decoder before it is written.
+
+Networks. A record carries its `network`: "x" (the default, left out of the line, so
+an X store is what it always was), "bluesky" or "mastodon". Each network's records
+live in their own store folder (`networks.py`: X at the store's root, the others in
+`<store>/bluesky/` and `<store>/mastodon/`), each with one owner, its own index and
+media. Ids never collide across networks: an X id is digits, the others are the post's
+own URI, and `network_of_id` tells the network from the id alone.
+
+A Bluesky record (what the Bluesky source builds, a `Tweet(...)` with `Mention`,
+`Hashtag`, `Url` and `Media` structs for its entities; fields not named are left out):
+
+    id               "at://<author DID>/app.bsky.feed.post/<rkey>" (the post's AT URI)
+    network          "bluesky"
+    created_at       the post's createdAt in UTC, "2024-03-02T10:00:00Z"
+    user_id          the author's DID, "did:plc:abc123"
+    handle           the author's handle, "ada.bsky.social" (no "@"), when known
+    name             the author's display name, when known
+    text             the post's text, as stored in the record
+    reply_to_id      AT URI of the post answered (reply.parent.uri)
+    reply_to_user_id DID of that post's author; reply_to_handle its handle, when known
+    conversation_id  AT URI of the thread's root (reply.root.uri)
+    quote_of         AT URI of a quoted post (embed record)
+    likes, retweets (reposts), replies, quotes: counts, when the source has them
+    lang             the first of the record's langs
+    mentions         [{start, end, handle, id}]: id is the mentioned DID, handle its
+                     handle if known (else leave handle = the DID)
+    hashtags         [{start, end, tag}] (tag without "#")
+    urls             [{start, end, expanded, display}] (expanded: the facet's uri)
+    media            [{file, type: "photo", alt, width, height}]: `file` a name made
+                     by `media_name(id, "<cid>.<ext>")`, its bytes added with the
+                     store's Update.add_file into `<store>/bluesky/media/`
+    Every start/end is an offset in code points (Python str indices) into `text`:
+    facets count UTF-8 bytes, so convert them before storing.
+
+A Mastodon record is the same with id = the status URI
+("https://<instance>/users/<name>/statuses/<id>"), user_id = the actor URI, handle =
+"name@instance", reply_to_id = the inReplyTo URI, `retweet: true` for a boost.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
 from typing import Annotated
@@ -90,14 +128,73 @@ class Media(Struct, forbid_unknown_fields=True):
 
 _DATE = "2023-02-18T12:33:11Z"
 
+X, BLUESKY, MASTODON = "x", "bluesky", "mastodon"
+NETWORKS = (X, BLUESKY, MASTODON)
+# Each network's id, as a pattern and in words. No quote, backslash or space in any:
+# a line's id is read from its prefix without JSON parsing.
+_ID_SHAPES = {
+    X: (re.compile(r"[0-9]+"), "a string of digits"),
+    BLUESKY: (
+        re.compile(
+            r"at://did:[a-z]+:[A-Za-z0-9._:%-]+/app\.bsky\.feed\.post/[A-Za-z0-9._~:-]+"
+        ),
+        "a post's AT URI (at://did:…/app.bsky.feed.post/…)",
+    ),
+    MASTODON: (
+        re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?/[!#-\[\]-~]+"),
+        "a status URI (https://instance/users/name/statuses/…)",
+    ),
+}
+
+
+def network_of_id(tweet_id):
+    """The network whose id `tweet_id` is ("x", "bluesky", "mastodon"), or None."""
+    tweet_id = str(tweet_id)
+    # The scheme says which pattern can match: one regular expression, not three.
+    if tweet_id.startswith("at://"):
+        candidates = (BLUESKY,)
+    elif tweet_id.startswith("https://"):
+        candidates = (MASTODON,)
+    else:
+        candidates = (X,)
+    for network in candidates:
+        pattern = _ID_SHAPES[network][0]
+        if pattern.fullmatch(tweet_id):
+            return network
+    return None
+
+
+def id_key(tweet_id):
+    """The order of ids in a store's lines: numeric for X ids, else the URI's text
+    (code point order, which is UTF-8 byte order, the order the reader searches)."""
+    return int(tweet_id) if tweet_id.isdigit() else tweet_id
+
+
+def order_key(tweet_id):
+    """A sort key for ids of every network together: X ids by number, then URIs."""
+    tweet_id = str(tweet_id)
+    return (0, int(tweet_id), "") if tweet_id.isdigit() else (1, 0, tweet_id)
+
+
+def media_name(tweet_id, original):
+    """The file name in media/ of one media file of a post: `<id>-<name>` for an X id;
+    for a URI id a digest of it (so any id gives a plain, short name) and the original
+    name's safe characters."""
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", original.rsplit("/", 1)[-1]).lstrip(".")
+    if tweet_id.isdigit():
+        return f"{tweet_id}-{base}"
+    digest = hashlib.sha256(tweet_id.encode("utf-8")).hexdigest()[:16]
+    return f"{digest}-{base[-80:] or 'media'}"
+
 
 class Tweet(Struct, forbid_unknown_fields=True, omit_defaults=True):
     """One stored tweet. Adding a field is adding it here (and where a source fills it)."""
 
-    id: Annotated[str, Meta(pattern=r"\A[0-9]+\Z")]
+    id: str
     created_at: Annotated[
         str, Meta(pattern=r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
     ]
+    network: str = X
     user_id: str = ""
     handle: str = ""
     name: str = ""
@@ -120,8 +217,15 @@ class Tweet(Struct, forbid_unknown_fields=True, omit_defaults=True):
     media: list[Media] = []
 
     def __post_init__(self):
-        if type(self.created_at) is not str:
+        if type(self.created_at) is not str or type(self.id) is not str:
             return  # a wrong type: encode and decode name it
+        shape = _ID_SHAPES.get(self.network) if type(self.network) is str else None
+        if shape is None:
+            raise BadRecord(
+                f"field 'network' is not one of {', '.join(map(repr, NETWORKS))}"
+            )
+        if not shape[0].fullmatch(self.id):
+            raise BadRecord(f"field 'id' is not {shape[1]}")
         try:
             datetime.fromisoformat(self.created_at[:19])
         except ValueError:
@@ -140,7 +244,7 @@ KINDS = {
     "array": "a list",
     "object": "an object",
 }
-_SHAPES = {"id": "a string of digits", "created_at": f"a date like {_DATE}"}
+_SHAPES = {"created_at": f"a date like {_DATE}"}
 _WHERE = re.compile(r"\$(?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?")
 
 
@@ -195,6 +299,19 @@ def encode(tweet):
     except msgspec.ValidationError as err:
         raise BadRecord(f"tweet record {str(tweet.id)[:30]!r}: {_why(err)}") from None
     return line.decode("utf-8")
+
+
+def tweet_of(fields):
+    """A Tweet from a mapping of its fields (entities as mappings too), for a source
+    that reads them as such (Mastodon's JSON); BadRecord naming the field when they
+    would not make a valid Tweet. Empty values are left to their defaults."""
+    values = {k: v for k, v in fields.items() if v}
+    try:
+        return msgspec.convert(values, Tweet)
+    except msgspec.ValidationError as err:
+        raise BadRecord(
+            f"tweet record {str(fields.get('id'))[:30]!r}: {_why(err)}"
+        ) from None
 
 
 def decode(line, path, lineno):

@@ -15,6 +15,8 @@ from urllib.parse import quote, urlsplit
 from markupsafe import Markup, escape
 from msgspec import UNSET
 
+from . import links
+
 X = "https://x.com"
 
 
@@ -27,16 +29,17 @@ def safe_href(url):
     return url if scheme in ("http", "https") else None
 
 
-def profile_url(handle, profile_urls, siteurl=""):
-    """A person's page on this site when they are listed, else their X profile."""
+def profile_url(handle, profile_urls, siteurl="", network="x"):
+    """A person's page on this site when they are listed, else their profile on
+    `network`."""
     local = (profile_urls or {}).get(handle.lower())
     if local is not None:
         return f"{siteurl}/{local}"
-    return f"{X}/{quote(handle)}"
+    return links.profile_url(network, handle)
 
 
-def tweet_url(tweet_id, handle=""):
-    return f"{X}/{quote(handle or 'i')}/status/{tweet_id}"
+def tweet_url(tweet_id, handle="", network="x"):
+    return links.post_url(network, tweet_id, handle)
 
 
 def _link(href, text, css, external=True):
@@ -76,13 +79,18 @@ def render_text(tweet, profile_urls=None, siteurl=""):
         parts.append(_plain(text[pos:s]))
         shown = text[s:e]
         if kind == "mentions":
-            local = (profile_urls or {}).get(entity.handle.lower()) is not None
-            href = profile_url(entity.handle, profile_urls, siteurl)
+            # A Bluesky mention names a DID; a person file may name the handle.
+            handle = entity.handle
+            if handle.lower() not in (profile_urls or {}) and entity.id:
+                handle = entity.id if entity.id in (profile_urls or {}) else handle
+            local = (profile_urls or {}).get(handle.lower()) is not None
+            href = profile_url(handle, profile_urls, siteurl, tweet.network)
             parts.append(
                 _link(href, shown, "u-category h-card mention", external=not local)
             )
         elif kind == "hashtags":
-            parts.append(_link(f"{X}/hashtag/{quote(entity.tag)}", shown, "hashtag"))
+            href = links.hashtag_url(tweet.network, entity.tag, tweet.handle)
+            parts.append(_link(href, shown, "hashtag"))
         elif kind == "urls":
             href = safe_href(entity.expanded or "")
             shown = entity.display or shown
@@ -116,6 +124,10 @@ class Card:
         default_factory=list
     )  # media only on x.com (fetched via the API)
     files: list = field(default_factory=list)  # store media files this card shows
+    network: str = "x"
+    network_label: str = "X"
+    reposts_word: str = "retweet"  # what the network calls a repost
+    anchor: str = ""  # the card's HTML id
 
 
 UNKNOWN_AUTHOR = "Unknown account"
@@ -129,11 +141,19 @@ def _author(tweet, owner, profile_urls, siteurl):
     if not handle and user_id and user_id == owner.get("id"):
         handle = owner.get("handle") or ""
     if not handle:
-        url = f"{X}/i/user/{user_id}" if user_id.isdigit() else tweet_url(tweet.id)
+        url = (
+            f"{X}/i/user/{user_id}"
+            if user_id.isdigit()
+            else tweet_url(tweet.id, network=tweet.network)
+        )
         return "", tweet.name or UNKNOWN_AUTHOR, url
     is_owner = handle.lower() == (owner.get("handle") or "").lower()
     name = tweet.name or (owner.get("name") if is_owner else "") or handle
-    return handle, name, profile_url(handle, profile_urls, siteurl)
+    if handle.lower() not in (profile_urls or {}) and user_id in (profile_urls or {}):
+        handle_key = user_id  # a person file that names a Bluesky DID
+    else:
+        handle_key = handle
+    return handle, name, profile_url(handle_key, profile_urls, siteurl, tweet.network)
 
 
 def card_of(
@@ -153,9 +173,10 @@ def card_of(
     reply_handle = tweet.reply_to_handle
     if reply_handle.lower() == handle.lower():
         reply_handle = ""  # a thread by one author: no "replying to" line
+    network = tweet.network
     card = Card(
         id=tweet.id,
-        url=tweet_url(tweet.id, handle),
+        url=tweet_url(tweet.id, handle, network),
         author_name=name,
         author_handle=handle,
         author_url=author_url,
@@ -163,12 +184,16 @@ def card_of(
         published=created,
         date=date.fromisoformat(created[:10]),
         reply_to_handle=reply_handle,
-        reply_to_url=profile_url(reply_handle, profile_urls, siteurl)
+        reply_to_url=profile_url(reply_handle, profile_urls, siteurl, network)
         if reply_handle
         else "",
         retweet=tweet.retweet,
         likes=tweet.likes,
         retweets=tweet.retweets,
+        network=network,
+        network_label=links.LABELS.get(network, network),
+        reposts_word=links.REPOSTS.get(network, "retweet"),
+        anchor=links.anchor(tweet.id),
     )
     for m in tweet.media:
         href = safe_href(m.expanded or "") or card.url

@@ -28,11 +28,15 @@ from pathlib import Path
 from . import commit
 from .index import build_index, facts_of
 from .record import (
+    BadRecord,
     StoreError,
+    X,
     decode,
     encode,
+    id_key,
     line_id,
     merge,
+    network_of_id,
     year_of,
 )
 
@@ -55,10 +59,12 @@ class UpdateSummary:
 
 
 class Store:
-    """A tweet store folder: reading, locking, merging and atomic updates."""
+    """A tweet store folder: reading, locking, merging and atomic updates. It holds
+    the posts of one `network` (networks.py says where each network's folder is)."""
 
-    def __init__(self, root):
+    def __init__(self, root, network=X):
         self.root = Path(root)
+        self.network = network
         self.tweets_dir = self.root / "tweets"
         self.media_dir = self.root / "media"
         self.index_dir = self.root / "index"
@@ -92,10 +98,10 @@ class Store:
             value = raw.split("#", 1)[0].strip()
             if not value:
                 continue
-            if not value.isdigit():
+            if network_of_id(value) != self.network:
                 raise StoreError(
-                    f"{self.forgotten_path}, line {lineno}: {value!r} is not a tweet "
-                    "id; each line holds one numeric id."
+                    f"{self.forgotten_path}, line {lineno}: {value[:80]!r} is not a "
+                    f"post id of this store ({self.network}); each line holds one id."
                 )
             ids.add(value)
         return ids
@@ -109,7 +115,7 @@ class Store:
 
     def iter_lines(self, path):
         """(lineno, id, line) for each line of one shard, checking the sort order."""
-        previous = -1
+        previous = None
         with open(path, "rb") as fh:
             for lineno, raw in enumerate(fh, 1):
                 try:
@@ -122,19 +128,20 @@ class Store:
                 if not line:
                     continue
                 tid = line_id(line)
-                if tid is None or not tid.isdigit():
+                if tid is None or network_of_id(tid) != self.network:
                     decode(line, path, lineno)  # raises with the JSON error if any
                     raise StoreError(
                         f"{path}, line {lineno}: the line must start with "
-                        '\'{"id":"<digits>"\'. Fix it, then run `invoke tweets.reindex`.'
+                        f'\'{{"id":"<a {self.network} post id>"\'. Fix it, then run '
+                        "`invoke tweets.reindex`."
                     )
-                if int(tid) <= previous:
+                if previous is not None and id_key(tid) <= previous:
                     raise StoreError(
                         f"{path}, line {lineno}: ids must be sorted and unique; "
                         f"{tid} comes after a larger or equal id. Run "
                         "`invoke tweets.reindex` to sort the store."
                     )
-                previous = int(tid)
+                previous = id_key(tid)
                 yield lineno, tid, line
 
     def iter_records(self):
@@ -202,7 +209,7 @@ class Store:
             text = (self.index_dir / "shards.tsv").read_text(encoding="utf-8")
             for raw in text.splitlines():
                 name, count, lo, hi, size = raw.split("\t")
-                rows.append((name, int(count), int(lo), int(hi), int(size)))
+                rows.append((name, int(count), id_key(lo), id_key(hi), int(size)))
         except ValueError:
             return None
         on_disk = {p.name: p.stat().st_size for p in self.shard_paths()}
@@ -299,14 +306,12 @@ class Update:
         self._all_dirty = True
         self._dirty.update(self._year.values())
 
-    def __contains__(self, tweet_id):
-        return tweet_id in self._lines
-
     def __len__(self):
         return len(self._lines)
 
-    def get(self, tweet_id):
-        return self._record(tweet_id) if tweet_id in self._lines else None
+    def ids(self):
+        """The ids the store holds in this update (no record is parsed)."""
+        return self._lines.keys()
 
     def _record(self, tweet_id):
         path, lineno = self._where.get(tweet_id, ("(this update)", "?"))
@@ -315,6 +320,11 @@ class Update:
     def add(self, tweet):
         """Merge one Tweet; returns "new", "updated", "unchanged" or "forgotten"."""
         tid = tweet.id
+        if tweet.network != self.store.network:
+            raise BadRecord(
+                f"tweet record {tid[:80]!r}: a {tweet.network} post cannot go into "
+                f"the {self.store.network} store"
+            )
         if tid in self.forgotten:
             self.summary.forgotten += 1
             return "forgotten"
@@ -400,7 +410,7 @@ class Update:
             shard_rows, facts = [], []
             owner = self.owner
             for shard, ids in sorted(by_shard.items()):
-                ids.sort(key=int)
+                ids.sort(key=id_key)
                 lines = self._lines
                 data = ("\n".join([lines[i] for i in ids]) + "\n").encode("utf-8")
                 path = self.store.tweets_dir / f"{shard}.jsonl"
@@ -424,11 +434,12 @@ class Update:
             index, newest = build_index(facts, shard_rows, owner)
             for name, text in index.items():
                 pending += commit.write_temp(self.store.index_dir / f"{name}.tsv", text)
-            meta = {"format": FORMAT, "owner": owner, "newest": newest}
+            # Other keys (a source's own cursors, such as Mastodon's) are kept.
+            meta = {**self.meta, "format": FORMAT, "owner": owner, "newest": newest}
             meta_text = json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False)
             pending += commit.write_temp(self.store.meta_path, meta_text + "\n")
             if self._forgotten_changed or self.forgotten:
-                body = "".join(f"{i}\n" for i in sorted(self.forgotten, key=int))
+                body = "".join(f"{i}\n" for i in sorted(self.forgotten, key=id_key))
                 header = (
                     "# Tweets hidden for good (invoke tweets.forget). One id a line.\n"
                 )
