@@ -53,7 +53,7 @@ def line_error(line):
         ),
         (
             '{"id":1,"created_at":"' + DATE + '"}',
-            "field 'id' is not a string of digits",
+            "field 'id' is not a string",
         ),
         (
             '{"id":"1","created_at":"18 Feb 2023"}',
