@@ -50,6 +50,7 @@ MODULES = {
         [
             "tests/people/test_people_model.py",
             "tests/people/test_people_model_rules.py",
+            "tests/people/test_people_networks.py",
             "tests/people/test_people_yaml_limits.py",
             "tests/people/test_people_parser_properties.py",
         ],
@@ -64,6 +65,7 @@ MODULES = {
         ["*"],
         [
             "tests/tweets/test_record_rules.py",
+            "tests/tweets/test_networks_store.py",
             "tests/tweets/test_store.py",
             "tests/tweets/test_media_paths.py",
             "tests/tweets/test_odd_inputs.py",
