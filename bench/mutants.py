@@ -12,7 +12,14 @@ from pathlib import Path
 from invoke import Collection, task
 
 BENCH = Path(__file__).resolve().parent
-MODULE_NAMES = ("audit", "public", "model", "check")  # bench/mutation.py's MODULES
+MODULE_NAMES = (
+    "audit",
+    "public",
+    "model",
+    "render",
+    "record",
+    "check",
+)  # bench/mutation.py's MODULES
 
 
 @task(

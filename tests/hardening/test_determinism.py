@@ -1,5 +1,6 @@
 """Two builds of the sample site in fresh interpreters, with a different PYTHONHASHSEED and
-time zone, give byte-identical output; and nothing in it comes from the build's clock."""
+time zone, give byte-identical output, log no warning, and nothing in them comes from the
+build's clock."""
 
 import datetime
 
@@ -13,21 +14,22 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory, subprocess_build):
     tmp = tmp_path_factory.mktemp("determinism")
-    outputs = []
+    outputs, logs = [], []
     for seed, zone in (("1", "UTC"), ("4242", "Pacific/Kiritimati")):
         output = tmp / f"output-{seed}"
-        result, _report = subprocess_build(
+        result, report = subprocess_build(
             ROOT / "pelicanconf.py",
             {"OUTPUT_PATH": str(output), "CACHE_PATH": str(tmp / f"cache-{seed}")},
             env={"PYTHONHASHSEED": seed, "TZ": zone},
         )
         assert result.returncode == 0, result.stderr[-2000:]
         outputs.append(output)
-    return outputs
+        logs.append((result, report))
+    return outputs, logs
 
 
 def test_builds_are_byte_identical_across_hash_seeds_and_time_zones(two_builds):
-    first, second = (snapshot(output) for output in two_builds)
+    first, second = (snapshot(output) for output in two_builds[0])
     assert len(first) > 20
     assert any(name.startswith("pagefind/fragment/") for name in first)
     assert sorted(first) == sorted(second)
@@ -45,8 +47,17 @@ def test_no_file_carries_the_build_day(two_builds):
     }
     hits = [
         (name, stamp)
-        for name, data in snapshot(two_builds[0]).items()
+        for name, data in snapshot(two_builds[0][0]).items()
         for stamp in stamps
         if stamp.encode() in data
     ]
     assert hits == []
+
+
+def test_the_sample_build_logs_no_warning(two_builds):
+    """Each build in a fresh interpreter with an empty cache: Pelican drops repeated
+    warnings within one process, and a warm cache would skip the readers."""
+    for result, report in two_builds[1]:
+        assert report["records"] == [], "\n".join(report["records"])
+        assert report["warnings"] == 0
+        assert "WARNING" not in result.stderr and "ERROR" not in result.stderr

@@ -213,3 +213,24 @@ def test_a_blurb_keeps_only_the_attributes_and_link_schemes_it_allows():
     links = tree.findall(".//a")
     assert [link.text for link in links] == ["files", "call"]
     assert [link.get("href") for link in links] == [None, None]
+
+
+def test_the_projection_keeps_the_persons_slug_and_url(ada):
+    public = project(ada, "people/ada-example/")
+    assert (public.slug, public.url) == ("ada-example", "people/ada-example/")
+
+
+def test_directory_figures_count_listed_people_and_their_meetings(person_file):
+    from pelican.plugins.rapport_people.public import (
+        DirectoryFigures,
+        directory_figures,
+    )
+
+    def listed(slug, met=""):
+        front = f"name: {slug}\nlisted: true\nconsent: by email\n{met}"
+        return project(read_person(person_file(slug, front)), f"people/{slug}/")
+
+    people = [listed("ada", "met: 2015-06"), listed("bo"), listed("cy", "met: 2013")]
+    assert directory_figures(people) == DirectoryFigures(listed=3, met=2, since=2013)
+    assert directory_figures([listed("di")]) == DirectoryFigures(1, 0, None)
+    assert directory_figures([]) == DirectoryFigures(0, 0, None)

@@ -1,6 +1,5 @@
 """Building: autoescape, reproducible output, publish settings, fatal plugin errors."""
 
-import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -154,48 +153,6 @@ def test_a_missing_plugin_is_named_when_building_from_the_command_line(
 
 
 # --- the sample build ------------------------------------------------------------
-
-
-def test_the_sample_build_logs_no_warning(tmp_path, repo_root, subprocess_build):
-    """In a fresh interpreter: Pelican drops repeated warnings within one process."""
-    result, report = subprocess_build(
-        repo_root / "pelicanconf.py",
-        {"OUTPUT_PATH": str(tmp_path / "out"), "CACHE_PATH": str(tmp_path / "cache")},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert report["records"] == [], "\n".join(report["records"])
-    assert report["warnings"] == 0
-    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr
-    print(f"sample build: {report['seconds']:.2f} s")
-
-
-def digest_tree(folder):
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def test_two_builds_of_the_same_input_are_byte_identical(
-    tmp_path, repo_root, subprocess_build
-):
-    """Each in its own interpreter with its own hash seed, so set order can differ."""
-    trees = []
-    for n, seed in enumerate(("1", "2")):
-        out = tmp_path / f"out{n}"
-        result, _ = subprocess_build(
-            repo_root / "pelicanconf.py",
-            {"OUTPUT_PATH": str(out), "CACHE_PATH": str(tmp_path / f"cache{n}")},
-            env={"PYTHONHASHSEED": seed},
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        trees.append(digest_tree(out))
-    first, second = trees
-    assert len(first) > 20
-    assert sorted(first) == sorted(second), "the two builds wrote different files"
-    differ = [name for name in first if first[name] != second[name]]
-    assert not differ, f"files that differ between two builds: {differ}"
 
 
 # --- publishconf.py ----------------------------------------------------------------

@@ -1,12 +1,13 @@
 """The invoke tasks and bootstrap.py, run as a user runs them: as subprocesses."""
 
+import contextlib
 import datetime
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -271,11 +272,28 @@ def task_names():
     return names
 
 
+def help_text(name):
+    """(stdout, stderr) of `invoke --help NAME`, run by invoke's own CLI in this
+    process: the same parser and help printer as the command, without one Python
+    start-up and tasks.py import per task (`invoke --list` above is a subprocess)."""
+    from invoke import Program, __version__
+
+    program = Program(
+        name="Invoke",
+        binary="inv[oke]",
+        binary_names=["invoke", "inv"],
+        version=__version__,
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        program.run(["invoke", "--search-root", str(ROOT), "--help", name], exit=False)
+    return out.getvalue(), err.getvalue()
+
+
 def help_problems(name):
-    result = run([INVOKE, "--help", name])
-    if result.returncode != 0:
-        return [f"{name}: `invoke --help {name}` exits {result.returncode}"]
-    text = result.stdout
+    text, error = help_text(name)
+    if error or not text.startswith("Usage: "):
+        return [f"{name}: `invoke --help {name}` fails: {error.strip()}"]
     problems = []
     docstring = text.split("Docstring:", 1)[-1].split("Options:", 1)[0].strip()
     if "Docstring:" not in text or docstring in ("", "none"):
@@ -305,9 +323,12 @@ def test_every_task_has_help_text():
         "lint",
     ):
         assert expected in names, f"`invoke --list` lacks {expected}"
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        problems = [p for found in pool.map(help_problems, names) for p in found]
+    problems = [p for name in names for p in help_problems(name)]
     assert not problems, "\n".join(problems)
+    assert help_problems("no-such-task") == [
+        "no-such-task: `invoke --help no-such-task` fails: No idea what "
+        "'no-such-task' is!"
+    ]
 
 
 def list_summaries(stdout):

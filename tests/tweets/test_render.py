@@ -5,7 +5,13 @@ from html.parser import HTMLParser
 from markupsafe import Markup
 from tweets_support import tweet
 
-from pelican.plugins.rapport_tweets.render import card_of, render_text
+from pelican.plugins.rapport_tweets.render import (
+    card_of,
+    profile_url,
+    render_text,
+    safe_href,
+    tweet_url,
+)
 
 OWNER = {"id": "1", "handle": "samsample", "name": "Sam Sample"}
 
@@ -195,3 +201,253 @@ def test_photo_is_served_from_this_site(card_template):
         "decoding": "async",
     }
     assert card.files == ["42-p.png"]
+
+
+# --- the renderer on its own: exact HTML, every branch -------------------------------
+
+
+def test_safe_href_keeps_http_and_https_only():
+    assert safe_href("https://a.example/x") == "https://a.example/x"
+    assert safe_href("HTTP://a.example/") == "HTTP://a.example/"
+    for url in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "ftp://a",
+        "//a.example",
+        "",
+    ):
+        assert safe_href(url) is None
+    assert safe_href("http://[::1") is None  # urlsplit refuses it
+
+
+def test_profile_and_tweet_urls():
+    pages = {"adaexample": "people/ada/"}
+    assert profile_url("AdaExample", pages, "https://s.example") == (
+        "https://s.example/people/ada/"
+    )
+    assert profile_url("Erin Demo", pages) == "https://x.com/Erin%20Demo"
+    assert profile_url("erin", None) == "https://x.com/erin"
+    assert tweet_url("42", "sam") == "https://x.com/sam/status/42"
+    assert tweet_url("42") == "https://x.com/i/status/42"
+
+
+def test_text_with_every_kind_of_entity_is_exact_html():
+    r = record(
+        "@ada #tag https://t.co/x https://t.co/p\nbye & <b>",
+        mentions=[{"start": 0, "end": 4, "handle": "ada"}],
+        hashtags=[{"start": 5, "end": 9, "tag": "tag"}],
+        urls=[
+            {
+                "start": 10,
+                "end": 24,
+                "url": "https://t.co/x",
+                "expanded": "https://e.example/a",
+            },
+        ],
+        media=[{"type": "photo", "start": 25, "end": 39, "url": "https://t.co/p"}],
+    )
+    assert render_text(r) == Markup(
+        '<a class="u-category h-card mention" href="https://x.com/ada" '
+        'rel="nofollow ugc noopener">@ada</a> '
+        '<a class="hashtag" href="https://x.com/hashtag/tag" '
+        'rel="nofollow ugc noopener">#tag</a> '
+        '<a class="link" href="https://e.example/a" rel="nofollow ugc noopener">'
+        "https://t.co/x</a> <br>\nbye &amp; &lt;b&gt;"
+    )
+
+
+def test_a_listed_persons_mention_links_to_their_page_without_rel():
+    r = record("hi @Ada", mentions=[{"start": 3, "end": 7, "handle": "Ada"}])
+    assert render_text(r, {"ada": "people/ada/"}, "https://s.example") == Markup(
+        'hi <a class="u-category h-card mention" '
+        'href="https://s.example/people/ada/">@Ada</a>'
+    )
+
+
+def test_a_link_without_a_safe_target_is_plain_text():
+    r = record(
+        "see x",
+        urls=[{"start": 4, "end": 5, "url": "x", "expanded": "javascript:go()"}],
+    )
+    assert render_text(r) == Markup("see x")
+    r = record("see x", urls=[{"start": 4, "end": 5, "url": "x", "display": "<y>"}])
+    assert render_text(r) == Markup("see &lt;y&gt;")
+
+
+def test_entities_outside_the_display_range_or_overlapping_are_left_out():
+    text = "@ada @bo hello #a"
+    r = record(
+        text,
+        display=[5, 15],
+        mentions=[
+            {"start": 0, "end": 4, "handle": "ada"},
+            {"start": 5, "end": 8, "handle": "bo"},
+            {"start": 6, "end": 8, "handle": "o"},
+        ],
+        hashtags=[
+            {"start": 15, "end": 17, "tag": "a"},
+            {"start": 9, "end": 9, "tag": "e"},
+        ],
+    )
+    assert render_text(r) == Markup(
+        '<a class="u-category h-card mention" href="https://x.com/bo" '
+        'rel="nofollow ugc noopener">@bo</a> hello'
+    )
+    assert render_text(record(text, display=[-3, 99])) == Markup(text)
+
+
+def test_a_card_of_the_owners_tweet_without_a_handle():
+    r = tweet(id="7", created_at="2015-03-03T08:30:00Z", user_id="1", text="x")
+    card = card_of(r, OWNER)
+    assert (card.author_handle, card.author_name, card.author_url, card.url) == (
+        "samsample",
+        "Sam Sample",
+        "https://x.com/samsample",
+        "https://x.com/samsample/status/7",
+    )
+
+
+def test_a_card_of_an_unknown_author():
+    r = tweet(id="7", created_at="2015-03-03T08:30:00Z", user_id="99", text="x")
+    card = card_of(r, OWNER)
+    assert (card.author_handle, card.author_name, card.author_url) == (
+        "",
+        "Unknown account",
+        "https://x.com/i/user/99",
+    )
+    r = tweet(id="7", created_at="2015-03-03T08:30:00Z", name="Zed", text="x")
+    assert (card_of(r, OWNER).author_name, card_of(r, OWNER).author_url) == (
+        "Zed",
+        "https://x.com/i/status/7",
+    )
+
+
+def test_a_card_names_its_author_and_whom_it_replies_to():
+    r = record(
+        "x", handle="Erin", reply_to_handle="ada", retweet=True, likes=2, retweets=5
+    )
+    card = card_of(r, OWNER, {"ada": "people/ada/"}, "https://s.example")
+    assert (card.author_name, card.author_url) == ("Erin", "https://x.com/Erin")
+    assert (card.reply_to_handle, card.reply_to_url) == (
+        "ada",
+        "https://s.example/people/ada/",
+    )
+    assert (card.retweet, card.likes, card.retweets) == (True, 2, 5)
+    assert (card.published, card.date.isoformat()) == (
+        "2015-03-03T08:30:00Z",
+        "2015-03-03",
+    )
+    own = card_of(record("x", handle="SamSample", reply_to_handle="samsample"), OWNER)
+    assert (own.reply_to_handle, own.reply_to_url, own.author_name) == (
+        "",
+        "",
+        "Sam Sample",
+    )
+
+
+def test_a_cards_media_files_and_links():
+    r = record(
+        "media",
+        media=[
+            {
+                "type": "photo",
+                "file": "42-a b.png",
+                "alt": "A",
+                "width": 3,
+                "height": 2,
+            },
+            {
+                "type": "video",
+                "file": "42-v.mp4",
+                "expanded": "https://x.com/s/status/42/video/1",
+            },
+            {"type": "animated_gif", "file": "42-missing.mp4"},
+            {"type": "photo", "expanded": "javascript:x()"},
+        ],
+    )
+    card = card_of(
+        r,
+        OWNER,
+        {},
+        "https://s.example",
+        "media/",
+        has_file=lambda n: "missing" not in n,
+    )
+    assert card.photos == [
+        {
+            "src": "https://s.example/media/42-a%20b.png",
+            "alt": "A",
+            "width": 3,
+            "height": 2,
+        }
+    ]
+    assert card.videos == [
+        {
+            "src": "https://s.example/media/42-v.mp4",
+            "alt": "",
+            "width": None,
+            "height": None,
+            "href": "https://x.com/s/status/42/video/1",
+        }
+    ]
+    assert card.links == [
+        {"kind": "video", "href": "https://x.com/samsample/status/42", "alt": ""},
+        {"kind": "photo", "href": "https://x.com/samsample/status/42", "alt": ""},
+    ]
+    assert card.files == ["42-a b.png", "42-v.mp4"]
+
+
+def test_a_listed_author_and_mention_link_to_their_pages_on_this_site():
+    pages = {"ada": "people/ada/"}
+    r = record(
+        "hi @ada", handle="ada", mentions=[{"start": 3, "end": 7, "handle": "ada"}]
+    )
+    card = card_of(r, OWNER, pages, "https://s.example")
+    assert card.author_url == "https://s.example/people/ada/"
+    assert card.text == Markup(
+        'hi <a class="u-category h-card mention" '
+        'href="https://s.example/people/ada/">@ada</a>'
+    )
+    assert profile_url("ada", pages) == "/people/ada/"
+
+
+def test_an_owner_without_a_handle_leaves_a_tweet_without_one_unknown():
+    r = tweet(id="7", created_at="2015-03-03T08:30:00Z", user_id="1", text="x")
+    card = card_of(r, {"id": "1"})
+    assert (card.author_handle, card.author_name) == ("", "Unknown account")
+    other = card_of(record("x", handle="XXXX"), {"id": "1", "name": "Sam"})
+    assert other.author_name == "XXXX"
+
+
+def test_default_site_and_media_paths_of_a_card():
+    r = record("pic", media=[{"type": "photo", "file": "42-p.png"}])
+    (photo,) = card_of(r, OWNER).photos
+    assert photo["src"] == "/twitter/media/42-p.png"
+
+
+def test_of_two_entities_on_one_range_the_first_kind_wins():
+    r = record(
+        "#ada!",
+        mentions=[{"start": 0, "end": 4, "handle": "ada"}],
+        hashtags=[{"start": 0, "end": 4, "tag": "ada"}],
+    )
+    (link,) = Tree(render_text(r)).find("a")
+    assert link["attrs"]["href"] == "https://x.com/ada"
+
+
+def test_an_entity_inside_an_earlier_one_is_left_out():
+    r = record(
+        "@ada_bo x",
+        mentions=[
+            {"start": 0, "end": 7, "handle": "ada_bo"},
+            {"start": 1, "end": 4, "handle": "ada"},
+        ],
+    )
+    (link,) = Tree(render_text(r)).find("a")
+    assert (link["text"], link["attrs"]["href"]) == ("@ada_bo", "https://x.com/ada_bo")
+
+
+def test_media_with_half_an_offset_is_not_a_span():
+    for offsets in ({"start": 3}, {"end": 5}):
+        r = record("see x.jpg", media=[{"type": "photo", **offsets}])
+        assert render_text(r) == Markup("see x.jpg")
