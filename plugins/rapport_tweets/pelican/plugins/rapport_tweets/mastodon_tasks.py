@@ -12,11 +12,17 @@ from invoke import Collection, task
 from invoke.exceptions import Exit
 
 from .archive import ArchiveError
-from .fetch import FetchError
 from .networks import network_root
 from .reader import Reader
 from .record import MASTODON, StoreError, network_of_id
-from .tasks import STORE_HELP, _store_root, _unwritable, console, err_console
+from .tasks import (
+    STORE_HELP,
+    _store_root,
+    _unwritable,
+    console,
+    err_console,
+    fetch_errors,
+)
 
 
 def mastodon_state(root):
@@ -81,17 +87,8 @@ def fetch(c, max_reads=2000, store=None):
     from .mastodon_fetch import client_from_env, fetch_mastodon
 
     root = _store_root(c, store)
-    try:
+    with fetch_errors(root, lambda: f"the store holds {mastodon_state(root)}"):
         summary = fetch_mastodon(root, client_from_env(os.environ), int(max_reads))
-    except FetchError as err:
-        raise Exit(
-            f"Error: {err} Nothing was changed; the store holds {mastodon_state(root)}.",
-            code=1,
-        ) from None
-    except StoreError as err:
-        raise Exit(f"Error: {err}", code=1) from None
-    except OSError as err:
-        raise _unwritable(err, root) from None
     console.print(
         f"Fetched: {summary.requests} request(s), {summary.reads} post(s) read, "
         f"{summary.new} new, {summary.updated} updated, {summary.skipped} left out "

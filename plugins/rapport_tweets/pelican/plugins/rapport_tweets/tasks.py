@@ -6,6 +6,7 @@ The root tasks.py adds `ns` as the `tweets` sub-collection and calls
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -101,6 +102,26 @@ def _unwritable(err, root):
         f"space or make the folder writable, then run this again. {state}",
         code=1,
     )
+
+
+@contextlib.contextmanager
+def fetch_errors(root, held, way_out=""):
+    """A Bluesky or Mastodon fetch's failure as one sentence (Exit): the fetch's own
+    (nothing changed, then `held()`: what the store holds), the store's, or the disk's."""
+    from .fetch import FetchError
+
+    try:
+        yield
+    except FetchError as err:
+        advice = f"\n{way_out}" if way_out else ""
+        raise Exit(
+            f"Error: {err} Nothing was changed; {held()}.{advice}",
+            code=1,
+        ) from None
+    except StoreError as err:
+        raise Exit(f"Error: {err}", code=1) from None
+    except OSError as err:
+        raise _unwritable(err, root) from None
 
 
 def _fail(sentence, root, changed=""):

@@ -22,6 +22,7 @@ from ..tasks import (
     _unwritable,
     console,
     err_console,
+    fetch_errors,
     load_settings,
     print_fetched,
 )
@@ -100,14 +101,15 @@ def fetch(c, handle=None, max_reads=1000, images=True, store=None):
     Your posts and replies come from the public AppView (no login); with
     BLUESKY_HANDLE and BLUESKY_APP_PASSWORD set, also the posts that mention, reply to
     or quote you; then the images stored posts lack (an export holds none)."""
-    from ..fetch import FetchError
     from .appview import Account
     from .fetch import fetch_to_store
     from .media import CDN, CDN_ENV
 
     root = _store_root(c, store)
     actor = handle or _owner_handle(load_settings(c=c))
-    try:
+    with fetch_errors(
+        root, lambda: f"the Bluesky store holds {store_state(root)}", EXPORT_WAY_OUT
+    ):
         summary, media = fetch_to_store(
             root,
             Account(os.environ),
@@ -116,16 +118,6 @@ def fetch(c, handle=None, max_reads=1000, images=True, store=None):
             images=images,
             cdn=os.environ.get(CDN_ENV) or CDN,
         )
-    except FetchError as err:
-        raise Exit(
-            f"Error: {err} Nothing was changed; the Bluesky store holds "
-            f"{store_state(root)}.\n{EXPORT_WAY_OUT}",
-            code=1,
-        ) from None
-    except StoreError as err:
-        raise Exit(f"Error: {err}", code=1) from None
-    except OSError as err:
-        raise _unwritable(err, root) from None
     if media.copied or media.skipped or media.left:
         console.print(
             f"Images: {media.copied} downloaded, {media.skipped} skipped (not an image, "
