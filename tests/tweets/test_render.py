@@ -493,6 +493,7 @@ def mastodon(text="hi", **extra):
 def test_a_bluesky_card_links_to_bluesky_and_names_it(card_template):
     r = bluesky(reply_to_handle="bo.bsky.social", retweet=True, retweets=2)
     card = card_of(r, BSKY_OWNER)
+    assert card.id == ADA_POST  # a theme's card template may read it
     assert (card.url, card.author_url, card.reply_to_url) == (
         f"https://bsky.app/profile/{DID_ADA}/post/3kada1",
         "https://bsky.app/profile/ada.bsky.social",
