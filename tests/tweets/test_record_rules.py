@@ -17,13 +17,20 @@ from pelican.plugins.rapport_tweets.record import (
     Url,
     decode,
     encode,
+    id_key,
     is_media_name,
     line_id,
+    media_name,
     merge,
+    network_of_id,
+    order_key,
+    tweet_of,
     year_of,
 )
 
 DATE = "2023-02-18T12:33:11Z"
+ADA_POST = "at://did:plc:ada5example6bsky7xyz/app.bsky.feed.post/3kada1"
+ADA_STATUS = "https://example.social/users/ada/statuses/109000000000000042"
 FIX = "Fix or delete that line (git diff shows what changed), then run `invoke tweets.reindex`."
 
 
@@ -249,3 +256,113 @@ def test_an_api_copy_without_files_keeps_the_archives_photos():
     other = Media(type="photo", file="1-b.jpg")
     assert merge(old, Tweet(id="1", created_at=DATE, media=[other])).media == [other]
     assert merge(Tweet(id="1", created_at=DATE), api).media == api.media
+
+
+# --- ids of every network: which network, their order, their media names -----------
+
+
+@pytest.mark.parametrize(
+    ("tweet_id", "network"),
+    [
+        ("1626922779105759235", "x"),
+        (1626922779105759235, "x"),  # an id the API gave as a number
+        (ADA_POST, "bluesky"),
+        (ADA_STATUS, "mastodon"),
+        ("https://example.social:8443/@ada/109000000000000042", "mastodon"),
+        ("AT://did:plc:ada5example6bsky7xyz/app.bsky.feed.post/3kada1", None),
+        ("HTTPS://example.social/users/ada/statuses/1", None),
+        ("http://example.social/users/ada/statuses/1", None),
+        ("at://did:plc:ada5example6bsky7xyz/app.bsky.feed.like/3kada1", None),
+        ("12a", None),
+        ("", None),
+        ("1" * 21, None),
+    ],
+)
+def test_an_id_tells_its_network_by_its_shape_alone(tweet_id, network):
+    assert network_of_id(tweet_id) == network
+
+
+def test_a_stores_ids_sort_by_number_for_x_and_by_text_for_uris():
+    x_ids = ["1000000000000000011", "99", "100"]
+    assert sorted(x_ids, key=id_key) == ["99", "100", "1000000000000000011"]
+    assert id_key("99") == 99
+    uris = [ADA_STATUS, ADA_STATUS.replace("/ada/", "/Ada/"), ADA_STATUS + "9"]
+    assert [id_key(u) for u in uris] == uris
+    assert sorted(uris, key=id_key) == sorted(uris)
+
+
+def test_ids_of_every_network_sort_together_x_first_by_number():
+    ids = [ADA_STATUS, "100", ADA_POST, 99, "1000000000000000011"]
+    assert sorted(ids, key=order_key) == [
+        99,
+        "100",
+        "1000000000000000011",
+        ADA_POST,
+        ADA_STATUS,
+    ]
+    assert max(["9", "10"], key=order_key) == "10"
+
+
+@pytest.mark.parametrize(
+    ("tweet_id", "original", "name"),
+    [
+        ("1626922779105759235", "FpXyZ.jpg", "1626922779105759235-FpXyZ.jpg"),
+        ("5", "https://pbs.twimg.com/media/FpXyZ.jpg", "5-FpXyZ.jpg"),
+        ("5", "Xmas photo (1).JPG", "5-Xmas_photo__1_.JPG"),
+        ("5", "caf\u00e9.png", "5-caf_.png"),
+        ("5", ".htaccess", "5-htaccess"),
+        ("5", "../../index/people.tsv", "5-people.tsv"),
+        # A URI's media: a digest of the post's URI, stable from one fetch to the next.
+        (
+            ADA_POST,
+            "bafkreigh2akiscaildc.jpeg",
+            "170d14ecee5a1b7d-bafkreigh2akiscaildc.jpeg",
+        ),
+        (
+            ADA_STATUS,
+            "media_attachments/files/109/000/original/8f3a2b.png",
+            "c9ebd32883922c9e-8f3a2b.png",
+        ),
+        (ADA_STATUS, "", "c9ebd32883922c9e-media"),
+        (ADA_STATUS, "...", "c9ebd32883922c9e-media"),
+        (ADA_STATUS, "a" * 100 + ".png", "c9ebd32883922c9e-" + "a" * 76 + ".png"),
+    ],
+)
+def test_a_posts_media_file_name(tweet_id, original, name):
+    assert media_name(tweet_id, original) == name
+    assert is_media_name(name)
+
+
+def test_a_record_from_a_mapping_leaves_empty_values_to_their_defaults():
+    # Mastodon's JSON says null (or "") for what a status lacks.
+    fields = {"id": ADA_STATUS, "network": "mastodon", "created_at": DATE}
+    tweet = tweet_of({**fields, "reply_to_id": None, "text": "", "likes": 0})
+    assert tweet == Tweet(id=ADA_STATUS, network="mastodon", created_at=DATE)
+    assert encode(tweet) == (
+        '{"id":"' + ADA_STATUS + '","created_at":"' + DATE + '","network":"mastodon"}'
+    )
+
+
+def test_a_record_from_a_bad_mapping_is_refused_naming_the_post_and_field():
+    fields = {"id": ADA_STATUS, "network": "mastodon", "created_at": DATE}
+    with pytest.raises(BadRecord) as raised:
+        tweet_of({**fields, "likes": "3"})
+    assert str(raised.value) == (
+        "tweet record 'https://example.social/users/a': "
+        "field 'likes' is not a whole number"
+    )
+    with pytest.raises(BadRecord) as raised:
+        tweet_of({**fields, "id": ADA_POST})
+    assert str(raised.value) == (
+        "tweet record 'at://did:plc:ada5example6bsky7': field 'id' is not a status "
+        "URI (https://instance/users/name/statuses/…)"
+    )
+
+
+@pytest.mark.parametrize("network", ["myspace", "X", ["bluesky"], None])
+def test_a_record_of_an_unknown_network_is_refused_when_it_is_made(network):
+    with pytest.raises(BadRecord) as raised:
+        Tweet(id="1", created_at=DATE, network=network)
+    assert str(raised.value) == (
+        "field 'network' is not one of 'x', 'bluesky', 'mastodon'"
+    )

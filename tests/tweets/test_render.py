@@ -451,3 +451,154 @@ def test_media_with_half_an_offset_is_not_a_span():
     for offsets in ({"start": 3}, {"end": 5}):
         r = record("see x.jpg", media=[{"type": "photo", **offsets}])
         assert render_text(r) == Markup("see x.jpg")
+
+
+# --- Bluesky and Mastodon: each post links to its own network ----------------------
+
+DID_ADA = "did:plc:ada5example6bsky7xyz"
+DID_SAM = "did:plc:owner7sam3sample4ex"
+BSKY_OWNER = {"id": DID_SAM, "handle": "sam.example.com", "name": "Sam Sample"}
+ADA_POST = f"at://{DID_ADA}/app.bsky.feed.post/3kada1"
+ADA_STATUS = "https://example.social/users/ada/statuses/109000000000000042"
+MASTODON_OWNER = {
+    "id": "https://sample.social/users/sam",
+    "handle": "sam@sample.social",
+}
+
+
+def bluesky(text="hi", **extra):
+    fields = {
+        "id": ADA_POST,
+        "network": "bluesky",
+        "created_at": "2024-03-02T10:00:00Z",
+        "user_id": DID_ADA,
+        "handle": "ada.bsky.social",
+        "text": text,
+    }
+    return tweet(**{**fields, **extra})
+
+
+def mastodon(text="hi", **extra):
+    fields = {
+        "id": ADA_STATUS,
+        "network": "mastodon",
+        "created_at": "2023-05-01T10:30:00Z",
+        "user_id": "https://example.social/users/ada",
+        "handle": "ada@example.social",
+        "text": text,
+    }
+    return tweet(**{**fields, **extra})
+
+
+def test_a_bluesky_card_links_to_bluesky_and_names_it(card_template):
+    r = bluesky(reply_to_handle="bo.bsky.social", retweet=True, retweets=2)
+    card = card_of(r, BSKY_OWNER)
+    assert card.id == ADA_POST  # a theme's card template may read it
+    assert (card.url, card.author_url, card.reply_to_url) == (
+        f"https://bsky.app/profile/{DID_ADA}/post/3kada1",
+        "https://bsky.app/profile/ada.bsky.social",
+        "https://bsky.app/profile/bo.bsky.social",
+    )
+    assert (card.network, card.network_label, card.reposts_word) == (
+        "bluesky",
+        "Bluesky",
+        "repost",
+    )
+    tree = Tree(card_template.render(tweet=card, SITEURL=""))
+    (article,) = tree.find("article", "h-cite")
+    assert "tweet-card--bluesky" in article["attrs"]["class"].split()
+    contexts = [
+        " ".join(p["text"].split()) for p in tree.find("p", "tweet-card__context")
+    ]
+    assert contexts == ["Reposted", "Replying to @bo.bsky.social"]
+    (url,) = tree.find("a", "u-url")
+    assert url["text"].endswith(" on Bluesky") and url["attrs"]["href"] == card.url
+    assert "2 reposts" in "".join(tree.text)
+
+
+def test_a_bluesky_cards_anchor_is_a_plain_html_id_of_its_own():
+    # A URI is no HTML id: each post gets its own "post-<digest>"; X keeps "tweet-<id>".
+    one = card_of(bluesky(), BSKY_OWNER).anchor
+    other = card_of(bluesky(id=f"at://{DID_ADA}/app.bsky.feed.post/3kada2"), OWNER)
+    assert one.startswith("post-") and one.replace("-", "").isalnum()
+    assert other.anchor.startswith("post-") and other.anchor != one
+    assert card_of(record("x"), OWNER).anchor == "tweet-42"
+
+
+def test_a_mastodon_card_links_to_the_authors_instance_and_says_boost():
+    r = mastodon(
+        "@sam #coffee",
+        retweet=True,
+        reply_to_handle="sam@sample.social",
+        mentions=[{"start": 0, "end": 4, "handle": "sam@sample.social"}],
+        hashtags=[{"start": 5, "end": 12, "tag": "coffee"}],
+    )
+    card = card_of(r, MASTODON_OWNER)
+    assert (card.url, card.author_url, card.reply_to_url) == (
+        "https://example.social/@ada/109000000000000042",
+        "https://example.social/@ada",
+        "https://sample.social/@sam",
+    )
+    assert (card.network_label, card.reposts_word) == ("Mastodon", "boost")
+    mention, hashtag = Tree(card.text).find("a")
+    assert mention["attrs"]["href"] == "https://sample.social/@sam"
+    # a hashtag's page on the author's own instance
+    assert hashtag["attrs"]["href"] == "https://example.social/tags/coffee"
+
+
+def test_a_bluesky_hashtag_and_an_unlisted_mention_link_to_bluesky():
+    r = bluesky(
+        "@sam.example.com #coffee",
+        mentions=[{"start": 0, "end": 16, "handle": "sam.example.com", "id": DID_SAM}],
+        hashtags=[{"start": 17, "end": 24, "tag": "coffee"}],
+    )
+    mention, hashtag = Tree(render_text(r, {"ada.bsky.social": "people/ada/"})).find(
+        "a"
+    )
+    # the handle the post showed, not the DID behind it
+    assert mention["attrs"]["href"] == "https://bsky.app/profile/sam.example.com"
+    assert hashtag["attrs"]["href"] == "https://bsky.app/hashtag/coffee"
+
+
+def test_a_bluesky_mention_of_a_person_listed_by_their_did_links_to_their_page():
+    r = bluesky(
+        "@sam.example.com hi",
+        mentions=[{"start": 0, "end": 16, "handle": "sam.example.com", "id": DID_SAM}],
+    )
+    assert render_text(r, {DID_SAM: "people/sam/"}, "https://s.example") == Markup(
+        '<a class="u-category h-card mention" '
+        'href="https://s.example/people/sam/">@sam.example.com</a> hi'
+    )
+
+
+def test_a_listed_handle_is_looked_up_before_the_did_behind_it():
+    # Two person files: one names the handle the post showed, one the account's DID
+    # (a handle can move to another account); the card follows what the reader sees.
+    pages = {"sam.example.com": "people/sam/", DID_SAM: "people/other/"}
+    r = bluesky(
+        "@Sam.Example.com hi",
+        mentions=[{"start": 0, "end": 16, "handle": "Sam.Example.com", "id": DID_SAM}],
+    )
+    (mention,) = Tree(render_text(r, pages)).find("a")
+    assert mention["attrs"]["href"] == "/people/sam/"
+    own = bluesky(handle="sam.example.com", user_id=DID_SAM)
+    assert card_of(own, BSKY_OWNER, pages).author_url == "/people/sam/"
+
+
+def test_a_bluesky_author_listed_by_their_did_links_to_their_page():
+    card = card_of(bluesky(), BSKY_OWNER, {DID_ADA: "people/ada/"}, "https://s.example")
+    assert (card.author_handle, card.author_url) == (
+        "ada.bsky.social",
+        "https://s.example/people/ada/",
+    )
+
+
+def test_an_unknown_bluesky_or_mastodon_author_links_to_the_post_itself():
+    # No handle, and a DID or actor URI that is not the owner's: no x.com/i/user link.
+    card = card_of(bluesky(handle=""), BSKY_OWNER)
+    assert (card.author_name, card.author_url) == (
+        "Unknown account",
+        f"https://bsky.app/profile/{DID_ADA}/post/3kada1",
+    )
+    card = card_of(mastodon(handle=""), MASTODON_OWNER)
+    assert card.author_url == "https://example.social/@ada/109000000000000042"
