@@ -260,7 +260,10 @@ def write_report(names=tuple(MODULES), diff_of=_mutmut_diff, equivalents=None):
     for name in MODULES:
         path, functions, _ = MODULES[name]
         rows = results(name, diff_of)
-        previous = None if name in names or rows else _previous_report(path)
+        # mutmut makes every module's mutants in each run: a module with no verdict
+        # in mutants/ was not run there, and keeps what the report says of it.
+        judged_here = rows and any(row[2] != "not checked" for row in rows)
+        previous = None if name in names or judged_here else _previous_report(path)
         if previous:
             table.append(previous[0])
             sections += [previous[1]] if previous[1] else []
