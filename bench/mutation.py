@@ -227,8 +227,29 @@ def _mutmut_diff(key, path):
         os.chdir(cwd)
 
 
+def _previous_report(path):
+    """(table row, section) of module file `path` in the report as it stands, or None:
+    a module not run again, and with no results in mutants/, keeps its last figures."""
+    if not REPORT.exists():
+        return None
+    text = REPORT.read_text("utf-8")
+    row = next(
+        (line for line in text.splitlines() if line.startswith(f"| `{path}` |")), None
+    )
+    if row is None:
+        return None
+    heading = f"## `{path}`\n"
+    start = text.find(heading)
+    if start < 0:
+        return row, None
+    end = text.find("\n## ", start + len(heading))
+    return row, text[start : end if end >= 0 else len(text)].rstrip("\n") + "\n"
+
+
 def write_report(names=tuple(MODULES), diff_of=_mutmut_diff, equivalents=None):
-    """Write tests/MUTANTS.md from mutants/ and the equivalence notes; return misses."""
+    """Write tests/MUTANTS.md from mutants/ and the equivalence notes; return the misses
+    of the modules in `names`. Every other module keeps its last results: from mutants/
+    if there are any, else its row and section of the report as it stands."""
     equivalents = load_equivalents() if equivalents is None else equivalents
     table = [
         "| module | functions | made | killed | survived | equivalent | timed out "
@@ -236,16 +257,24 @@ def write_report(names=tuple(MODULES), diff_of=_mutmut_diff, equivalents=None):
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     sections, misses = [], []
-    for name in names:
+    for name in MODULES:
         path, functions, _ = MODULES[name]
         rows = results(name, diff_of)
+        # mutmut makes every module's mutants in each run: a module with no verdict
+        # in mutants/ was not run there, and keeps what the report says of it.
+        judged_here = rows and any(row[2] != "not checked" for row in rows)
+        previous = None if name in names or judged_here else _previous_report(path)
+        if previous:
+            table.append(previous[0])
+            sections += [previous[1]] if previous[1] else []
+            continue
         scope = "all" if functions == ["*"] else f"{len(functions)} named below"
         target = TARGET.get(name, DEFAULT_TARGET)
         if rows is None:
             table.append(
                 f"| `{path}` | {scope} | not run yet | | | | | | | {target:.0%} |"
             )
-            misses.append(f"{name}: not run")
+            misses += [f"{name}: not run"] if name in names else []
             continue
         count = {s: 0 for s in ("killed", "survived", "timeout", "not checked")}
         equivalent, open_survivors = [], []
@@ -267,7 +296,7 @@ def write_report(names=tuple(MODULES), diff_of=_mutmut_diff, equivalents=None):
             f"{count['not checked']} | {f'{score:.1%}' if judged else '-'} | "
             f"{target:.0%} |"
         )
-        if score < target or count["not checked"]:
+        if name in names and (score < target or count["not checked"]):
             misses.append(f"{name}: {score:.1%} of {judged} (target {target:.0%})")
         lines = [f"## `{path}`", ""]
         if functions != ["*"]:

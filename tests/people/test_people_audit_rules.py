@@ -7,13 +7,19 @@ one string or one file at a time, in milliseconds.
 """
 
 import gzip
+import logging
+import types
 import zlib
 
 import pytest
 
+from pelican.plugins.rapport_people import audit
 from pelican.plugins.rapport_people.audit import (
     Finding,
     PrivacyAuditError,
+    audit_build,
+    audit_output,
+    audit_site,
     build_automaton,
     collect_secrets,
     found_in,
@@ -22,7 +28,7 @@ from pelican.plugins.rapport_people.audit import (
     reader_views,
     scan,
 )
-from pelican.plugins.rapport_people.model import Limits, check_people
+from pelican.plugins.rapport_people.model import Limits, PeopleError, check_people
 
 ADA = "Dev Fictional"
 
@@ -173,8 +179,19 @@ def test_an_allow_entry_that_matches_nothing_is_a_warning(caplog):
     "entry", [("dev",), ("dev", "where", "x", "y"), ("dev", 3), "dev"]
 )
 def test_a_malformed_allow_entry_is_refused(entry):
-    with pytest.raises(Exception, match=r"PEOPLE_AUDIT_ALLOW, entry 2: is not a pair"):
+    with pytest.raises(PeopleError) as refused:
         automaton(("dev", "name", ADA), allow=[("dev", "where"), entry])
+    assert str(refused.value) == (
+        "PEOPLE_AUDIT_ALLOW, entry 2: is not a pair or a triple of text. Write "
+        '("slug", "field") to allow a whole field, or ("slug", "field", "the exact '
+        'string") to allow one string of it.'
+    )
+
+
+def test_allowing_the_whole_value_of_a_field_allows_each_of_its_lines():
+    notes = ("dev", "private.notes", "Qxalpha line one\nQxbeta line two")
+    allow = [("dev", "private.notes", "Qxalpha line one\nQxbeta line two")]
+    assert automaton(notes, allow=allow) is None
 
 
 def _people(tmp_path, files):
@@ -290,7 +307,8 @@ def test_a_compressed_itxt_chunk_is_read_decompressed(tmp_path):
         ("where", "Qxtea Rooms"),  # two words: a place, searched
         ("private.notes", "qx zz"),  # short words that are not common ones
         ("private.notes", "the 123"),  # a number of three digits
-        ("body", "and the one of all the other of them here"),  # 40 characters
+        ("body", "and the one of all the other of them here"),  # 41 characters
+        ("body", "and the one of all the other of them are"),  # exactly 40
     ],
 )
 def test_what_is_distinctive_enough_to_search(field, text):
@@ -331,4 +349,167 @@ def test_damaged_compressed_data_is_read_as_written(tmp_path):
     assert scan(out, automaton(NAME)) == [
         Finding("bad.gz", "dev", "name"),
         Finding("card.png", "dev", "name"),
+    ]
+
+
+def test_a_secret_of_exactly_the_minimum_length_is_searched():
+    assert found("<p>Bo Li</p>", ("bo", "name", "Bo Li")) == {("bo", "name")}
+    auto = automaton(("bo", "name", "Bo Li"), min_length=5)
+    assert list(matches(auto, "bo li")) == [(("bo", "name"),)]
+
+
+def test_a_slug_of_exactly_the_minimum_length_is_searched_and_a_shorter_one_is_not():
+    # "Zoë Li" is slugged "zoe-li" (6 characters), "Dr. Bo" "dr-bo" (5).
+    auto = automaton(("zoe", "name", "Zoë Li"), min_length=6)
+    assert list(matches(auto, "/people/zoe-li/")) == [(("zoe", "name"),)]
+    auto = automaton(("bo", "name", "Dr. Bo"), min_length=6)
+    assert list(matches(auto, "dr. bo")) == [(("bo", "name"),)]
+    assert list(matches(auto, "see dr-bob's notes")) == []
+
+
+def test_a_secret_is_searched_as_its_slug_up_to_a_titles_length():
+    title = "Qxleaving " + "b" * 60 + " Qx rooms"  # 79 characters, 80 and 81
+    for text, slugged in ((title, True), (title + "s", True), (title + "ss", False)):
+        slug = normal(text).replace(" ", "-")
+        secret = ("dev", "private.notes", text)
+        assert found(b"", secret, path=f"{slug}.html") == (
+            {("dev", "private.notes")} if slugged else set()
+        )
+        assert found(f"<p>{text}</p>", secret) == {("dev", "private.notes")}
+
+
+def test_a_secret_with_a_space_before_its_closing_punctuation_is_found():
+    notes = ("dev", "private.notes", "Déménage à Quxville !")  # French spacing
+    assert found("<p>Elle déménage à Quxville</p>", notes) == {("dev", "private.notes")}
+
+
+def test_a_bare_website_is_searched_to_its_last_letter(tmp_path):
+    people = _people(
+        tmp_path,
+        {
+            "dev.md": "---\nname: Dev Fictional\nwebsite: https://qx.example/LaTeX/\n---\n"
+        },
+    )
+    auto = build_automaton(collect_secrets(people), 4, ())
+    assert list(matches(auto, normal("see qx.example/LaTeX for notes"))) == [
+        (("dev", "website"),)
+    ]
+    assert list(matches(auto, normal("see qx.example/latest for news"))) == []
+
+
+def test_a_plus_is_a_space_only_in_a_query_string():
+    # C+Qx is not "c qx": only a query value's + stands for a space (100% too).
+    assert found("<p>100% of C+Qx Rooms</p>", ("dev", "where", "C Qx Rooms")) == set()
+    assert found("<p>C+Qx Rooms</p>", ("dev", "where", "C Qx Rooms")) == set()
+    link = "<a href='/search?q=C+Qx+Rooms'>x</a>"
+    assert found(link, ("dev", "where", "C Qx Rooms")) == {("dev", "where")}
+
+
+def test_a_binary_file_is_searched_whole_even_where_a_clean_page_had_its_lines(
+    tmp_path,
+):
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "a.html").write_text("<p>x</p>\nFictional zz\n")
+    (out / "b.woff").write_bytes(b"\xff\x00xxxx Dev\nFictional zz")
+    assert scan(out, automaton(NAME)) == [Finding("b.woff", "dev", "name")]
+
+
+def test_compressed_itxt_with_empty_language_and_translated_keyword_is_read(tmp_path):
+    # As Pillow writes it (lang="", tkey=""); the compressed text holds NUL bytes.
+    text = zlib.compress(b"Dev Fictional")
+    assert b"\0" in text
+    body = b"Description\0\x01\x00\0\0" + text
+    itxt = len(body).to_bytes(4, "big") + b"iTXt" + body + b"\0\0\0\0"
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "card.png").write_bytes(b"\x89PNG\r\n\x1a\n" + itxt)
+    assert scan(out, automaton(NAME)) == [Finding("card.png", "dev", "name")]
+
+
+def test_the_sites_own_slug_substitutions_are_used(tmp_path):
+    people = _people(tmp_path, {"dev.md": "---\nname: Dev Qxfictional\n---\n"})
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "index.html").write_text("<a href='/people/dev_qxfictional/'>x</a>\n")
+    subs = [
+        (r"[^\w\s-]", ""),
+        (r"(?u)\A\s*", ""),
+        (r"(?u)\s*\Z", ""),
+        (r"[-\s]+", "_"),
+    ]
+    assert audit_output(out, people, {"SLUG_REGEX_SUBSTITUTIONS": subs}) == [
+        Finding("index.html", "dev", "name")
+    ]
+    assert audit_output(out, people, {}) == []
+
+
+def test_the_audit_says_when_it_is_off_and_how_long_it_took(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="pelican.plugins.rapport_people.audit")
+    out = tmp_path / "output"
+    out.mkdir()
+    settings = {
+        "PATH": str(tmp_path),
+        "PEOPLE_PRIVATE_PATH": str(tmp_path / "private"),
+        "OUTPUT_PATH": str(out),
+    }
+    off = types.SimpleNamespace(settings={**settings, "PEOPLE_AUDIT": False})
+    audit_build(off)
+    audit_build(types.SimpleNamespace(settings=settings, output_path=str(out)))
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0] == "The privacy audit is off (PEOPLE_AUDIT = False)"
+    assert messages[1].startswith(f"Privacy audit of {out} took ")
+    assert messages[1].endswith(" s") and len(messages) == 2
+    assert 0 <= float(messages[1].split()[-2]) < 60
+
+
+def test_the_audit_reads_the_contact_log_within_the_sites_limits(tmp_path):
+    _people(tmp_path, {"dev.md": "---\nname: Dev Fictional\n---\n" + "Tea.\n" * 40})
+    out = tmp_path / "output"
+    out.mkdir()
+    settings = {
+        "PATH": str(tmp_path),
+        "PEOPLE_PATH": "people",
+        "PEOPLE_PRIVATE_PATH": str(tmp_path / "private"),
+        "OUTPUT_PATH": str(out),
+    }
+    assert audit_site(settings) == []
+    with pytest.raises(PeopleError, match=r"dev\.md"):
+        audit_site({**settings, "PEOPLE_MAX_FILE_BYTES": 100})
+
+
+def test_each_distinct_line_is_searched_once_and_only_so_many_are_remembered(
+    tmp_path, monkeypatch
+):
+    """What keeps the audit quick: a line searched clean is not searched again, and
+    memory stays flat: past _MAX_SEARCHED lines the audit forgets them."""
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "a.html").write_text("<p>Café a</p>\n<p>from a</p>\n", encoding="utf-8")
+    (out / "b.html").write_text("<p>Café b</p>\n", encoding="utf-8")
+    (out / "c.html").write_text("<p>Café c</p>\n<p>from a</p>\n", encoding="utf-8")
+    (out / "d.html").write_text("<p>Café a</p>\n", encoding="utf-8")
+    searched = []
+    real = audit.found_in
+    monkeypatch.setattr(
+        audit, "found_in", lambda *args: searched.append(args[:2]) or real(*args)
+    )
+    monkeypatch.setattr(audit, "_MAX_SEARCHED", 3)
+    assert scan(out, automaton(NAME)) == []
+    assert searched == [
+        ("a.html", "<p>Café a</p>\n<p>from a</p>\n".encode()),  # 3 lines remembered
+        ("b.html", "<p>Café b</p>".encode()),  # 3, not more than 3: kept, and 1 more
+        ("c.html", "<p>Café c</p>".encode()),  # then 4: all forgotten
+        ("d.html", "<p>Café a</p>".encode()),
+    ]
+
+
+def test_only_a_fields_whole_value_is_slugged_not_each_of_its_lines():
+    """A title made from a field is its whole value; each line is searched as written
+    (a page shows it), and slugging every line too would grow the automaton with
+    every line of every note."""
+    auto = automaton(("dev", "private.notes", "Qxalpha line one\nQxbeta line two"))
+    assert len(auto) == 4  # the whole value and its slug, and each line
+    assert list(matches(auto, "qxalpha-line-one-qxbeta-line-two")) == [
+        (("dev", "private.notes"),)
     ]
