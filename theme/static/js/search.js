@@ -19,7 +19,7 @@ function excerpt(html) {
   // Pagefind's excerpt is escaped text with <mark> around the matches.
   const parsed = new DOMParser().parseFromString(html, "text/html");
   const p = document.createElement("p");
-  p.className = "search-result-excerpt";
+  p.className = "search-result__excerpt";
   for (const node of parsed.body.childNodes) {
     if (node.nodeName === "MARK") {
       const mark = document.createElement("mark");
