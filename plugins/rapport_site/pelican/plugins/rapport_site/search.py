@@ -6,11 +6,13 @@ Only elements marked `data-pagefind-body` are indexed: the theme marks published
 pages, listed people and the highlights page, never drafts or listings.
 """
 
+import json
 import logging
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,12 @@ SEARCH_PAGES = (
     "PEOPLE_SAVE_AS",
     "TWEETS_HIGHLIGHTS_SAVE_AS",
 )
+# Pagefind holds the whole index of a run in memory until it writes it: at 2,000 posts
+# one run peaks near 400 MB, five times a plain Pelican build. So the pages are indexed
+# in runs of at most this many, each its own bundle (the first in SEARCH_BUNDLE_DIR, the
+# next in SEARCH_BUNDLE_DIR/part-2/, …, listed in its parts.json), which the search page
+# merges into one search (Pagefind's mergeIndex). 400 pages peak near 100 MB.
+SEARCH_PAGES_PER_RUN = 400
 
 DEFAULTS = {
     name: value for name, value in globals().items() if name.startswith("SEARCH")
@@ -46,6 +54,12 @@ DEFAULTS = {
 _DONE = "_rapport_search_indexed"
 _SCRIPT_SRC = re.compile(r"(^|;)\s*script-src\b[^;]*")
 _FIELD = re.compile(r"\{[^}]*\}")
+# The theme's mark on a page's indexed part, in a tag (in text, "<" is escaped).
+_MARKED = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s>=/]")
+# What Pagefind's globs read as syntax in a path, escaped to mean itself.
+_GLOB_SYNTAX = re.compile(r"([\\*?\[\]{}<>,!])")
+# The list of a bundle's further parts, for the search page (js/search.js).
+PARTS_FILE = "parts.json"
 
 
 class SearchIndexError(Exception):
@@ -89,19 +103,63 @@ def _theme_has_search_page(settings):
     return any(Path(folder, "search.html").is_file() for folder in folders)
 
 
-def pages_glob(settings):
-    """Pagefind's --glob for the SEARCH_PAGES files ({slug}, {date:%Y} read as *)."""
-    # And the search page, which is never indexed (the theme marks no part of it): with
-    # no post, page or listed person yet, Pagefind would find no file and fail.
-    names = [*settings["SEARCH_PAGES"], "SEARCH_SAVE_AS"]
-    patterns = sorted(
-        {
-            _FIELD.sub("*", settings[name]).lstrip("/")
-            for name in names
-            if settings.get(name)
-        }
+def marked_pages(settings, output):
+    """The written SEARCH_PAGES files ({slug}, {date:%Y} read as *) that the theme marked
+    for the index, as paths under `output`, sorted."""
+    patterns = {
+        _FIELD.sub("*", settings[name]).lstrip("/")
+        for name in settings["SEARCH_PAGES"]
+        if settings.get(name)
+    }
+    found = {path for pattern in patterns for path in output.glob(pattern)}
+    return sorted(
+        path.relative_to(output).as_posix()
+        for path in found
+        if path.is_file() and _MARKED.search(path.read_bytes())
     )
-    return "{" + ",".join(patterns) + "}"
+
+
+def runs(settings, pages):
+    """The pages of each Pagefind run, at most SEARCH_PAGES_PER_RUN each (0: one run).
+    Each run also names the search page, which the theme never marks: with no page
+    marked yet, Pagefind would find no file and fail."""
+    size = settings["SEARCH_PAGES_PER_RUN"] or len(pages) or 1
+    chunks = [pages[i : i + size] for i in range(0, len(pages), size)] or [[]]
+    search_page = settings["SEARCH_SAVE_AS"].lstrip("/")
+    return [[*chunk, search_page] for chunk in chunks]
+
+
+def _glob(paths):
+    return "{" + ",".join(_GLOB_SYNTAX.sub(r"\\\1", path) for path in paths) + "}"
+
+
+def _run_pagefind(output, bundle, paths):
+    """One Pagefind run over `paths` (under `output`) into the folder `bundle`.
+
+    The file list goes in a pagefind.json beside the run, not on the command line,
+    which holds no more than 128 KB in one argument."""
+    config = {"site": str(output), "output_path": str(bundle), "glob": _glob(paths)}
+    with tempfile.TemporaryDirectory(prefix="rapport-search-") as folder:
+        Path(folder, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        command = [sys.executable, "-m", "pagefind", "--silent"]
+        try:
+            result = subprocess.run(
+                command, cwd=folder, capture_output=True, text=True, check=False
+            )
+        except OSError as exc:
+            raise SearchIndexError(
+                f"Could not run Pagefind to index the site ({exc.strerror}). Install "
+                "the runtime requirements (pip install -r requirements.txt), or set "
+                "SEARCH = False in pelicanconf.py to build without search."
+            ) from None
+    if result.returncode != 0:
+        first = (result.stderr or result.stdout).strip().splitlines()[:1]
+        raise SearchIndexError(
+            f"Pagefind could not index {output} (exit {result.returncode}"
+            f"{': ' + first[0] if first else ''}). Install the runtime requirements "
+            "(pip install -r requirements.txt; Pagefind comes as pagefind[bin]), or "
+            "set SEARCH = False in pelicanconf.py to build without search."
+        )
 
 
 def index_site(pelican):
@@ -115,29 +173,16 @@ def index_site(pelican):
     if not settings.get("SEARCH") or getattr(pelican, _DONE, False):
         return
     setattr(pelican, _DONE, True)
-    output = Path(pelican.output_path)
+    output = Path(pelican.output_path).resolve()
     bundle = output / settings["SEARCH_BUNDLE_DIR"]
     # A fragment of a page no longer written (a withdrawn person) must not survive.
     shutil.rmtree(bundle, ignore_errors=True)
-    command = [
-        sys.executable, "-m", "pagefind", "--site", str(output),
-        "--output-subdir", settings["SEARCH_BUNDLE_DIR"], "--silent",
-        "--glob", pages_glob(settings),
-    ]  # fmt: skip
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise SearchIndexError(
-            f"Could not run Pagefind to index the site ({exc.strerror}). Install the "
-            "runtime requirements (pip install -r requirements.txt), or set "
-            "SEARCH = False in pelicanconf.py to build without search."
-        ) from None
-    if result.returncode != 0:
-        first = (result.stderr or result.stdout).strip().splitlines()[:1]
-        raise SearchIndexError(
-            f"Pagefind could not index {output} (exit {result.returncode}"
-            f"{': ' + first[0] if first else ''}). Install the runtime requirements "
-            "(pip install -r requirements.txt; Pagefind comes as pagefind[bin]), or "
-            "set SEARCH = False in pelicanconf.py to build without search."
-        )
-    logger.info("Indexed the site for search into %s", bundle)
+    parts = []
+    for number, paths in enumerate(runs(settings, marked_pages(settings, output)), 1):
+        part = "" if number == 1 else f"part-{number}/"
+        _run_pagefind(output, bundle / part, paths)
+        parts += [part] if part else []
+    (bundle / PARTS_FILE).write_text(json.dumps(parts), encoding="utf-8")
+    logger.info(
+        "Indexed the site for search into %s (%d part(s))", bundle, 1 + len(parts)
+    )
