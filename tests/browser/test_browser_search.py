@@ -99,12 +99,7 @@ def test_an_index_in_parts_is_searched_as_one(chromium, parted_site):
         # A post from the first part, the highlights page from the last.
         page.goto(origin + "/search/?q=rhythm")
         assert results(page)[0] == "/2014/09/keeping-in-touch/"
-        page.fill("#search-q", "Twitter highlights")
-        page.press("#search-q", "Enter")
-        page.wait_for_url("**/search/?q=Twitter+highlights")
-        page.wait_for_function(
-            "document.getElementById('search-status').textContent.includes('highlights')"
-        )
+        page.goto(origin + "/search/?q=Twitter+highlights")
         assert "/twitter/" in results(page)
         assert any(f"/pagefind/{parts[-1]}" in u for u in seen["requests"])
         assert_offline_and_quiet(seen, origin)
