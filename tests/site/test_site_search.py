@@ -157,3 +157,18 @@ def test_pages_whose_paths_read_as_glob_syntax_are_indexed_and_unmarked_ones_not
     search.index_site(SimpleNamespace(settings=settings, output_path=str(tmp_path)))
     assert json.loads((tmp_path / "pagefind/parts.json").read_bytes()) == ["part-2/"]
     assert set(indexed(tmp_path)) == {"/a,b/", "/c{1}/"}
+
+
+@pytest.mark.parametrize("per_run", [-1, 2.5, "400", True, None])
+def test_pages_per_run_that_is_no_count_of_pages_stops_the_build(per_run):
+    from pelican.plugins.rapport_site import search
+
+    settings = {
+        **search.DEFAULTS,
+        "CONTENT_SECURITY_POLICY": "default-src 'self'",
+        "SEARCH_PAGES_PER_RUN": per_run,
+    }
+    with pytest.raises(search.SearchSettingsError) as caught:
+        search.configure(settings)
+    assert str(caught.value).startswith("SEARCH_PAGES_PER_RUN in pelicanconf.py must")
+    assert str(per_run) not in str(caught.value).replace("400", "")

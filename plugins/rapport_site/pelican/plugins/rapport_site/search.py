@@ -66,6 +66,10 @@ class SearchIndexError(Exception):
     """Pagefind could not index the built site."""
 
 
+class SearchSettingsError(Exception):
+    """A SEARCH_* setting Rapport cannot index with."""
+
+
 def search_csp(csp, script_src=SEARCH_SCRIPT_SRC):
     """`csp` with its script-src (added if missing) set to `script_src`."""
     directive = f"script-src {script_src}"
@@ -77,6 +81,13 @@ def search_csp(csp, script_src=SEARCH_SCRIPT_SRC):
 def configure(settings):
     """The search page's policy, and the page in DIRECT_TEMPLATES when search is on
     (the plugin has filled in DEFAULTS)."""
+    per_run = settings["SEARCH_PAGES_PER_RUN"]
+    if type(per_run) is not int or per_run < 0:
+        raise SearchSettingsError(
+            "SEARCH_PAGES_PER_RUN in pelicanconf.py must be a whole number of pages: "
+            "how many Pagefind indexes in one run (400 by default), or 0 to index every "
+            "page in one run. Set it to such a number, or remove it."
+        )
     settings.setdefault(
         "SEARCH_CONTENT_SECURITY_POLICY",
         search_csp(settings["CONTENT_SECURITY_POLICY"], settings["SEARCH_SCRIPT_SRC"]),
