@@ -176,6 +176,14 @@ class Person:
     private: dict
     blurb: str
     highlights: list
+    bluesky: str = ""
+    mastodon: str = ""
+
+
+# Listed people among the first ones are also the friends the owner talks with on
+# Bluesky and Mastodon (bench/bluesky.py, bench/mastodon_import.py: friend<n>), so a
+# build with all three networks shows conversations from each on their pages.
+BLUESKY_FRIENDS, MASTODON_FRIENDS = 200, 300
 
 
 def make_people(scale: Scale) -> list[Person]:
@@ -245,6 +253,12 @@ def make_people(scale: Scale) -> list[Person]:
                 private=private,
                 blurb=blurb,
                 highlights=[],
+                bluesky=f"friend{i}.bsky.social"
+                if listed and i < BLUESKY_FRIENDS
+                else "",
+                mastodon=f"@friend{i}@example.social"
+                if listed and i < MASTODON_FRIENDS
+                else "",
             )
         )
     return people
@@ -252,6 +266,8 @@ def make_people(scale: Scale) -> list[Person]:
 
 def person_file(p: Person, *, private_inline: bool) -> str:
     lines = ["---", f"name: {p.name}", f"twitter: {p.twitter}", f"website: {p.website}"]
+    lines += [f"bluesky: {p.bluesky}"] if p.bluesky else []
+    lines += [f'mastodon: "{p.mastodon}"'] if p.mastodon else []
     lines += [f"met: {p.met}", f"where: {yaml_str(p.where)}"]
     lines += [f"tags: [{', '.join(p.tags)}]", f"rel: [{', '.join(p.rel)}]"]
     if p.highlights:
