@@ -1,5 +1,8 @@
 """invoke tasks for tweets: `invoke tweets.import|fetch|forget|stats|reindex`.
 
+import, fetch and forget are X's (bluesky.* and mastodon.* are the other networks');
+stats and reindex cover every network's store in the store folder.
+
 The root tasks.py adds `ns` as the `tweets` sub-collection and calls
 `fetch_before_build()` at the start of `invoke build`.
 """
@@ -26,9 +29,10 @@ from rich.table import Table
 from . import settings as tweet_settings
 from .archive import ArchiveError, import_archive
 from .commit import JOURNAL
-from .networks import network_root
+from .links import LABELS
+from .networks import network_root, open_store
 from .reader import Reader
-from .record import StoreError, X, network_of_id
+from .record import NETWORKS, StoreError, X, network_of_id
 from .store import Store
 
 console = Console(highlight=False, soft_wrap=True)
@@ -266,42 +270,64 @@ def forget(c, ids, store=None):
     )
 
 
+def _network_stores(root):
+    """(network, Store) of X (always: the store folder is X's) and of each other
+    network whose store the folder holds."""
+    stores = []
+    for network in NETWORKS:
+        store = open_store(root, network)
+        if network == X or store.meta_path.exists() or store.tweets_dir.is_dir():
+            stores.append((network, store))
+    return stores
+
+
+def _noun(network):
+    return "tweets" if network == X else "posts"
+
+
 @task(help={"store": STORE_HELP})
 def stats(c, store=None):
-    """Show what the tweet store holds, year by year."""
+    """Show what the store holds, year by year: X's tweets, and the Bluesky and
+    Mastodon posts when the store folder holds those networks' stores too."""
     root = _store_root(c, store)
-    reader = Reader(root)
-    try:
-        store_obj = reader.store
-        owner = store_obj.owner()
-        table = Table(title=f"Tweet store {root}")
-        table.add_column("year")
-        table.add_column("tweets", justify="right")
-        shards = store_obj.index_dir / "shards.tsv"
-        rows = shards.read_text().splitlines() if shards.exists() else []
-        for row in rows:
-            name, count, *_ = row.split("\t")
-            table.add_row(name.removesuffix(".jsonl"), f"{int(count):,}")
-    except StoreError as err:
-        raise Exit(f"Error: {err}", code=1) from None
-    console.print(table)
-    if owner:
-        console.print(f"Owner: {owner.get('name', '')} @{owner.get('handle', '')}")
-    console.print(f"Forgotten ids: {len(store_obj.forgotten())}")
-    console.print(f"The store holds {store_state(root)}.")
+    for network, store_obj in _network_stores(root):
+        label, noun = LABELS[network], _noun(network)
+        try:
+            owner = store_obj.owner()
+            forgotten = store_obj.forgotten()
+            table = Table(title=f"{label} store {store_obj.root}")
+            table.add_column("year")
+            table.add_column(noun, justify="right")
+            shards = store_obj.index_dir / "shards.tsv"
+            rows = shards.read_text().splitlines() if shards.exists() else []
+            for row in rows:
+                name, count, *_ = row.split("\t")
+                table.add_row(name.removesuffix(".jsonl"), f"{int(count):,}")
+        except StoreError as err:
+            raise Exit(f"Error: {err}", code=1) from None
+        console.print(table)
+        if owner:
+            console.print(f"Owner: {owner.get('name', '')} @{owner.get('handle', '')}")
+        console.print(f"Forgotten ids: {len(forgotten)}")
+        console.print(f"The {label} store holds {store_state(root, network, noun)}.\n")
 
 
 @task(help={"store": STORE_HELP})
 def reindex(c, store=None):
-    """Check every stored line, sort the shards and rewrite the derived index."""
+    """Check every stored line, sort the shards and rewrite the derived index, in the
+    store of each network (X, Bluesky, Mastodon) the store folder holds."""
     root = _store_root(c, store)
-    try:
-        Store(root).reindex()
-    except StoreError as err:
-        raise Exit(f"Error: {err}", code=1) from None
-    except OSError as err:
-        raise _unwritable(err, root) from None
-    console.print(f"Reindexed; the store holds {store_state(root)}.")
+    done = []
+    for network, store_obj in _network_stores(root):
+        try:
+            store_obj.reindex()
+        except StoreError as err:
+            raise Exit(f"Error: {err}", code=1) from None
+        except OSError as err:
+            raise _unwritable(err, store_obj.root) from None
+        label, noun = LABELS[network], _noun(network)
+        done.append(f"the {label} store holds {store_state(root, network, noun)}")
+    console.print(f"Reindexed; {'; '.join(done)}.")
 
 
 def _scrub(text, environ):
