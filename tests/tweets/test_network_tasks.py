@@ -9,6 +9,7 @@ from invoke import Context
 from invoke.exceptions import Exit
 
 from pelican.plugins.rapport_tweets import tasks
+from pelican.plugins.rapport_tweets.bluesky import tasks as bluesky_tasks
 from pelican.plugins.rapport_tweets.bluesky.importer import import_car
 from pelican.plugins.rapport_tweets.mastodon import import_mastodon
 from pelican.plugins.rapport_tweets.networks import NetworkReaders, open_store
@@ -66,3 +67,23 @@ def test_reindex_names_a_broken_mastodon_line(three_networks):
     shard.write_text(shard.read_text() + "{oops\n")
     with pytest.raises(Exit, match=rf"{shard.name}, line \d+"):
         tasks.reindex(Context(), store=str(three_networks))
+
+
+def test_bluesky_forget_hides_a_post_for_good_by_its_address(tmp_path, capsys):
+    car = bc.write_sample_export(tmp_path / "repo.car")
+    store = tmp_path / "store"
+    import_car(car, store, "sam.example")
+    # As the app links it: the author's handle, which the store knows, not the DID.
+    address = "https://bsky.app/profile/sam.example/post/3kbbbbbbbbb22"
+    bluesky_tasks.forget(Context(), address, store=str(store))
+    assert "Forgot 1 post(s) (1 removed from the store)" in said(capsys)
+    import_car(car, store)  # it does not come back
+    gone = f"at://{bc.OWNER}/app.bsky.feed.post/3kbbbbbbbbb22"
+    assert NetworkReaders(store).get(gone) is None
+    assert gone in (store / "bluesky" / "forgotten.txt").read_text()
+    for other in (
+        "https://sample.social/@sam/110000000000000002",
+        "1000000000000000101",
+    ):
+        with pytest.raises(Exit, match="is not a Bluesky post address"):
+            bluesky_tasks.forget(Context(), other, store=str(store))

@@ -30,7 +30,7 @@ from . import settings as tweet_settings
 from .archive import ArchiveError, import_archive
 from .commit import JOURNAL
 from .links import LABELS
-from .networks import network_root, open_store
+from .networks import NetworkReaders, network_root, open_store
 from .reader import Reader
 from .record import NETWORKS, StoreError, X, network_of_id
 from .store import Store
@@ -268,6 +268,39 @@ def forget(c, ids, store=None):
         f"Forgot {len(wanted)} tweet(s) ({update.summary.removed} removed from the store); "
         f"the store holds {store_state(root)}."
     )
+
+
+def forget_posts(root, network, texts, example, what):
+    """Hide the posts of `network` that `texts` name (addresses or ids) for good, in
+    one commit; (asked, removed). Exit naming the first text that is not `what` (e.g.
+    "a Mastodon status address"), with `example`, before anything changes."""
+    from .embed import post_id_of
+
+    readers = NetworkReaders(root)
+    try:
+        wanted = []
+        for text in texts:
+            post_id = post_id_of(text, readers.did_of) or text  # an address, or an id
+            if network_of_id(post_id or "") != network:
+                raise Exit(
+                    f"Error: {text[:80]!r} is not {what}; pass one like {example}. "
+                    "Nothing was changed.",
+                    code=1,
+                )
+            wanted.append(post_id)
+    except StoreError as err:
+        raise Exit(f"Error: {err}", code=1) from None
+    finally:
+        readers.close()
+    try:
+        with open_store(root, network).update() as update:
+            for post_id in wanted:
+                update.forget(post_id)
+    except StoreError as err:
+        raise Exit(f"Error: {err}", code=1) from None
+    except OSError as err:
+        raise _unwritable(err, root) from None
+    return len(wanted), update.summary.removed
 
 
 def _network_stores(root):
