@@ -33,7 +33,6 @@ from .links import LABELS
 from .networks import NetworkReaders, network_root, open_store
 from .reader import Reader
 from .record import NETWORKS, StoreError, X, network_of_id
-from .store import Store
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -255,17 +254,9 @@ def print_fetched(summary, state):
 def forget(c, ids, store=None):
     """Hide tweets for good, even if a later import or fetch brings them back."""
     root = _store_root(c, store)
-    wanted = _ids(ids)
-    try:
-        with Store(root).update() as update:
-            for tweet_id in wanted:
-                update.forget(tweet_id)
-    except StoreError as err:
-        raise Exit(f"Error: {err}", code=1) from None
-    except OSError as err:
-        raise _unwritable(err, root) from None
+    asked, removed = forget_posts(root, X, _ids(ids), "", "")
     console.print(
-        f"Forgot {len(wanted)} tweet(s) ({update.summary.removed} removed from the store); "
+        f"Forgot {asked} tweet(s) ({removed} removed from the store); "
         f"the store holds {store_state(root)}."
     )
 
@@ -273,7 +264,8 @@ def forget(c, ids, store=None):
 def forget_posts(root, network, texts, example, what):
     """Hide the posts of `network` that `texts` name (addresses or ids) for good, in
     one commit; (asked, removed). Exit naming the first text that is not `what` (e.g.
-    "a Mastodon status address"), with `example`, before anything changes."""
+    "a Mastodon status address"), with `example`, before anything changes (tweet ids
+    are checked by _ids, with their own advice)."""
     from .embed import post_id_of
 
     readers = NetworkReaders(root)
