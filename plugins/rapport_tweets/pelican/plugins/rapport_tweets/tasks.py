@@ -368,8 +368,10 @@ def _scrub(text, environ):
 
 def fetch_before_build(settings=None, environ=None, **fetch_options):
     """For `invoke build`: when TWEETS_FETCH_ON_BUILD is on and a token is present, run an
-    incremental fetch. Any failure is a warning; the build goes on from the store.
-    Returns True when a fetch ran and succeeded."""
+    incremental X fetch. Any failure is a warning; the build goes on from the store.
+    Returns True when a fetch ran and succeeded. X only: Bluesky's public feed needs
+    no token, so a token's presence cannot be what lets a build call it; bluesky.fetch
+    and mastodon.fetch are run by hand (README, "Tweets")."""
     environ = os.environ if environ is None else environ
     settings = (
         load_settings()
