@@ -69,3 +69,12 @@ def test_new_from_a_bluesky_handle_nobody_talked_with_writes_nothing(talked):
     assert "holds no conversation with (on X, Bluesky or Mastodon)" in result.stderr
     assert "stranger" not in result.stderr  # an unlisted name stays out of logs
     assert not list(talked.people.glob("*.md"))
+
+
+def test_suggest_on_an_empty_store_names_every_networks_import(task_repo):
+    result = task_repo.invoke("people.suggest")
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "The store is empty" in said
+    for task in ("tweets.import", "bluesky.import", "mastodon.import"):
+        assert task in said

@@ -782,8 +782,9 @@ def suggest(
             + (
                 ""
                 if conversations.exists()
-                else " The tweet store is empty: import "
-                "your archive with invoke tweets.import ARCHIVE.zip."
+                else " The store is empty: import your archive with invoke "
+                "tweets.import ARCHIVE.zip (X), bluesky.import REPO.car or "
+                "mastodon.import ARCHIVE.zip."
             )
         )
     else:
