@@ -312,8 +312,10 @@ def _noun(network):
 
 @task(help={"store": STORE_HELP})
 def stats(c, store=None):
-    """Show what the store holds, year by year: X's tweets, and the Bluesky and
-    Mastodon posts when the store folder holds those networks' stores too."""
+    """Show what each network's store holds, year by year.
+
+    X's tweets, and the Bluesky and Mastodon posts when the store folder holds those
+    networks' stores too."""
     root = _store_root(c, store)
     for network, store_obj in _network_stores(root):
         label, noun = LABELS[network], _noun(network)
@@ -339,8 +341,9 @@ def stats(c, store=None):
 
 @task(help={"store": STORE_HELP})
 def reindex(c, store=None):
-    """Check every stored line, sort the shards and rewrite the derived index, in the
-    store of each network (X, Bluesky, Mastodon) the store folder holds."""
+    """Check every stored line, sort the shards and rewrite the derived index.
+
+    In the store of each network (X, Bluesky, Mastodon) the store folder holds."""
     root = _store_root(c, store)
     done = []
     for network, store_obj in _network_stores(root):
