@@ -28,27 +28,20 @@ sys.path.insert(0, str(FIXTURES.parents[1] / "tweets"))  # xrpc_support
 from bluesky_car import CarBuilder, blob_ref  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import BLUESKY_FRIENDS  # noqa: E402  (person files name them)
+from generate import (  # noqa: E402  (person files and embeds name them)
+    BLUESKY_FRIENDS,
+    BLUESKY_OWNER_DID,
+    bluesky_rkey,
+)
 from textgen import words  # noqa: E402
 
-OWNER_DID = "did:plc:benchownersample00000000"
+OWNER_DID = BLUESKY_OWNER_DID
 POST = "app.bsky.feed.post"
 START = dt.datetime(2023, 4, 1, tzinfo=dt.UTC)
 WORDS = words(
     "coffee meetup design python data community talk café thread notes ☕ 🎉 Leeds "
     "Zürich 東京 naïve résumé workshop slides hallway lunch podcast open source"
 )
-
-
-def _rkey(n):
-    """A TID-shaped record key: 13 base32-sortable characters, in time order."""
-    alphabet = "234567abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    value = 1_700_000_000_000_000 + n * 7_919
-    for _ in range(13):
-        value, digit = divmod(value, 32)
-        out = alphabet[digit] + out
-    return out
 
 
 def _facet(text, part, feature):
@@ -109,7 +102,7 @@ def write_car(path, posts, seed=1):
                     },
                 ),
             ]
-            theirs = f"at://{others[friend]}/{POST}/{_rkey(n)}"
+            theirs = f"at://{others[friend]}/{POST}/{bluesky_rkey(n)}"
             record["reply"] = {
                 "root": {"uri": theirs, "cid": "bafyreib2rxk3rh6kzwq"},
                 "parent": {"uri": theirs, "cid": "bafyreib2rxk3rh6kzwq"},
@@ -124,7 +117,7 @@ def write_car(path, posts, seed=1):
             record["embed"] = {
                 "$type": "app.bsky.embed.record",
                 "record": {
-                    "uri": f"at://{others[friend]}/{POST}/{_rkey(n + 1)}",
+                    "uri": f"at://{others[friend]}/{POST}/{bluesky_rkey(n + 1)}",
                     "cid": "bafyreib2rxk3rh6kzwq",
                 },
             }
@@ -143,18 +136,21 @@ def write_car(path, posts, seed=1):
         record["text"] = text
         if facets:
             record["facets"] = facets
-        uris.append(car.add(POST, _rkey(n), record))
+        uris.append(car.add(POST, bluesky_rkey(n), record))
         if n % 10 == 0:
-            subject = {"uri": f"at://{others[friend]}/{POST}/{_rkey(n)}", "cid": "x"}
+            subject = {
+                "uri": f"at://{others[friend]}/{POST}/{bluesky_rkey(n)}",
+                "cid": "x",
+            }
             stamp = record["createdAt"]
             car.add(
                 "app.bsky.feed.like",
-                _rkey(n),
+                bluesky_rkey(n),
                 {"$type": "app.bsky.feed.like", "subject": subject, "createdAt": stamp},
             )
             car.add(
                 "app.bsky.feed.repost",
-                _rkey(n),
+                bluesky_rkey(n),
                 {
                     "$type": "app.bsky.feed.repost",
                     "subject": subject,
@@ -163,7 +159,7 @@ def write_car(path, posts, seed=1):
             )
             car.add(
                 "app.bsky.graph.follow",
-                _rkey(n),
+                bluesky_rkey(n),
                 {
                     "$type": "app.bsky.graph.follow",
                     "subject": others[friend],

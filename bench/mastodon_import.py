@@ -21,10 +21,15 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import MASTODON_FRIENDS  # person files name them
+from generate import (  # person files and embeds name them
+    MASTODON_FRIENDS,
+    MASTODON_HOST,
+    mastodon_kind,
+    mastodon_status,
+)
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-HOST = "bench.social"
+HOST = MASTODON_HOST
 OWNER = f"https://{HOST}/users/owner"
 WORDS = [
     "coffee",
@@ -55,12 +60,12 @@ def archive(folder, posts, seed):
     rng = random.Random(seed)
     items = []
     for n in range(posts):
-        number = 110_000_000_000_000_000 + n * 1000
+        number = mastodon_status(n)
         uri = f"{OWNER}/statuses/{number}"
         published = (
             f"20{18 + n * 6 // posts:02d}-{1 + n % 12:02d}-{1 + n % 28:02d}T10:00:00Z"
         )
-        if n % 25 == 0:
+        if mastodon_kind(n) == "boost":
             items.append({"id": f"{uri}/activity", "type": "Announce", "actor": OWNER,
                           "published": published, "to": [PUBLIC], "cc": [f"{OWNER}/followers"],
                           "object": f"https://other.social/users/a{n}/statuses/{n}"})  # fmt: skip
@@ -77,7 +82,7 @@ def archive(folder, posts, seed):
             f'<span class="ellipsis">example.com/{n}/a/long</span><span class="invisible">'
             "/path</span></a></p>"
         )
-        private = n % 10 == 7
+        private = mastodon_kind(n) == "private"
         to = [f"{OWNER}/followers"] if private else [PUBLIC]
         note = {
             "id": uri, "type": "Note", "summary": None,
