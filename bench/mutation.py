@@ -95,6 +95,10 @@ MODULES = {
 TARGET = {"audit": 1.0, "public": 1.0}
 DEFAULT_TARGET = 0.9
 
+# A mutant's tests that have not ended after this many seconds of wall-clock time are
+# stopped (a timeout): the CPU limit (pyproject.toml) stops a busy loop far sooner.
+WALL_LIMIT = 900
+
 # 33: no test of the module's files calls the function: nothing can kill it.
 STATUS = {1: "killed", 3: "killed", 0: "survived", 33: "survived"}
 STATUS.update({36: "timeout", 24: "timeout"})
@@ -373,6 +377,7 @@ def _run_mutmut(name, argv):
     from mutmut import __main__ as mutmut_main
     from mutmut.state import state
     from mutmut.utils import format_utils
+    from mutmut.workers import isolation
 
     strip = format_utils.strip_prefix
 
@@ -393,6 +398,17 @@ def _run_mutmut(name, argv):
         return collect(*args, **kwargs)
 
     mutmut_main.collect_source_file_mutation_data = collect_scoped
+    # mutmut stops a mutant's tests after a wall-clock time, and after twice that in
+    # CPU time (RLIMIT_CPU). On a shared machine a survivor's tests can take longer
+    # than any wall-clock limit while they wait for a core, and a timeout counts as a
+    # kill: only the CPU limit, which load does not stretch, decides. The wall clock
+    # still stops a mutant that hangs without using CPU, after WALL_LIMIT seconds.
+    register = isolation.register_timeout
+
+    def wall_limit(pid, timeout_s):
+        register(pid, max(timeout_s, WALL_LIMIT))
+
+    isolation.register_timeout = wall_limit
     mutmut_main.cli(argv)
 
 
