@@ -15,12 +15,19 @@ import importlib.util
 import json
 import os
 import re
+import resource
 import sys
+import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "tests" / "MUTANTS.md"
 EQUIVALENT = ROOT / "tests" / "mutants-equivalent.txt"
+# Per module, how long its last run took (wall clock, CPU time of all its processes)
+# and the load average at its end: the machine may be shared, so CPU time is the figure
+# that says what an idle machine would take.
+TIMES = ROOT / "mutants" / "times.json"
 
 # Module name (bench/mutants.py lists them too) -> (source file, the functions mutated:
 # mutmut's mangled names, globbed; the test files whose tests may kill its mutants).
@@ -333,6 +340,7 @@ def write_report(names=tuple(MODULES), diff_of=_mutmut_diff, equivalents=None):
             "",
             *table,
             "",
+            *times_line(json.loads(TIMES.read_text("utf-8")) if TIMES.exists() else {}),
             *sections,
         ]
     )
@@ -412,6 +420,44 @@ def _run_mutmut(name, argv):
     mutmut_main.cli(argv)
 
 
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _record_time(name, wall, cpu):
+    times = json.loads(TIMES.read_text("utf-8")) if TIMES.exists() else {}
+    times[name] = {
+        "wall": round(wall),
+        "cpu": round(cpu),
+        "load": round(os.getloadavg()[0], 1),
+        "date": date.today().isoformat(),
+    }
+    TIMES.write_text(json.dumps(times, indent=4), "utf-8")
+
+
+def times_line(times):
+    """One line under the table: each module's last run, wall clock and CPU time."""
+    if not times:
+        return []
+    parts = [
+        f"{name} {t['wall'] / 60:.1f} min ({t['cpu'] / 60:.1f} min CPU, load "
+        f"{t['load']}, {t['date']})"
+        for name, t in ((n, times[n]) for n in MODULES if n in times)
+    ]
+    wall = sum(t["wall"] for t in times.values()) / 60
+    cpu = sum(t["cpu"] for t in times.values()) / 60
+    return [
+        "Time of the last run of each module, wall clock (CPU time of all its "
+        "processes; load average of the machine at its end): "
+        + ", ".join(parts)
+        + f". In all {wall:.1f} min of wall time and {cpu:.1f} min of CPU time, "
+        f"{cpu / 2:.1f} min per core of a 2-core machine (mutmut tests two mutants "
+        "at once; its first runs of the tests, stats and clean, use one core).",
+        "",
+    ]
+
+
 def main(argv):
     """`mutation.py [--report] [--jobs N] MODULE...`: test, then write the report."""
     report_only = "--report" in argv
@@ -435,6 +481,7 @@ def main(argv):
             if not pending:
                 continue
             # mutmut runs its own loop and exits; run it in a child of this process.
+            started, before = time.monotonic(), _children_cpu()
             pid = os.fork()
             if pid == 0:
                 try:
@@ -442,6 +489,7 @@ def main(argv):
                 finally:
                     os._exit(0)
             os.waitpid(pid, 0)
+            _record_time(name, time.monotonic() - started, _children_cpu() - before)
     misses = write_report(names)
     print(f"mutants: wrote {REPORT.relative_to(ROOT)}")
     if misses:
