@@ -365,3 +365,80 @@ def test_links_of_a_feed_after_a_comment_keep_their_lines():
         Ref("/a/", 5, "<link href>", False),
         Ref("https://example.org/a/#c", 6, "<comments>", False),
     ]
+
+
+# --- edges the rules depend on -------------------------------------------------------
+
+
+def test_a_handler_needs_only_one_letter_after_on():
+    page = page_of('<p on="x" onx="go()">a</p>')
+    assert page.inline == [(7, "<p onx=...> inline event handler", FIX_HANDLER)]
+
+
+def test_a_picture_source_srcset_is_fetched():
+    page = page_of('<picture><source srcset="/s.webp 1x, /t.webp 2x"></picture>')
+    assert page.refs == [
+        Ref("/s.webp", 7, "<source srcset>", True),
+        Ref("/t.webp", 7, "<source srcset>", True),
+    ]
+
+
+def test_a_video_object_and_form_without_their_url_reference_nothing():
+    page = page_of(
+        '<video controls></video><object type="image/svg+xml"></object>'
+        '<form method="post"></form>'
+    )
+    assert page.refs == [] and page.inline == []
+
+
+def test_the_title_is_the_heads_first_title_element_and_nothing_else():
+    page = page_of("", "<style>p {}</style>\n<title>The page</title><title>Not</title>")
+    assert page.title == "The page"
+    assert page_of("", "<style>p {}</style>").title is None  # no <title>: a finding
+    assert page_of("<svg><title>Not this</title></svg>").title is None
+
+
+def test_a_fetched_request_after_a_plain_link_is_still_found(tmp_path):
+    site = site_of(
+        tmp_path,
+        {
+            "index.html": '<html><body>\n<a href="https://elsewhere.example/">x</a>\n'
+            '<img src="https://pics.example/i.png">\n</body></html>'
+        },
+    )
+    assert check_third_party(site) == [
+        Finding(
+            "third-party",
+            "index.html",
+            3,
+            "<img src> requests pics.example: https://pics.example/i.png",
+            FIX_EXTERNAL,
+        )
+    ]
+
+
+def test_only_the_search_page_may_load_pagefind_and_the_themes_search_script(
+    tmp_path,
+):
+    scripts = (
+        '<html><head>\n<script type="module" src="/pagefind/pagefind.js"></script>\n'
+        '<script src="/theme/js/search.js"></script>\n'
+        '<script src="/extra/x.js"></script>\n</head></html>'
+    )
+    site = site_of(
+        tmp_path,
+        {"search/index.html": scripts, "a/index.html": scripts},
+        {**SETTINGS, "SEARCH": True},
+    )
+    fix = FIX_SCRIPT
+    assert check_scripts(site) == [
+        Finding("scripts", "a/index.html", 2, "<script src> loads a script", fix),
+        Finding("scripts", "a/index.html", 3, "<script src> loads a script", fix),
+        Finding("scripts", "a/index.html", 4, "<script src> loads a script", fix),
+        Finding("scripts", "search/index.html", 4, "<script src> loads a script", fix),
+    ]
+
+
+def test_urls_of_an_svg_file_that_run_no_script_are_fine():
+    tree = _svg('<a href="/fine/"><image href="i.png"/></a>\n<rect id="javascript:"/>')
+    assert xml_scripts(tree, _kind) == []

@@ -978,3 +978,16 @@ def test_problems_of_the_file_and_its_overlay_are_all_kept(tmp_path):
         "the file name is not a valid slug.",
         "is 48 bytes, more than the 30 a person file may hold.",
     ]
+
+
+def test_a_bad_bluesky_or_mastodon_account_is_explained_in_full():
+    assert problems_of('---\nname: Ada\nbluesky: "not a handle!"\n---\n') == [
+        "/log/people/ada.md, line 3, field 'bluesky': is not a Bluesky handle or DID. "
+        "Write the handle as Bluesky shows it, without @, e.g. bluesky: "
+        "ada.bsky.social, or the account's DID, e.g. bluesky: did:plc:…."
+    ]
+    assert problems_of("---\nname: Ada\nmastodon: nope\n---\n") == [
+        "/log/people/ada.md, line 3, field 'mastodon': is not a Mastodon account. "
+        "Write user@instance, quoted if it starts with @, e.g. mastodon: "
+        '"@ada@example.social" or mastodon: ada@example.social.'
+    ]
