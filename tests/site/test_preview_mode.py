@@ -207,6 +207,15 @@ def differences(preview: Path, cold: Path) -> list:
     ]
 
 
+def preview_build(settings, overrides):
+    """A preview save, then the search index it writes after the browser reloads."""
+    from pelican.plugins.rapport_site.build import build
+    from pelican.plugins.rapport_site.search import wait_for_index
+
+    build(settings, overrides)
+    wait_for_index()
+
+
 def run_scenario(base: Path, seed: int, steps: int, posts: int) -> dict:
     """Random edits; after each, a preview build and a cold build; report differences."""
     from pelican.plugins.rapport_site.build import build
@@ -215,11 +224,11 @@ def run_scenario(base: Path, seed: int, steps: int, posts: int) -> dict:
     overrides = make_site(base, posts, rng)
     settings = base / "pelicanconf.py"
     preview = preview_overrides(base, overrides)
-    build(settings, preview)
+    preview_build(settings, preview)
     log = []
     for step in range(steps):
         done = rng.choice(EDITS)(base, rng)
-        build(settings, preview)
+        preview_build(settings, preview)
         cold_out = base / f"cold-{step}"
         build(settings, {**overrides, "OUTPUT_PATH": str(cold_out)})
         found = differences(base / "preview", cold_out)
@@ -258,20 +267,18 @@ def summaries(lines):
 
 def run_steps(base: Path, posts: int) -> dict:
     """A build, then one edit of each kind the summary line counts; prints each line."""
-    from pelican.plugins.rapport_site.build import build
-
     rng = random.Random(7)
     overrides = make_site(base, posts, rng)
     preview = preview_overrides(base, overrides)
     settings = base / "pelicanconf.py"
-    build(settings, preview)
-    build(settings, preview)  # nothing changed
+    preview_build(settings, preview)
+    preview_build(settings, preview)  # nothing changed
     post = base / "content" / "posts" / "gen-003.md"
     with post.open("a", encoding="utf-8") as fh:
         fh.write("\nOne more sentence at the end.\n")
-    build(settings, preview)
+    preview_build(settings, preview)
     post.unlink()
-    build(settings, preview)
+    preview_build(settings, preview)
     return {}
 
 

@@ -443,6 +443,18 @@ def _plural(count, noun):
     return f"{count:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
 
 
+def changed_files(output_path):
+    """The files this preview save rendered or removed, relative to `output_path`;
+    None when no preview build of that folder is under way."""
+    build, root = _build, os.path.realpath(output_path)
+    if build is None:
+        return None
+    paths = [*build.rendered, *build.removed]
+    if any(os.path.commonpath([root, path]) != root for path in paths):
+        return None
+    return [os.path.relpath(path, root).replace(os.sep, "/") for path in paths]
+
+
 def summary_line(build):
     """What the build rendered, e.g. "1 post, 12 list pages, 0.8 s"."""
     counts = {}

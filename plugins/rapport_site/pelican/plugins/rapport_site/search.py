@@ -4,14 +4,27 @@ Pagefind (the `pagefind[bin]` wheel ships its binary) reads the HTML in OUTPUT_P
 writes a bundle folder beside it; the search page loads that bundle from the site itself.
 Only elements marked `data-pagefind-body` are indexed: the theme marks published posts,
 pages, listed people and the highlights page, never drafts or listings.
+
+In preview mode the index is written after the save, while the browser reloads: into a
+folder beside the cache, audited there (the people plugin's rapport_audit_staged), then
+moved into the output folder; a save that rendered no indexed page keeps the index. A
+published build indexes before its audit, as part of the build.
 """
 
+import itertools
 import logging
+import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
+import time
+from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import ClassVar
+
+from pelican import signals
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +122,8 @@ def index_site(pelican):
 
     Runs from the site plugin's finalized receiver and from the people plugin's, before
     its privacy audit (blinker calls finalized receivers in no set order): whichever
-    comes first writes the index, so the audit always reads it.
+    comes first writes the index, so the audit always reads it. In preview mode it only
+    takes the old index away when pages it indexed changed (see _Later).
     """
     settings = pelican.settings
     if not settings.get("SEARCH") or getattr(pelican, _DONE, False):
@@ -117,11 +131,19 @@ def index_site(pelican):
     setattr(pelican, _DONE, True)
     output = Path(pelican.output_path)
     bundle = output / settings["SEARCH_BUNDLE_DIR"]
+    if settings.get("PREVIEW_MODE"):
+        _Later.prepare(pelican, bundle)
+        return
     # A fragment of a page no longer written (a withdrawn person) must not survive.
     shutil.rmtree(bundle, ignore_errors=True)
+    _run_pagefind(settings, output, ["--output-subdir", settings["SEARCH_BUNDLE_DIR"]])
+    logger.info("Indexed the site for search into %s", bundle)
+
+
+def _run_pagefind(settings, output, where):
+    """Pagefind on the SEARCH_PAGES of `output`; `where` says where the bundle goes."""
     command = [
-        sys.executable, "-m", "pagefind", "--site", str(output),
-        "--output-subdir", settings["SEARCH_BUNDLE_DIR"], "--silent",
+        sys.executable, "-m", "pagefind", "--site", str(output), *where, "--silent",
         "--glob", pages_glob(settings),
     ]  # fmt: skip
     try:
@@ -140,4 +162,108 @@ def index_site(pelican):
             "(pip install -r requirements.txt; Pagefind comes as pagefind[bin]), or "
             "set SEARCH = False in pelicanconf.py to build without search."
         )
-    logger.info("Indexed the site for search into %s", bundle)
+
+
+def _indexed(settings, relative):
+    """True when Pagefind reads the output file `relative` (see pages_glob)."""
+    patterns = [_FIELD.sub("*", settings[name]).lstrip("/")
+                for name in settings["SEARCH_PAGES"] if settings.get(name)]  # fmt: skip
+    return any(fnmatchcase(relative, pattern) for pattern in patterns)
+
+
+class _Later:
+    """Preview mode's index, written after the save (one at a time, per process)."""
+
+    # Output folders (real paths) whose bundle is the index of the pages they hold.
+    current: ClassVar[set] = set()
+    # id(pelican) -> (output, bundle, trash): to index after the build.
+    pending: ClassVar[dict] = {}
+    thread = None
+    _numbers = itertools.count()
+
+    @classmethod
+    def prepare(cls, pelican, bundle):
+        """Before the audit: keep the index when no page it reads was rendered or
+        removed; else move it out of the output folder (the audit must not read an
+        index of the pages as they were) and index once the build is done."""
+        from . import incremental  # the preview writer's record of this save
+
+        settings, output = pelican.settings, os.path.realpath(pelican.output_path)
+        changed = incremental.changed_files(output)
+        if (
+            output in cls.current
+            and bundle.is_dir()
+            and changed is not None
+            and not any(_indexed(settings, path) for path in changed)
+        ):
+            return
+        cls.current.discard(output)
+        work = Path(settings["CACHE_PATH"], "search")
+        work.mkdir(parents=True, exist_ok=True)
+        trash = work / f"old-{os.getpid()}-{next(cls._numbers)}"
+        if bundle.exists():
+            try:
+                os.replace(bundle, trash)
+            except OSError:  # another file system: remove it here
+                shutil.rmtree(bundle, ignore_errors=True)
+        cls.pending[id(pelican)] = (output, bundle, trash)
+
+    @classmethod
+    def start(cls, pelican):
+        """finalized receiver, connected after every plugin's: index in a thread."""
+        job = cls.pending.pop(id(pelican), None)
+        if job is not None:
+            cls.thread = threading.Thread(
+                target=cls._index, args=(pelican, *job), name="search index"
+            )
+            cls.thread.start()
+
+    @classmethod
+    def _index(cls, pelican, output, bundle, trash):
+        started = time.perf_counter()
+        settings = pelican.settings
+        staged = trash.with_name(trash.name.replace("old-", "new-", 1))
+        try:
+            shutil.rmtree(trash, ignore_errors=True)
+            _run_pagefind(
+                settings, output, ["--output-path", str(staged / bundle.name)]
+            )
+            # Named as they will be in the output folder; a finding raises.
+            signals.signal("rapport_audit_staged").send(pelican, root=str(staged))
+            try:
+                os.replace(staged / bundle.name, bundle)
+            except OSError:  # another file system
+                shutil.move(staged / bundle.name, bundle)
+        except Exception as exc:  # said, not raised: this is the thread's end
+            if not type(exc).__module__.startswith("pelican.plugins.rapport_"):
+                raise
+            print(f"Search index not updated: {exc}", flush=True)
+            return
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+        cls.current.add(output)
+        print(
+            f"Search index updated, {time.perf_counter() - started:.1f} s", flush=True
+        )
+
+
+def wait_for_index():
+    """Block until preview mode's search index of the last save is written."""
+    thread = _Later.thread
+    if thread is not None:
+        thread.join()
+        _Later.thread = None
+
+
+def wait_before_writing(generator):
+    """generator_init receiver: nothing of a new build starts before the last save's
+    index is in place."""
+    wait_for_index()
+
+
+def new_run(pelican):
+    """get_writer receiver: each run of a Pelican instance writes its own index (`pelican
+    -r` runs one instance again and again)."""
+    setattr(pelican, _DONE, False)
+    if pelican.settings.get("SEARCH") and pelican.settings.get("PREVIEW_MODE"):
+        signals.finalized.connect(_Later.start)
