@@ -435,6 +435,12 @@ class Bench:
                 row(f"{who}regenerate: {what}", self.ok(step), lambda s, k=key: s.info[k],
                     lambda s, k=key: s.info[f"{k}_cpu"], rss=key == "cold",
                     note="in-process, content cache on")  # fmt: skip
+                if f"{key}_search" in self.ok(step)[0].info:
+                    # Preview mode writes the search index after the save (a thread
+                    # and Pagefind's process): the wall time to the index in place.
+                    row(f"{who}regenerate: {what}, to search index ready", self.ok(step),
+                        lambda s, k=key: s.info[f"{k}_search"], rss=False,
+                        note="save to index written and audited")  # fmt: skip
         return rows
 
     def ratios(self) -> list[list[str]]:
@@ -532,6 +538,11 @@ class Bench:
             if value:
                 cpu = self.med("preview", key=f"{key}_cpu") / full_cpu
                 detail = f"{warm:.2f} s vs {full_w:.2f} s; CPU time ratio {cpu:.2f}"
+                ready = self.med("preview", key=f"{key}_search")
+                if ready:
+                    detail += (
+                        f"; search index ready {ready:.2f} s ({ready / full_w:.2f})"
+                    )
             add(number, label, value, TARGETS[limit], detail, why("preview", "full"))
             if key != "post":
                 continue

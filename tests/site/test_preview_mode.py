@@ -142,6 +142,21 @@ def edit_person(base, rng):
     return f"person {person.name}"
 
 
+def edit_private_note(base, rng):
+    """New secrets: the audit of the next save searches every file again."""
+    people = sorted((base / "content" / "people").glob("*.md"))
+    person = rng.choice([p for p in people if "  notes: " in p.read_text("utf-8")])
+    _replace_line(person, "  notes: ", f"  notes: {sentence(rng)}")
+    return f"private note of {person.name}"
+
+
+def touch_post(base, rng):
+    """Saved unchanged: nothing is rendered, the search index is kept."""
+    post = rng.choice(_posts(base))
+    post.write_bytes(post.read_bytes())
+    return f"saved {post.name} unchanged"
+
+
 def edit_store(base, rng):
     from pelican.plugins.rapport_tweets.store import Store
 
@@ -175,6 +190,8 @@ EDITS = [
     new_post,
     delete_post,
     edit_person,
+    edit_private_note,
+    touch_post,
     edit_store,
     edit_template,
     edit_setting,

@@ -223,17 +223,20 @@ class _Later:
         started = time.perf_counter()
         settings = pelican.settings
         staged = trash.with_name(trash.name.replace("old-", "new-", 1))
+        # The bundle in the staging folder has the path it will have in the output.
+        made = staged / settings["SEARCH_BUNDLE_DIR"]
         try:
-            shutil.rmtree(trash, ignore_errors=True)
-            _run_pagefind(
-                settings, output, ["--output-path", str(staged / bundle.name)]
-            )
+            for old in trash.parent.iterdir():  # this one's, and a failed save's
+                if old != staged:
+                    shutil.rmtree(old, ignore_errors=True)
+            _run_pagefind(settings, output, ["--output-path", str(made)])
             # Named as they will be in the output folder; a finding raises.
             signals.signal("rapport_audit_staged").send(pelican, root=str(staged))
+            bundle.parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.replace(staged / bundle.name, bundle)
+                os.replace(made, bundle)
             except OSError:  # another file system
-                shutil.move(staged / bundle.name, bundle)
+                shutil.move(made, bundle)
         except Exception as exc:  # said, not raised: this is the thread's end
             if not type(exc).__module__.startswith("pelican.plugins.rapport_"):
                 raise
