@@ -94,3 +94,43 @@ def test_preview_indexes_after_the_save_and_only_when_an_indexed_page_changed(
     assert "Zanzibarquux" in words_indexed(tmp_path / "output")
     work = Path(pelican.settings["CACHE_PATH"], "search")
     assert not list(work.iterdir()), "nothing left beside the cache"
+
+
+def test_an_index_the_audit_refuses_is_not_moved_in(tmp_path, capsys, monkeypatch):
+    """The new index is searched before it reaches the output folder: here Pagefind's
+    run is replaced by one that writes a fragment holding a private note."""
+    import gzip
+    import json
+
+    from pelican import Pelican
+
+    from pelican.plugins.rapport_site import search
+
+    settings = site_settings(tmp_path, PREVIEW_MODE=True)
+    (tmp_path / "content" / "people" / "ada-example.md").write_text(
+        "---\nname: Ada Example\nprivate:\n  notes: Zanzibarquux\n---\n",
+        encoding="utf-8",
+    )
+    post = tmp_path / "content" / "posts" / "harbour.md"
+    write(post, "We met at the reading room.")
+    pelican = Pelican(settings)
+    pelican.run()
+    search.wait_for_index()
+    assert "Search index updated, " in capsys.readouterr().out
+    real = search._run_pagefind
+
+    def leaky(settings, output, where):
+        real(settings, output, where)
+        fragment = {"url": "/2015/01/harbour/", "content": "Met Zanzibarquux."}
+        path = Path(where[-1], "fragment", "en_leak.pf_fragment")
+        path.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(fragment).encode()))
+
+    monkeypatch.setattr(search, "_run_pagefind", leaky)
+    write(post, "We met at the reading room, again.")
+    pelican.run()
+    search.wait_for_index()
+    out = capsys.readouterr().out
+    assert "Search index not updated: Privacy audit: " in out
+    assert "pagefind/fragment/en_leak.pf_fragment: private.notes of ada-example" in out
+    assert "Zanzibarquux" not in out
+    assert not (tmp_path / "output" / "pagefind").exists()
