@@ -728,10 +728,11 @@ PREVIEW_POSTS = (100, 500)
 
 
 def preview_at_scales(sites: Path, scale: gen.Scale, runs: int) -> list[list[str]]:
-    """Rows of preview mode's warm runs on sites of PREVIEW_POSTS posts."""
+    """Rows of preview mode's warm runs on sites of PREVIEW_POSTS posts (those fewer
+    than the scale's own)."""
     rows = []
-    for posts in PREVIEW_POSTS:
-        # Embeds in the same share of posts as at the reference scale.
+    for posts in (p for p in PREVIEW_POSTS if p < scale.posts):
+        # Embeds in the same share of posts as at the scale asked for.
         embeds = max(1, scale.embeds * posts // scale.posts)
         small = dataclasses.replace(scale, posts=posts, embeds=embeds).checked()
         site = generated_site(sites, small)
