@@ -268,5 +268,6 @@ def new_run(pelican):
     """get_writer receiver: each run of a Pelican instance writes its own index (`pelican
     -r` runs one instance again and again)."""
     setattr(pelican, _DONE, False)
+    _Later.pending.pop(id(pelican), None)  # a failed build's, never this one's
     if pelican.settings.get("SEARCH") and pelican.settings.get("PREVIEW_MODE"):
         signals.finalized.connect(_Later.start)
