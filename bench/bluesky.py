@@ -5,7 +5,9 @@ The export is a seeded CAR in the real format (written by the tests' CAR writer)
 fifth as many posts as the site's X archive has tweets (20,000 at the reference scale),
 written beside the site the first time (`bluesky.car`, with a stamp of the code that
 wrote it). Both sides run in child processes (bench/child.py `bluesky-floor`,
-`bluesky-import`), interleaved round by round, as run.py measures the others.
+`bluesky-import`), interleaved round by round, as run.py measures the others. Then an
+idle `bluesky.fetch` on the imported store, against the tests' recorded-shape XRPC
+server on 127.0.0.1 (no network), counts its requests per timeline (13c; target: one).
 
 Its posts are what a networker's export holds: plain posts, replies to others and to
 their own threads, quotes, posts with images and alt text, and facets (links, mentions,
@@ -16,37 +18,30 @@ counts and leaves out.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
-import shutil
 import sys
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "archives"
 sys.path.insert(0, str(FIXTURES))
+sys.path.insert(0, str(FIXTURES.parents[1] / "tweets"))  # xrpc_support
 from bluesky_car import CarBuilder, blob_ref  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import (  # noqa: E402  (person files and embeds name them)
+    BLUESKY_FRIENDS,
+    BLUESKY_OWNER_DID,
+    bluesky_rkey,
+)
 from textgen import words  # noqa: E402
 
-OWNER_DID = "did:plc:benchownersample00000000"
+OWNER_DID = BLUESKY_OWNER_DID
 POST = "app.bsky.feed.post"
 START = dt.datetime(2023, 4, 1, tzinfo=dt.UTC)
 WORDS = words(
     "coffee meetup design python data community talk café thread notes ☕ 🎉 Leeds "
     "Zürich 東京 naïve résumé workshop slides hallway lunch podcast open source"
 )
-
-
-def _rkey(n):
-    """A TID-shaped record key: 13 base32-sortable characters, in time order."""
-    alphabet = "234567abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    value = 1_700_000_000_000_000 + n * 7_919
-    for _ in range(13):
-        value, digit = divmod(value, 32)
-        out = alphabet[digit] + out
-    return out
 
 
 def _facet(text, part, feature):
@@ -68,7 +63,7 @@ def write_car(path, posts, seed=1):
         "self",
         {"$type": "app.bsky.actor.profile", "displayName": "Sam Sample"},
     )
-    others = [f"did:plc:benchfriend{n:013d}" for n in range(200)]
+    others = [f"did:plc:benchfriend{n:013d}" for n in range(BLUESKY_FRIENDS)]
     uris = []
     for n in range(posts):
         created = START + dt.timedelta(minutes=37 * n)
@@ -107,7 +102,7 @@ def write_car(path, posts, seed=1):
                     },
                 ),
             ]
-            theirs = f"at://{others[friend]}/{POST}/{_rkey(n)}"
+            theirs = f"at://{others[friend]}/{POST}/{bluesky_rkey(n)}"
             record["reply"] = {
                 "root": {"uri": theirs, "cid": "bafyreib2rxk3rh6kzwq"},
                 "parent": {"uri": theirs, "cid": "bafyreib2rxk3rh6kzwq"},
@@ -122,7 +117,7 @@ def write_car(path, posts, seed=1):
             record["embed"] = {
                 "$type": "app.bsky.embed.record",
                 "record": {
-                    "uri": f"at://{others[friend]}/{POST}/{_rkey(n + 1)}",
+                    "uri": f"at://{others[friend]}/{POST}/{bluesky_rkey(n + 1)}",
                     "cid": "bafyreib2rxk3rh6kzwq",
                 },
             }
@@ -141,18 +136,21 @@ def write_car(path, posts, seed=1):
         record["text"] = text
         if facets:
             record["facets"] = facets
-        uris.append(car.add(POST, _rkey(n), record))
+        uris.append(car.add(POST, bluesky_rkey(n), record))
         if n % 10 == 0:
-            subject = {"uri": f"at://{others[friend]}/{POST}/{_rkey(n)}", "cid": "x"}
+            subject = {
+                "uri": f"at://{others[friend]}/{POST}/{bluesky_rkey(n)}",
+                "cid": "x",
+            }
             stamp = record["createdAt"]
             car.add(
                 "app.bsky.feed.like",
-                _rkey(n),
+                bluesky_rkey(n),
                 {"$type": "app.bsky.feed.like", "subject": subject, "createdAt": stamp},
             )
             car.add(
                 "app.bsky.feed.repost",
-                _rkey(n),
+                bluesky_rkey(n),
                 {
                     "$type": "app.bsky.feed.repost",
                     "subject": subject,
@@ -161,7 +159,7 @@ def write_car(path, posts, seed=1):
             )
             car.add(
                 "app.bsky.graph.follow",
-                _rkey(n),
+                bluesky_rkey(n),
                 {
                     "$type": "app.bsky.graph.follow",
                     "subject": others[friend],
@@ -171,60 +169,51 @@ def write_car(path, posts, seed=1):
     return car.write(Path(path))
 
 
-def _stamp(posts):
-    h = hashlib.sha256(f"{posts}".encode())
-    for path in (Path(__file__), FIXTURES / "bluesky_car.py"):
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+OWNER_HANDLE = "sam.example.com"  # an export names the DID only: the import is told
+
+
+def idle_fetch(store):
+    """{"requests": {nsid: count}, "reads": n, "new": n} of a bluesky.fetch (with a
+    login, images left out) on `store`, a store folder holding the export: the feed
+    and the mentions each answer a page that starts at what is stored, with a cursor
+    to an older page that an idle fetch must not ask for."""
+    import xrpc_support as xs
+
+    from pelican.plugins.rapport_tweets.bluesky.appview import Account
+    from pelican.plugins.rapport_tweets.bluesky.fetch import fetch_to_store
+    from pelican.plugins.rapport_tweets.networks import open_store
+
+    newest = max(open_store(store, "bluesky").iter_records(), key=lambda r: r.id)
+    rkey = newest.id.rsplit("/", 1)[1]
+    view = xs.post_view(rkey, newest.text, newest.created_at, OWNER_DID, OWNER_HANDLE)
+    server = xs.serve()
+    try:
+        server.reply("app.bsky.feed.getAuthorFeed", xs.feed({"post": view}, cursor="o"))
+        server.reply("com.atproto.server.createSession", xs.session())
+        server.reply("app.bsky.notification.listNotifications", xs.notifications())
+        summary, _media = fetch_to_store(store, Account(server.env()), images=False)
+    finally:
+        server.server.shutdown()
+    asked = [r[0] for r in server.requests]
+    per = {n: asked.count(n) for n in dict.fromkeys(asked)}
+    return {"requests": per, "reads": summary.reads, "new": summary.new}
 
 
 def export_for(bench):
-    """The site's export (written in a child process when missing or stale)."""
-    import run
-
-    posts = max(1, bench.manifest["counts"]["tweets"] // 5)
-    car, stamp = bench.site / "bluesky.car", bench.site / "bluesky.stamp"
-    if not (car.is_file() and stamp.is_file() and stamp.read_text() == _stamp(posts)):
-        cmd = [run.PYTHON, str(Path(__file__)), str(car), str(posts)]
-        sample = run.run_child(cmd, run.REPO)
-        if sample.rc != 0:
-            return None, posts, sample.error
-        stamp.write_text(_stamp(posts))
-    return car, posts, ""
+    """(the site's export, its posts, '' or why it could not be written)."""
+    sources = (Path(__file__), FIXTURES / "bluesky_car.py")
+    return bench.export(bench.site / "bluesky.car", Path(__file__), sources)
 
 
 def measure(bench) -> list[list[str]]:
-    """Import vs decode, interleaved; the ratio row of the target."""
-    import run
-
-    label = "Bluesky CAR import / atproto decode floor, time"
-    limit = run.TARGETS["bluesky_import"]
-    reason = bench.plugins_ok("rapport_tweets")
-    car, posts, error = export_for(bench) if not reason else (None, 0, "")
-    reason = reason or error
-    if reason:
-        return [["13a", label, "n/a", f"<= {limit}", "n/a", reason[-160:]]]
-    store = bench.work / "bluesky-store"
-    for r in range(bench.runs):
-        bench.log(f"[bold]bluesky, round {r + 1}/{bench.runs}[/]")
-        for step in ("floor", "import") if r % 2 == 0 else ("import", "floor"):
-            cmd = [run.PYTHON, run.CHILD, f"bluesky-{step}", str(car)]
-            if step == "import":
-                shutil.rmtree(store, ignore_errors=True)
-                cmd.append(str(store))
-            bench.record(f"bluesky {step}", run.run_child(cmd, run.REPO))
-    floor, imported = bench.med("bluesky floor"), bench.med("bluesky import")
-    if not floor or not imported:
-        why = bench.failed.get("bluesky import") or bench.failed.get("bluesky floor")
-        return [["13a", label, "error", f"<= {limit}", "MISSED", (why or "")[-160:]]]
-    value = imported / floor
-    inside = (
-        f"in-process {bench.med('bluesky import', key='seconds'):.2f} s vs "
-        f"{bench.med('bluesky floor', key='seconds'):.2f} s"
+    """Import vs decode, interleaved, then an idle fetch: the rows of 13a and 13c."""
+    return bench.network_phase(
+        "bluesky",
+        ("13a", "Bluesky CAR import / atproto decode floor, time"),
+        ("13c", "Bluesky idle fetch: requests per timeline"),
+        export_for,
+        "posts",
     )
-    detail = f"{posts:,} posts: {imported:.2f} s vs {floor:.2f} s; {inside}"
-    return [["13a", label, f"{value:.2f}", f"<= {limit}",
-             "met" if value <= limit else "MISSED", detail]]  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@
     python bench/child.py api STORE ARCHIVE --new K
     python bench/child.py bluesky-floor CAR
     python bench/child.py bluesky-import CAR STORE
+    python bench/child.py mastodon-floor ARCHIVE
+    python bench/child.py mastodon-import ARCHIVE STORE
+    python bench/child.py idle bluesky|mastodon STORE
 
 Each calls the real code (Pelican, the plugins' own functions), then prints one JSON line
 with what it measured inside (seconds of the call itself, counts) for the runner. The
@@ -81,11 +84,14 @@ def bluesky_floor(args) -> None:
     emit(seconds=time.perf_counter() - started, blocks=len(car.blocks))
 
 
+OWNER_BLUESKY = "sam.example.com"  # bench/bluesky.py's OWNER_HANDLE
+
+
 def bluesky_import(args) -> None:
     from pelican.plugins.rapport_tweets.bluesky.importer import import_car
 
     started = time.perf_counter()
-    summary = import_car(args.car, args.store, handle="sam.example.com")
+    summary = import_car(args.car, args.store, handle=OWNER_BLUESKY)
     emit(
         seconds=time.perf_counter() - started,
         read=summary.read,
@@ -93,6 +99,43 @@ def bluesky_import(args) -> None:
         total=summary.total,
         warnings=len(summary.warnings),
     )
+
+
+def mastodon_floor(args) -> None:
+    """The floor of issue 13's Mastodon target: json.loads of the archive's JSON files
+    (outbox.json, actor.json), read as bytes, nothing kept."""
+    started = time.perf_counter()
+    count = 0
+    for name in ("outbox.json", "actor.json"):
+        value = json.loads((args.archive / name).read_bytes())
+        count += len(value.get("orderedItems", ()))
+        del value
+    emit(seconds=time.perf_counter() - started, activities=count)
+
+
+def mastodon_import(args) -> None:
+    from pelican.plugins.rapport_tweets.mastodon import import_mastodon
+
+    started = time.perf_counter()
+    summary = import_mastodon(args.archive, args.store)
+    emit(
+        seconds=time.perf_counter() - started,
+        read=summary.read,
+        new=summary.new,
+        private=summary.private,
+        total=summary.total,
+        warnings=len(summary.warnings),
+    )
+
+
+def idle(args) -> None:
+    """Issue 13: an idle fetch of one network on its imported store, against canned
+    replies (bench/bluesky.py, bench/mastodon_import.py: idle_fetch)."""
+    import importlib
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    module = {"bluesky": "bluesky", "mastodon": "mastodon_import"}[args.network]
+    emit(**importlib.import_module(module).idle_fetch(args.store))
 
 
 def load_settings(path: Path, output: Path | None = None, **override):
@@ -216,6 +259,17 @@ def main(argv=None) -> None:
     p.add_argument("car", type=Path)
     p.add_argument("store", type=Path)
     p.set_defaults(func=bluesky_import)
+    p = sub.add_parser("mastodon-floor")
+    p.add_argument("archive", type=Path)
+    p.set_defaults(func=mastodon_floor)
+    p = sub.add_parser("mastodon-import")
+    p.add_argument("archive", type=Path)
+    p.add_argument("store", type=Path)
+    p.set_defaults(func=mastodon_import)
+    p = sub.add_parser("idle")
+    p.add_argument("network", choices=["bluesky", "mastodon"])
+    p.add_argument("store", type=Path)
+    p.set_defaults(func=idle)
     p = sub.add_parser("build")
     p.add_argument("pelican_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=build)

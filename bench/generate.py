@@ -176,6 +176,51 @@ class Person:
     private: dict
     blurb: str
     highlights: list
+    bluesky: str = ""
+    mastodon: str = ""
+
+
+# Issue 13: the Bluesky export and the Mastodon archive the bench writes beside the site
+# (bench/bluesky.py, bench/mastodon_import.py) hold the owner's posts 0 to N-1, N a
+# fifth of the X archive's tweets; these name them, for those files and for embeds.
+BLUESKY_OWNER_DID = "did:plc:benchownersample00000000"
+MASTODON_HOST = "bench.social"
+
+
+def bluesky_rkey(n: int) -> str:
+    """A TID-shaped record key: 13 base32-sortable characters, in time order."""
+    alphabet = "234567abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    value = 1_700_000_000_000_000 + n * 7_919
+    for _ in range(13):
+        value, digit = divmod(value, 32)
+        out = alphabet[digit] + out
+    return out
+
+
+def mastodon_status(n: int) -> int:
+    """The status number of the archive's activity n."""
+    return 110_000_000_000_000_000 + n * 1000
+
+
+def mastodon_kind(n: int) -> str:
+    """What the archive's activity n is: a boost, a followers-only post or a public one."""
+    return "boost" if n % 25 == 0 else "private" if n % 10 == 7 else "public"
+
+
+def other_network_embed(rng: random.Random, network: str, posts: int) -> str:
+    """The address of one of the owner's public posts on Bluesky or Mastodon."""
+    if network == "bluesky":
+        n = rng.randrange(posts)
+        return f"https://bsky.app/profile/{BLUESKY_OWNER_DID}/post/{bluesky_rkey(n)}"
+    n = rng.choice([n for n in range(min(posts, 1000)) if mastodon_kind(n) == "public"])
+    return f"https://{MASTODON_HOST}/@owner/{mastodon_status(n)}"
+
+
+# Listed people among the first ones are also the friends the owner talks with on
+# Bluesky and Mastodon (bench/bluesky.py, bench/mastodon_import.py: friend<n>), so a
+# build with all three networks shows conversations from each on their pages.
+BLUESKY_FRIENDS, MASTODON_FRIENDS = 200, 300
 
 
 def make_people(scale: Scale) -> list[Person]:
@@ -245,6 +290,12 @@ def make_people(scale: Scale) -> list[Person]:
                 private=private,
                 blurb=blurb,
                 highlights=[],
+                bluesky=f"friend{i}.bsky.social"
+                if listed and i < BLUESKY_FRIENDS
+                else "",
+                mastodon=f"@friend{i}@example.social"
+                if listed and i < MASTODON_FRIENDS
+                else "",
             )
         )
     return people
@@ -252,6 +303,8 @@ def make_people(scale: Scale) -> list[Person]:
 
 def person_file(p: Person, *, private_inline: bool) -> str:
     lines = ["---", f"name: {p.name}", f"twitter: {p.twitter}", f"website: {p.website}"]
+    lines += [f"bluesky: {p.bluesky}"] if p.bluesky else []
+    lines += [f'mastodon: "{p.mastodon}"'] if p.mastodon else []
     lines += [f"met: {p.met}", f"where: {yaml_str(p.where)}"]
     lines += [f"tags: [{', '.join(p.tags)}]", f"rel: [{', '.join(p.rel)}]"]
     if p.highlights:
@@ -720,6 +773,10 @@ def make_posts(scale: Scale, core_ids: list[str]) -> tuple[list[tuple[str, str]]
     embed_rng = rng_for(scale, "embeds")
     embed_at = set(embed_rng.sample(range(scale.posts), scale.embeds))
     embed_ids = iter(embed_rng.sample(core_ids, scale.embeds))
+    # A tenth as many posts embed a Bluesky post, and as many a Mastodon status.
+    rest = [i for i in range(scale.posts) if i not in embed_at]
+    others = embed_rng.sample(rest, min(len(rest), 2 * (scale.embeds // 10)))
+    other_at = {i: ("bluesky", "mastodon")[k % 2] for k, i in enumerate(others)}
     span = int((END - START).total_seconds())
     posts, embeds, slugs = [], [], set()
     for i in range(scale.posts):
@@ -739,6 +796,8 @@ def make_posts(scale: Scale, core_ids: list[str]) -> tuple[list[tuple[str, str]]
             tid = next(embed_ids)
             embed = embed_url(rng, tid)
             embeds.append({"file": f"posts/{name}", "tweet_id": tid})
+        elif i in other_at:
+            embed = other_network_embed(embed_rng, other_at[i], scale.tweets // 5)
         tags = ", ".join(sorted(rng.sample(tg.TAGS, rng.randint(2, 4))))
         head = [
             f"Title: {title}",

@@ -51,6 +51,7 @@ TARGETS = {
     "preview_title": 0.3,
     "preview_person": 0.2,
     "bluesky_import": 2.0,
+    "mastodon_import": 2.0,
 }
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -186,6 +187,88 @@ class Bench:
             return median([s.info.get(key) for s in samples])
         return median([getattr(s, attr) for s in samples])
 
+    def export(self, path, script, sources):
+        """Issue 13's export of another network beside the site (a fifth as many posts
+        as its X archive has tweets): written by `script PATH POSTS` in a child process
+        when missing or when `sources` (the code that writes it) changed. Returns
+        (path, posts, '') or (None, posts, why)."""
+        posts = max(1, self.manifest["counts"]["tweets"] // 5)
+        digest = hashlib.sha256(f"{posts}".encode())
+        for source in sources:
+            digest.update(source.read_bytes())
+        stamp = path.with_name(path.name + ".stamp")
+        if not (path.exists() and stamp.is_file()
+                and stamp.read_text() == digest.hexdigest()[:16]):  # fmt: skip
+            if path.is_dir():
+                shutil.rmtree(path)
+            sample = run_child([PYTHON, str(script), str(path), str(posts)], REPO)
+            if sample.rc != 0:
+                return None, posts, sample.error
+            stamp.write_text(digest.hexdigest()[:16])
+        return path, posts, ""
+
+    def network_phase(self, network, ratio, idle, export_for, what):
+        """Issue 13, one network: its import against its decode floor, each a child
+        process, interleaved round by round; then an idle fetch on the imported store.
+        `ratio` and `idle` are (number, label) of the two rows returned; `export_for`
+        the module's function giving (export, posts, error)."""
+        limit = TARGETS[f"{network}_import"]
+        reason = self.plugins_ok("pelican.plugins.rapport_tweets")
+        export, posts, error = export_for(self) if not reason else (None, 0, "")
+        reason = reason or error
+        if reason:
+            return [[*ratio, "n/a", f"<= {limit}", "n/a", reason[-160:]],
+                    [*idle, "n/a", "<= 1", "n/a", reason[-160:]]]  # fmt: skip
+        store = self.work / f"{network}-store"
+        for r in range(self.runs):
+            self.log(f"[bold]{network}, round {r + 1}/{self.runs}[/]")
+            for step in ("floor", "import") if r % 2 == 0 else ("import", "floor"):
+                cmd = [PYTHON, CHILD, f"{network}-{step}", str(export)]
+                if step == "import":
+                    shutil.rmtree(store, ignore_errors=True)
+                    cmd.append(str(store))
+                self.record(f"{network} {step}", run_child(cmd, REPO))
+        rows = [self.import_ratio(*ratio, network, limit, f"{posts:,} {what}")]
+        if not self.ok(f"{network} import"):
+            return [*rows, [*idle, "n/a", "<= 1", "n/a", "no imported store"]]
+        cmd = [PYTHON, CHILD, "idle", network, str(store)]
+        sample = self.record(f"{network} idle fetch", run_child(cmd, REPO))
+        return [*rows, self.idle_row(*idle, sample)]
+
+    def import_ratio(self, number, label, network, limit, what) -> list[str]:
+        """The ratio row of `network`'s import against its decode floor (issue 13):
+        wall time of the whole processes, and their CPU time and in-process seconds."""
+        floor, imported = self.med(f"{network} floor"), self.med(f"{network} import")
+        if not floor or not imported:
+            why = self.failed.get(f"{network} import") or self.failed.get(
+                f"{network} floor"
+            )
+            return [number, label, "error", f"<= {limit}", "MISSED", (why or "")[-160:]]
+        value = imported / floor
+        cpu = self.med(f"{network} import", "cpu") / self.med(f"{network} floor", "cpu")
+        detail = (
+            f"{what}: {imported:.2f} s vs {floor:.2f} s; CPU time ratio {cpu:.2f}; "
+            f"in-process {self.med(f'{network} import', key='seconds'):.2f} s vs "
+            f"{self.med(f'{network} floor', key='seconds'):.2f} s"
+        )
+        verdict = "met" if value <= limit else "MISSED"
+        return [number, label, f"{value:.2f}", f"<= {limit}", verdict, detail]
+
+    @staticmethod
+    def idle_row(number, label, sample) -> list[str]:
+        """The row of an idle fetch (issue 13): the most requests any one endpoint
+        got (target: one per timeline), with every endpoint's count and posts read."""
+        if sample.rc != 0 or not sample.info.get("requests"):
+            return [number, label, "error", "<= 1", "MISSED", sample.error[-160:]]
+        per = sample.info["requests"]
+        most = max(per.values())
+        detail = (
+            ", ".join(f"{k} {v}" for k, v in per.items())
+            + f"; {sample.info['reads']} post(s) read, {sample.info['new']} new"
+        )
+        verdict = "met" if most <= 1 and not sample.info["new"] else "MISSED"
+        return [number, label, str(most), "<= 1", verdict, detail]
+
     # -- steps --------------------------------------------------------------------------
 
     def full_plugins(self) -> list[str]:
@@ -301,10 +384,45 @@ class Bench:
             shutil.move(self.work / "import-store", full)
         self.measure("import core (setup)")
 
+    def other_networks(self) -> None:
+        """Issue 13: the site's Bluesky export and Mastodon archive (bench/bluesky.py,
+        bench/mastodon_import.py) imported into both stores the builds read, untimed,
+        so that the full build (and the core build it is compared with byte for byte)
+        publishes posts of all three networks: highlights, and the conversations of
+        the listed people whose person files name those accounts."""
+        import bluesky
+        import mastodon_import
+
+        done = []
+        for module, network, job in (
+            (bluesky, "bluesky", "bluesky-import"),
+            (mastodon_import, "mastodon", "mastodon-import"),
+        ):
+            export, posts, error = module.export_for(self)
+            for store in (self.site / "store-full", self.site / "store-core"):
+                if export is None or not store.is_dir():
+                    break
+                shutil.rmtree(store / network, ignore_errors=True)
+                cmd = [PYTHON, CHILD, job, str(export), str(store)]
+                sample = self.record(f"{network} import (setup)", run_child(cmd, REPO))
+                if sample.rc != 0:
+                    error = sample.error
+                    break
+            else:
+                done.append(f"{posts:,} {network}")
+                continue
+            self.notes["networks"] = (
+                f"without {network}: {(error or 'no store')[-120:]}"
+            )
+        if done:
+            self.notes["three_networks"] = f"stores hold X, {' and '.join(done)} posts"
+
     def build_phase(self) -> None:
         """Targets 1, 2, 3, 6: plain vs full vs full from the small store; the audit."""
         no_tweets = self.plugins_ok("pelican.plugins.rapport_tweets")
         no_people = self.plugins_ok("pelican.plugins.rapport_people")
+        if not no_tweets:
+            self.other_networks()
         steps = ["plain", "full", "core"]
         for r in range(self.runs):
             self.log(f"[bold]builds, round {r + 1}/{self.runs}[/]")
@@ -475,6 +593,8 @@ class Bench:
             )
             detail = (f"{1000 * full_w / full_f:.2f} vs {1000 * plain_w / plain_f:.2f} ms/file;"
                       f" CPU time ratio {cpu:.2f}")  # fmt: skip
+            for key in ("three_networks", "networks"):
+                detail += f"; {self.notes[key]}" if key in self.notes else ""
         add("1", "build cost per written file, full / plain", value, TARGETS["per_page"],
             detail, why("plain", "full"))  # fmt: skip
         value = full_w / core_w if full_w and core_w else None
@@ -686,9 +806,9 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--only",
-        default="tweets,builds,regenerate,api,bluesky,scales",
+        default="tweets,builds,regenerate,api,bluesky,mastodon,scales",
         help="phases to run, comma-separated: tweets, builds, regenerate, api, bluesky, "
-        "scales (preview mode at 100 and 500 posts)",
+        "mastodon, scales (preview mode at 100 and 500 posts)",
     )
     return parser.parse_args(argv)
 
@@ -789,10 +909,16 @@ def main(argv=None) -> dict:
         import api  # bench/api.py: the recorded-response X API server
 
         api_rows = api.measure(bench)
+    issue13 = []
     if "bluesky" in phases:
         import bluesky  # bench/bluesky.py: the Bluesky export of issue 13
 
-        api_rows += bluesky.measure(bench)
+        issue13 += bluesky.measure(bench)
+    if "mastodon" in phases:
+        import mastodon_import  # bench/mastodon_import.py: issue 13's Mastodon archive
+
+        issue13 += mastodon_import.measure(bench)
+    api_rows += sorted(issue13, key=lambda row: row[0])
     measurements = bench.measurements()
     if "scales" in phases:
         measurements += preview_at_scales(args.sites, scale, runs)
@@ -801,7 +927,7 @@ def main(argv=None) -> dict:
     notes = [
         f"{k}: {v}"
         for k, v in sorted(bench.notes.items())
-        if k in ("full", "same_output")
+        if k in ("full", "same_output", "three_networks", "networks")
     ]
     runner_rss = own_peak_rss_mb()
     notes.append(

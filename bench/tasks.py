@@ -25,8 +25,8 @@ BENCH = Path(__file__).resolve().parent
         "seed": "Random seed of the generator: same arguments, same site (default 1).",
         "quick": "A tenth of the reference scale and one run, to try the harness.",
         "results": "Append the table to this file (default bench/RESULTS.md).",
-        "only": "Phases to run, comma-separated: tweets,builds,regenerate,api,bluesky "
-        "(default all).",
+        "only": "Phases to run, comma-separated: tweets,builds,regenerate,api,bluesky,"
+        "mastodon (default all).",
     }
 )
 def bench(

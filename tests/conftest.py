@@ -20,6 +20,13 @@ import lxml.etree
 import lxml.html
 import pytest
 
+# Pytest rewrites the asserts of each test module as it imports it and keeps the result
+# in __pycache__ (git-ignored) for the next run, unless writing bytecode is off
+# (PYTHONDONTWRITEBYTECODE=1, as on the project's machines): then every run and every
+# xdist worker rewrites all of them again, about 3 s of CPU each. Only this process
+# writes: subprocesses keep the environment's setting.
+sys.dont_write_bytecode = False
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"

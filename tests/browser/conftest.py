@@ -6,6 +6,7 @@ axe-core's violations in the light and the dark colour scheme. Screenshots at ph
 desktop widths go to tests/artifacts/screenshots/ (git-ignored).
 """
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -77,16 +78,31 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def served_site(sample_site):
-    """The sample site (SITEURL "") on http://127.0.0.1:<free port>."""
-    handler = functools.partial(_QuietHandler, directory=str(sample_site.output))
+@contextlib.contextmanager
+def serving(folder):
+    """A built site's folder on http://127.0.0.1:<free port>, for as long as it runs."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """serve(folder): a context manager serving another build's folder locally."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def served_site(sample_site):
+    """The sample site (SITEURL "") on http://127.0.0.1:<free port>."""
+    with serving(sample_site.output) as origin:
+        yield origin
 
 
 @dataclass

@@ -3,7 +3,8 @@ that vanishes, a corrupt line, a dropped connection, two imports at once.
 
 The kill tests run an import (or fetch) over an existing store in a child process and
 SIGKILL it at the 1st, 2nd, ... fault point (kill_runner.py counts calls to os.replace,
-os.fsync, os.unlink, os.open and shutil.copyfileobj) until a run completes.
+os.fsync, os.unlink, os.open and shutil.copyfileobj) until a run completes: one runner
+per update, which forks a child for each point.
 """
 
 import errno
@@ -77,19 +78,25 @@ def _run(kind, source, store, kill_at):
 
 
 def _kill_everywhere(kind, source, old_store, workdir):
-    """[(point, store folder after the kill)] for every fault point of one update."""
-    killed, point = [], 1
-    while True:
-        store = workdir / f"killed-at-{point}"
-        shutil.copytree(old_store, store)
-        result = _run(kind, source, store, point)
-        if result.returncode == 0:
-            assert result.stdout.startswith("DONE"), result.stderr
-            return killed, store
-        assert result.returncode == -9, result.stderr[-2000:]
-        killed.append((point, store))
-        point += 1
-        assert point < 500, "the update never completes"
+    """[(point, store folder after the kill)] for every fault point of one update, and
+    the store of the run that completed (one runner, a forked child per point)."""
+    workdir.mkdir(parents=True)
+    command = [sys.executable, RUNNER, "every", kind, source, old_store, workdir]
+    result = subprocess.run(
+        [str(part) for part in command],
+        capture_output=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    report = json.loads(result.stdout.splitlines()[-1])
+    completed = Path(report["completed"])
+    assert result.stdout.splitlines()[-2].startswith("DONE"), result.stdout[-2000:]
+    points = report["killed"]
+    assert points == list(range(1, len(points) + 1))
+    assert completed == workdir / f"killed-at-{len(points) + 1}"
+    return [(point, workdir / f"killed-at-{point}") for point in points], completed
 
 
 @pytest.fixture(scope="module")

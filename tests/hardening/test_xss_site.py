@@ -173,7 +173,7 @@ def hostile_site(tmp_path_factory):
 # What the theme writes for search: the header form on every page, and the search page's
 # form and script (tests/site/test_site_search.py checks them).
 THEME_OWN = (
-    ("form", {"class": "site-search", "role": "search", "action": "/search/",
+    ("form", {"class": "site-header__search", "role": "search", "action": "/search/",
               "method": "get"}),
     ("form", {"class": "search-form", "role": "search", "action": "/search/",
               "method": "get", "data-bundle": "/pagefind/", "data-base-url": "/"}),

@@ -68,10 +68,13 @@ def test_directory_and_pages_for_listed_people_only(site):
 def test_directory_is_one_grid_a_to_z_each_person_a_heading(site):
     site.build()
     tree = site.page("people/index.html")
-    (grid,) = tree.xpath('//ul[@class="people-grid"]')
+    (grid,) = tree.xpath('//ul[@class="people-directory__grid"]')
     names = [a.text_content() for a in grid.xpath("./li/h2/a | ./li/div/h2/a")]
     assert names == ["Ada Example", "Ben Placeholder"]
-    assert tree.xpath('string(//*[@class="people-count"])').strip() == "2 people."
+    assert (
+        tree.xpath('string(//*[@class="people-directory__count"])').strip()
+        == "2 people."
+    )
     owner = tree.xpath('//section[contains(@class,"h-card")]')[0]
     assert owner.xpath('string(.//a[contains(@class,"p-name")])') == "Sam Sample"
     assert (
@@ -90,7 +93,7 @@ def test_directory_figures_count_listed_people_only(site):
     # Dev, unlisted, was met in 2012: neither the count nor the year may show it.
     site.build()
     tree = site.page("people/index.html")
-    assert tree.xpath('string(//*[@class="people-figures"])') == (
+    assert tree.xpath('string(//*[@class="people-directory__figures"])') == (
         "2 met in person since 2013."
     )
 
@@ -102,7 +105,9 @@ def test_person_page_hcard_xfn_jsonld_og_canonical(site):
     assert card.xpath('string(.//*[contains(@class,"p-name")])') == "Ada Example"
     links = {
         a.get("href"): a.get("rel")
-        for a in card.xpath('.//ul[@class="person-links"]//a[contains(@class,"u-url")]')
+        for a in card.xpath(
+            './/ul[@class="person__links"]//a[contains(@class,"u-url")]'
+        )
     }
     assert links == {
         "https://ada.example": "met colleague",
@@ -119,7 +124,7 @@ def test_person_page_hcard_xfn_jsonld_og_canonical(site):
     data = jsonld(tree)
     assert data["@type"] == "Person" and data["name"] == "Ada Example"
     assert card.xpath("string(.//time/@datetime)") == "2013-04-16"
-    blurb = card.xpath('.//div[contains(@class,"person-blurb")]')[0]
+    blurb = card.xpath('.//div[contains(@class,"person__blurb")]')[0]
     assert blurb.xpath("string(.//strong)") == "law"
 
 
@@ -178,7 +183,10 @@ def test_withdrawal_removes_the_page_left_by_an_earlier_build(site):
     assert not (site.output / "people/ben-placeholder").exists()
     assert not (site.output / "people/ada-example").exists()
     tree = site.page("people/index.html")
-    assert tree.xpath('string(//*[@class="people-count"])').strip() == "0 people."
+    assert (
+        tree.xpath('string(//*[@class="people-directory__count"])').strip()
+        == "0 people."
+    )
     for path in site.files():
         if path.suffix == ".html":
             assert "Ben Placeholder" not in path.read_text(encoding="utf-8")
@@ -214,7 +222,7 @@ def test_hostile_input_is_escaped(tiny_site):
         assert not tree.xpath('//a[starts-with(@href, "javascript:")]')
     tree = tiny_site.page("people/eve/index.html")
     assert tree.xpath('string(//h1[contains(@class,"p-name")])') == HOSTILE["name"]
-    assert tree.xpath('string(//*[@class="person-where"])') == HOSTILE["where"]
+    assert tree.xpath('string(//*[@class="person__where"])') == HOSTILE["where"]
     assert jsonld(tree)["name"] == HOSTILE["name"]
     assert tree.xpath('string(//a[contains(@class,"u-url")]/@href)') == (
         "https://eve.example/?a=1&b=2"
@@ -274,16 +282,16 @@ def test_no_tweets_section_without_the_tweets_plugin(site):
     context = site.render_people()
     assert "tweets" not in context
     tree = site.page("people/ada-example/index.html")
-    assert not tree.xpath('//*[contains(@class,"person-tweets")]')
+    assert not tree.xpath('//*[contains(@class,"person__tweets")]')
 
 
 def test_tweets_slot_shows_highlights_and_conversations(site):
     tweets = FakeTweets()
     site.render_people(tweets=tweets)
     tree = site.page("people/ada-example/index.html")
-    pinned = tree.xpath('//*[contains(@class,"person-highlights")]//blockquote')
+    pinned = tree.xpath('//*[contains(@class,"person__highlights")]//blockquote')
     assert [b.text_content() for b in pinned] == ["pinned 101", "pinned 102"]
-    threads = tree.xpath('//*[contains(concat(" ", @class, " "), " person-thread ")]')
+    threads = tree.xpath('//*[contains(concat(" ", @class, " "), " person__thread ")]')
     assert len(threads) == 1
     assert threads[0].xpath("string(.//time/@datetime)") == "2013-04-02"
     assert [b.get("id") for b in threads[0].xpath(".//blockquote")] == ["tweet-7"]
@@ -320,7 +328,10 @@ def test_tag_pages_list_the_people_with_that_tag(site):
     site.build()
     law = site.page("people/tag/law/index.html")
     assert law.xpath("string(//h1)") == "People I've met: law"
-    names = [a.text_content() for a in law.xpath('//ul[@class="people-grid"]//h2/a')]
+    names = [
+        a.text_content()
+        for a in law.xpath('//ul[@class="people-directory__grid"]//h2/a')
+    ]
     assert names == ["Ada Example"]
     current = law.xpath('//nav[@aria-label="People by tag"]//a[@aria-current="page"]')
     assert [a.get("href") for a in current] == ["/people/tag/law/"]
@@ -333,7 +344,7 @@ def test_tag_pages_list_the_people_with_that_tag(site):
 def test_tags_on_a_person_page_link_to_their_directory_pages(site):
     site.build()
     ada = site.page("people/ada-example/index.html")
-    links = ada.xpath('//ul[@class="person-tags"]//a')
+    links = ada.xpath('//ul[@class="person__tags"]//a')
     assert [(a.text, a.get("href")) for a in links] == [
         ("law", "/people/tag/law/"),
         ("marketing", "/people/tag/marketing/"),
@@ -389,7 +400,7 @@ def test_a_listed_photo_is_published_resized_without_metadata(site):
             assert image.size[0] == image.size[1] == int(rel.rsplit("-")[-1][:-4])
             assert not image.getexif() and "icc_profile" not in image.info
     page = site.page("people/ada-example/index.html")
-    (img,) = page.xpath('//img[@class="person-avatar"]')
+    (img,) = page.xpath('//img[@class="person__avatar"]')
     assert img.get("src") == "/people/ada-example/photo-96.jpg"
     assert img.get("srcset") == (
         "/people/ada-example/photo-96.jpg 96w, /people/ada-example/photo-192.jpg 192w,"
@@ -397,7 +408,7 @@ def test_a_listed_photo_is_published_resized_without_metadata(site):
     )
     assert (img.get("width"), img.get("height"), img.get("alt")) == ("96", "96", "")
     ben = site.page("people/ben-placeholder/index.html")
-    assert ben.xpath('//img[@class="person-avatar"]/@src') == [
+    assert ben.xpath('//img[@class="person__avatar"]/@src') == [
         "/people/ben-placeholder/avatar.svg"
     ]
 

@@ -128,7 +128,7 @@ def test_the_person_page_links_every_profile(tiny_site):
     page = tiny_site.page("people/ada/index.html")
     links = {
         a.text_content(): (a.get("href"), a.get("rel"))
-        for a in page.xpath("//ul[@class='person-links']//a")
+        for a in page.xpath("//ul[@class='person__links']//a")
     }
     assert links == {
         "did:plc:ewvi7nxzyoun6zhxrhs64oiz on Bluesky": (
@@ -211,7 +211,9 @@ def test_the_owners_own_accounts_are_rel_me_links(tiny_site):
     page = tiny_site.page("people/index.html")
     me = {
         a.get("href")
-        for a in page.xpath("//div[contains(@class, 'owner')]//a[@rel='me']")
+        for a in page.xpath(
+            "//div[contains(concat(' ', @class, ' '), ' site-footer__owner ')]//a[@rel='me']"
+        )
     }
     assert {
         "https://bsky.app/profile/sam.example.com",

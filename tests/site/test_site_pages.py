@@ -285,7 +285,9 @@ def test_term_index_pages_share_one_layout(sample_site, path, title, term_prefix
     assert tree.xpath("string(//title)") == f"{title} · Sam Sample"
     links = tree.xpath('//main/ul[@class="term-list"]/li/a/@href')
     assert links and all(href.startswith(term_prefix) for href in links)
-    counts = tree.xpath('//main/ul[@class="term-list"]/li/span[@class="count"]/text()')
+    counts = tree.xpath(
+        '//main/ul[@class="term-list"]/li/span[@class="term-list__count"]/text()'
+    )
     assert len(counts) == len(links)
     canonical = tree.xpath('string(//link[@rel="canonical"]/@href)')
     assert canonical == "/" + path.removesuffix("index.html")

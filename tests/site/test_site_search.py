@@ -13,9 +13,10 @@ pytestmark = pytest.mark.slow
 
 
 def indexed(output):
-    """{url: fragment} of every page in Pagefind's index (gzip, 'pagefind_dcd' + JSON)."""
+    """{url: fragment} of every page in Pagefind's index (gzip, 'pagefind_dcd' + JSON),
+    all its parts."""
     pages = {}
-    for path in sorted((output / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted((output / "pagefind").glob("**/fragment/*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd"), path
         fragment = json.loads(data[len(b"pagefind_dcd") :])
@@ -80,6 +81,33 @@ def test_a_rebuild_drops_index_files_of_pages_no_longer_written(
     assert set(indexed(out)) == set(indexed(sample_site.output))
 
 
+def test_a_large_index_is_written_in_parts_that_together_hold_every_page(
+    sample_site, tmp_path, subprocess_build
+):
+    """Pagefind's memory follows the pages of one run: SEARCH_PAGES_PER_RUN pages per
+    bundle, the first in pagefind/, the others listed in its parts.json."""
+    whole = indexed(sample_site.output)
+    assert json.loads((sample_site.output / "pagefind/parts.json").read_bytes()) == []
+    out = tmp_path / "output"
+    result, _ = subprocess_build(
+        SETTINGS,
+        {
+            "OUTPUT_PATH": str(out),
+            "CACHE_PATH": str(tmp_path / "cache"),
+            "SEARCH_PAGES_PER_RUN": 2,
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    parts = json.loads((out / "pagefind/parts.json").read_bytes())
+    assert parts == [f"part-{n}/" for n in range(2, (len(whole) + 1) // 2 + 1)]
+    sizes = [
+        len(list((out / "pagefind" / part / "fragment").glob("*.pf_fragment")))
+        for part in ["", *parts]
+    ]
+    assert max(sizes) == 2 and sum(sizes) == len(whole), sizes
+    assert indexed(out) == whole
+
+
 def test_search_off_writes_no_page_index_or_form(
     sample_site, tmp_path, subprocess_build
 ):
@@ -102,3 +130,45 @@ def test_the_404_page_offers_search_and_the_way_back(sample_site):
     assert form.xpath('.//input[@name="q"]/@id') == ["not-found-q"]
     assert form.xpath('string(.//label[@for="not-found-q"])').strip()
     assert "/" in tree.xpath("//main//a/@href")
+
+
+def test_pages_whose_paths_read_as_glob_syntax_are_indexed_and_unmarked_ones_not(
+    tmp_path,
+):
+    """Each run names its files in a Pagefind glob: a comma or brace in a path is
+    escaped, and only pages the theme marked are named."""
+    from types import SimpleNamespace
+
+    from pelican.plugins.rapport_site import search
+
+    body = '<html lang="en"><body><main data-pagefind-body><h1>{}</h1></main></body>'
+    pages = {"a,b": body.format("Comma"), "c{1}": body.format("Brace")}
+    pages["plain"] = "<html><body><h1>data-pagefind-body, said in text</h1></body>"
+    pages["search"] = "<html><body><h1>Search</h1></body>"
+    for name, html in pages.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(html, encoding="utf-8")
+    settings = {
+        **search.DEFAULTS,
+        "ARTICLE_SAVE_AS": "{slug}/index.html",
+        "SEARCH_PAGES": ("ARTICLE_SAVE_AS",),
+        "SEARCH_PAGES_PER_RUN": 1,
+    }
+    search.index_site(SimpleNamespace(settings=settings, output_path=str(tmp_path)))
+    assert json.loads((tmp_path / "pagefind/parts.json").read_bytes()) == ["part-2/"]
+    assert set(indexed(tmp_path)) == {"/a,b/", "/c{1}/"}
+
+
+@pytest.mark.parametrize("per_run", [-1, 2.5, "400", True, None])
+def test_pages_per_run_that_is_no_count_of_pages_stops_the_build(per_run):
+    from pelican.plugins.rapport_site import search
+
+    settings = {
+        **search.DEFAULTS,
+        "CONTENT_SECURITY_POLICY": "default-src 'self'",
+        "SEARCH_PAGES_PER_RUN": per_run,
+    }
+    with pytest.raises(search.SearchSettingsError) as caught:
+        search.configure(settings)
+    assert str(caught.value).startswith("SEARCH_PAGES_PER_RUN in pelicanconf.py must")
+    assert str(per_run) not in str(caught.value).replace("400", "")

@@ -119,10 +119,10 @@ def test_an_index_the_audit_refuses_is_not_moved_in(tmp_path, capsys, monkeypatc
     assert "Search index updated, " in capsys.readouterr().out
     real = search._run_pagefind
 
-    def leaky(settings, output, where):
-        real(settings, output, where)
+    def leaky(output, bundle, paths):
+        real(output, bundle, paths)
         fragment = {"url": "/2015/01/harbour/", "content": "Met Zanzibarquux."}
-        path = Path(where[-1], "fragment", "en_leak.pf_fragment")
+        path = Path(bundle, "fragment", "en_leak.pf_fragment")
         path.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(fragment).encode()))
 
     monkeypatch.setattr(search, "_run_pagefind", leaky)

@@ -1,8 +1,6 @@
 """The invoke tasks and bootstrap.py, run as a user runs them: as subprocesses."""
 
-import contextlib
 import datetime
-import io
 import os
 import re
 import shutil
@@ -11,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.invoke_help import help_problems
 
 pytestmark = pytest.mark.slow
 
@@ -272,39 +272,6 @@ def task_names():
     return names
 
 
-def help_text(name):
-    """(stdout, stderr) of `invoke --help NAME`, run by invoke's own CLI in this
-    process: the same parser and help printer as the command, without one Python
-    start-up and tasks.py import per task (`invoke --list` above is a subprocess)."""
-    from invoke import Program, __version__
-
-    program = Program(
-        name="Invoke",
-        binary="inv[oke]",
-        binary_names=["invoke", "inv"],
-        version=__version__,
-    )
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        program.run(["invoke", "--search-root", str(ROOT), "--help", name], exit=False)
-    return out.getvalue(), err.getvalue()
-
-
-def help_problems(name):
-    text, error = help_text(name)
-    if error or not text.startswith("Usage: "):
-        return [f"{name}: `invoke --help {name}` fails: {error.strip()}"]
-    problems = []
-    docstring = text.split("Docstring:", 1)[-1].split("Options:", 1)[0].strip()
-    if "Docstring:" not in text or docstring in ("", "none"):
-        problems.append(f"{name}: no docstring")
-    options = text.split("Options:", 1)[-1].splitlines()
-    for line in options:
-        if line.startswith("  -") and not re.search(r"\S\s{2,}\S", line.strip()):
-            problems.append(f"{name}: option without help: {line.strip()}")
-    return problems
-
-
 def test_every_task_has_help_text():
     names = task_names()
     for expected in (
@@ -323,9 +290,9 @@ def test_every_task_has_help_text():
         "lint",
     ):
         assert expected in names, f"`invoke --list` lacks {expected}"
-    problems = [p for name in names for p in help_problems(name)]
+    problems = [p for name in names for p in help_problems(ROOT, name)]
     assert not problems, "\n".join(problems)
-    assert help_problems("no-such-task") == [
+    assert help_problems(ROOT, "no-such-task") == [
         "no-such-task: `invoke --help no-such-task` fails: No idea what "
         "'no-such-task' is!"
     ]

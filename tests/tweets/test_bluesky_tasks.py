@@ -33,8 +33,8 @@ def imported(tmp_path, name="repo.car", **export):
     return store
 
 
-def test_collection_has_both_tasks_with_help():
-    assert set(tasks.ns.task_names) == {"import", "fetch"}
+def test_collection_has_every_task_with_help():
+    assert set(tasks.ns.task_names) == {"import", "fetch", "forget"}
     for name in tasks.ns.task_names:
         task = tasks.ns[name]
         assert task.__doc__

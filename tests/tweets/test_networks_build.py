@@ -126,7 +126,7 @@ def built(tmp_path, sample_store, caplog):
 def test_a_person_page_shows_conversations_from_all_three_networks(built):
     out, _log = built
     person = page(out, "people/ada-example/index.html")
-    threads = person.xpath("//div[@class='person-thread']")
+    threads = person.xpath("//div[@class='person__thread']")
     assert threads, "no conversations on the page"
     started = [t.xpath(".//time")[0].get("datetime")[:10] for t in threads]
     networks = [card_networks(t)[0] for t in threads]
@@ -142,7 +142,7 @@ def test_a_person_page_shows_conversations_from_all_three_networks(built):
         "@sam.example.com coffee next week?",
         "Yes! Tuesday?",
     ]  # oldest first
-    links = [a.get("href") for a in person.xpath("//ul[@class='person-links']//a")]
+    links = [a.get("href") for a in person.xpath("//ul[@class='person__links']//a")]
     assert links == [
         "https://x.com/adaexample",
         "https://bsky.app/profile/ada.bsky.social",
@@ -206,7 +206,7 @@ def test_nothing_from_another_host_and_nothing_private(built):
 def test_pinned_posts_of_any_network(built):
     out, _log = built
     person = page(out, "people/ada-example/index.html")
-    pinned = person.xpath("//section[@class='person-highlights']")[0]
+    pinned = person.xpath("//section[@class='person__highlights']")[0]
     assert card_networks(pinned) == ["mastodon"]
     highlights = page(out, "twitter/index.html")
     first = highlights.xpath("//article[contains(@class, 'tweet-card')]")[0]
@@ -228,7 +228,7 @@ def test_three_accounts_show_conversations_from_three_imported_archives(
     person = ADA.replace("bluesky: ada.bsky.social", f"bluesky: {bc.OTHER}")
     out = build(tmp_path / "site", sample_store, person=person)
     threads = page(out, "people/ada-example/index.html").xpath(
-        "//div[contains(@class, 'person-thread')]"
+        "//div[contains(@class, 'person__thread')]"
     )
     assert {card_networks(t)[0] for t in threads} == {"x", "bluesky", "mastodon"}
     text = " ".join(page(out, "people/ada-example/index.html").text_content().split())

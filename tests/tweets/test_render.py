@@ -247,11 +247,11 @@ def test_text_with_every_kind_of_entity_is_exact_html():
         media=[{"type": "photo", "start": 25, "end": 39, "url": "https://t.co/p"}],
     )
     assert render_text(r) == Markup(
-        '<a class="u-category h-card mention" href="https://x.com/ada" '
+        '<a class="u-category h-card tweet-card__mention" href="https://x.com/ada" '
         'rel="nofollow ugc noopener">@ada</a> '
-        '<a class="hashtag" href="https://x.com/hashtag/tag" '
+        '<a class="tweet-card__hashtag" href="https://x.com/hashtag/tag" '
         'rel="nofollow ugc noopener">#tag</a> '
-        '<a class="link" href="https://e.example/a" rel="nofollow ugc noopener">'
+        '<a class="tweet-card__link" href="https://e.example/a" rel="nofollow ugc noopener">'
         "https://t.co/x</a> <br>\nbye &amp; &lt;b&gt;"
     )
 
@@ -259,7 +259,7 @@ def test_text_with_every_kind_of_entity_is_exact_html():
 def test_a_listed_persons_mention_links_to_their_page_without_rel():
     r = record("hi @Ada", mentions=[{"start": 3, "end": 7, "handle": "Ada"}])
     assert render_text(r, {"ada": "people/ada/"}, "https://s.example") == Markup(
-        'hi <a class="u-category h-card mention" '
+        'hi <a class="u-category h-card tweet-card__mention" '
         'href="https://s.example/people/ada/">@Ada</a>'
     )
 
@@ -290,7 +290,7 @@ def test_entities_outside_the_display_range_or_overlapping_are_left_out():
         ],
     )
     assert render_text(r) == Markup(
-        '<a class="u-category h-card mention" href="https://x.com/bo" '
+        '<a class="u-category h-card tweet-card__mention" href="https://x.com/bo" '
         'rel="nofollow ugc noopener">@bo</a> hello'
     )
     assert render_text(record(text, display=[-3, 99])) == Markup(text)
@@ -405,7 +405,7 @@ def test_a_listed_author_and_mention_link_to_their_pages_on_this_site():
     card = card_of(r, OWNER, pages, "https://s.example")
     assert card.author_url == "https://s.example/people/ada/"
     assert card.text == Markup(
-        'hi <a class="u-category h-card mention" '
+        'hi <a class="u-category h-card tweet-card__mention" '
         'href="https://s.example/people/ada/">@ada</a>'
     )
     assert profile_url("ada", pages) == "/people/ada/"
@@ -566,7 +566,7 @@ def test_a_bluesky_mention_of_a_person_listed_by_their_did_links_to_their_page()
         mentions=[{"start": 0, "end": 16, "handle": "sam.example.com", "id": DID_SAM}],
     )
     assert render_text(r, {DID_SAM: "people/sam/"}, "https://s.example") == Markup(
-        '<a class="u-category h-card mention" '
+        '<a class="u-category h-card tweet-card__mention" '
         'href="https://s.example/people/sam/">@sam.example.com</a> hi'
     )
 

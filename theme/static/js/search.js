@@ -9,8 +9,15 @@ let pagefind = null;
 
 async function engine() {
   if (!pagefind) {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
-    await pagefind.options({ baseUrl: new URL(form.dataset.baseUrl, location.href).pathname });
+    const bundle = form.dataset.bundle;
+    const baseUrl = new URL(form.dataset.baseUrl, location.href).pathname;
+    pagefind = await import(bundle + "pagefind.js");
+    await pagefind.options({ baseUrl });
+    // A large site is indexed in parts (search.py, SEARCH_PAGES_PER_RUN), searched as one.
+    const parts = await (await fetch(bundle + "parts.json")).json();
+    for (const part of parts) {
+      await pagefind.mergeIndex(bundle + part, { baseUrl });
+    }
   }
   return pagefind;
 }
@@ -19,7 +26,7 @@ function excerpt(html) {
   // Pagefind's excerpt is escaped text with <mark> around the matches.
   const parsed = new DOMParser().parseFromString(html, "text/html");
   const p = document.createElement("p");
-  p.className = "search-result-excerpt";
+  p.className = "search-result__excerpt";
   for (const node of parsed.body.childNodes) {
     if (node.nodeName === "MARK") {
       const mark = document.createElement("mark");

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pelican.plugins.rapport_tweets import links
 from pelican.plugins.rapport_tweets import settings as tweet_settings
+from pelican.plugins.rapport_tweets.embed import post_id_of
 from pelican.plugins.rapport_tweets.networks import NetworkReaders
 from pelican.plugins.rapport_tweets.record import (
     BLUESKY,
@@ -110,6 +111,12 @@ class Conversations:
             if tweet and tweet.handle.lower() == exchange.handle and tweet.name:
                 return tweet.name
         return None
+
+    def post_of(self, url):
+        """(network, store id) of a post's URL on any network (a Bluesky URL may name
+        a handle the store knows instead of the DID), or (None, None)."""
+        post_id = post_id_of(url, self._readers.did_of)
+        return (network_of_id(post_id), post_id) if post_id else (None, None)
 
     def partner_of(self, post_id):
         """The handle the owner talked with in post `post_id`, or None (not stored)."""

@@ -41,9 +41,11 @@ from .model import (
     in_folder,
     load_yaml,
     overlay_path,
+    parse_bluesky,
     parse_date,
     parse_full_date,
     parse_handle,
+    parse_mastodon,
     read_overlay,
     split_front_matter,
 )
@@ -187,9 +189,10 @@ def slugify(name):
         "twitter": "Their X/Twitter handle, with or without the @.",
         "met": "When you first met in person: YYYY-MM-DD, YYYY-MM or YYYY.",
         "where": "Where or how you met, in a few words.",
-        "from": "NAME is a handle or post URL from your conversations (see "
-        "people.suggest): fill in their name, handle, and when and where you first "
-        "talked from the tweet store.",
+        "from": "NAME is a handle or post URL from your conversations on any network "
+        "(see people.suggest): @name on X, name.bsky.social or a DID on Bluesky, "
+        "@name@instance on Mastodon, or a post's address on any of them. Fills in "
+        "their name, account, and when and where you first talked from the store.",
     }
 )
 def new(c, name, twitter=None, met=None, where=None, from_=False):
@@ -199,13 +202,14 @@ def new(c, name, twitter=None, met=None, where=None, from_=False):
     (git-ignored), else to the people folder.
     """
     settings = site_settings(c)
-    first_talk = None
+    first_talk = account = None
     if from_:
         if twitter:
             raise Exit("Error: --from finds the handle; leave out --twitter.", code=1)
-        name, twitter, first_talk = _from_conversations(c, settings, name)
+        name, account, first_talk = _from_conversations(c, settings, name)
+        field, handle = account
         for person in _check(settings).persons:
-            if (person.twitter or "").lower() == twitter:
+            if (getattr(person, field) or "").lower() == handle.lower():
                 raise Exit(
                     "Error: that handle is already in the contact log, as "
                     f"{person.slug}; nothing was written. See it with invoke "
@@ -241,6 +245,8 @@ def new(c, name, twitter=None, met=None, where=None, from_=False):
     public = {}
     if twitter:
         public["twitter"] = parse_handle(twitter)
+    if account:
+        public[account[0]] = _yaml_value(account[1])
     if met:
         public["met"] = parse_date(met).iso
     if where:
@@ -294,38 +300,52 @@ def create_person(settings, name, public, private=(), log=()):
     return path
 
 
+# The person file's field of an account on each network.
+ACCOUNT_FIELDS = {"x": "twitter", "bluesky": "bluesky", "mastodon": "mastodon"}
+
+
+def _account_of(source):
+    """(network, people-index key) of a handle given to --from: an X @name, a
+    Mastodon @user@instance, a Bluesky handle or DID (or either's profile URL)."""
+    x = parse_handle(source)
+    if x:
+        return "x", x.lower()
+    mastodon = parse_mastodon(source)
+    if mastodon:
+        return "mastodon", mastodon.lower()
+    bluesky = parse_bluesky(source)
+    return ("bluesky", bluesky) if bluesky else (None, None)
+
+
 def _from_conversations(c, settings, source):
-    """(name, handle, (first day, network, first thread URL)) for people.new --from."""
+    """(name, (field, account), (first day, via, first thread URL)) for people.new
+    --from: the person the owner talked with, on whichever network."""
     from .conversations import LOG_VIA, Conversations
 
-    match = TWEET_URL_RE.match(source.strip())
+    source = source.strip()
     conversations = Conversations(settings, site_folder(c))
     try:
-        handle = (
-            conversations.partner_of(match.group(1))
-            if match
-            else (parse_handle(source) or "").lower()
-        )
-        exchanges = conversations.with_(handle) if handle else []
+        network, post_id = conversations.post_of(source)
+        if post_id is not None:
+            handle = conversations.partner_of(post_id)
+        else:
+            network, handle = _account_of(source)
+        exchanges = conversations.with_(handle, network) if handle else []
         if not exchanges:
             raise Exit(
                 "Error: --from names "
-                + ("a post" if match else "a handle")
-                + " the tweet store holds no conversation with; check it with invoke "
-                "people.suggest --min-exchanges 1, or give the name and --twitter "
-                "instead. Nothing was written.",
+                + ("a post" if post_id or TWEET_URL_RE.match(source) else "a handle")
+                + " the store holds no conversation with (on X, Bluesky or "
+                "Mastodon); check it with invoke people.suggest --min-exchanges 1, or "
+                "give the name and --twitter instead. Nothing was written.",
                 code=1,
             )
         first = exchanges[0]
-        name = conversations.display_name(handle) or handle
+        name = conversations.display_name(handle, network) or handle
         return (
             name,
-            handle,
-            (
-                first.date,
-                LOG_VIA[first.network],
-                conversations.post_url(first),
-            ),
+            (ACCOUNT_FIELDS[network], handle),
+            (first.date, LOG_VIA[first.network], conversations.post_url(first)),
         )
     finally:
         conversations.close()
@@ -762,8 +782,9 @@ def suggest(
             + (
                 ""
                 if conversations.exists()
-                else " The tweet store is empty: import "
-                "your archive with invoke tweets.import ARCHIVE.zip."
+                else " The store is empty: import your archive with invoke "
+                "tweets.import ARCHIVE.zip (X), bluesky.import REPO.car or "
+                "mastodon.import ARCHIVE.zip."
             )
         )
     else:

@@ -12,12 +12,14 @@ published build indexes before its audit, as part of the build.
 """
 
 import itertools
+import json
 import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from fnmatch import fnmatchcase
@@ -51,6 +53,12 @@ SEARCH_PAGES = (
     "PEOPLE_SAVE_AS",
     "TWEETS_HIGHLIGHTS_SAVE_AS",
 )
+# Pagefind holds the whole index of a run in memory until it writes it: at 2,000 posts
+# one run peaks near 400 MB, five times a plain Pelican build. So the pages are indexed
+# in runs of at most this many, each its own bundle (the first in SEARCH_BUNDLE_DIR, the
+# next in SEARCH_BUNDLE_DIR/part-2/, …, listed in its parts.json), which the search page
+# merges into one search (Pagefind's mergeIndex). 400 pages peak near 100 MB.
+SEARCH_PAGES_PER_RUN = 400
 
 DEFAULTS = {
     name: value for name, value in globals().items() if name.startswith("SEARCH")
@@ -59,10 +67,20 @@ DEFAULTS = {
 _DONE = "_rapport_search_indexed"
 _SCRIPT_SRC = re.compile(r"(^|;)\s*script-src\b[^;]*")
 _FIELD = re.compile(r"\{[^}]*\}")
+# The theme's mark on a page's indexed part, in a tag (in text, "<" is escaped).
+_MARKED = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s>=/]")
+# What Pagefind's globs read as syntax in a path, escaped to mean itself.
+_GLOB_SYNTAX = re.compile(r"([\\*?\[\]{}<>,!])")
+# The list of a bundle's further parts, for the search page (js/search.js).
+PARTS_FILE = "parts.json"
 
 
 class SearchIndexError(Exception):
     """Pagefind could not index the built site."""
+
+
+class SearchSettingsError(Exception):
+    """A SEARCH_* setting Rapport cannot index with."""
 
 
 def search_csp(csp, script_src=SEARCH_SCRIPT_SRC):
@@ -76,6 +94,13 @@ def search_csp(csp, script_src=SEARCH_SCRIPT_SRC):
 def configure(settings):
     """The search page's policy, and the page in DIRECT_TEMPLATES when search is on
     (the plugin has filled in DEFAULTS)."""
+    per_run = settings["SEARCH_PAGES_PER_RUN"]
+    if type(per_run) is not int or per_run < 0:
+        raise SearchSettingsError(
+            "SEARCH_PAGES_PER_RUN in pelicanconf.py must be a whole number of pages: "
+            "how many Pagefind indexes in one run (400 by default), or 0 to index every "
+            "page in one run. Set it to such a number, or remove it."
+        )
     settings.setdefault(
         "SEARCH_CONTENT_SECURITY_POLICY",
         search_csp(settings["CONTENT_SECURITY_POLICY"], settings["SEARCH_SCRIPT_SRC"]),
@@ -102,58 +127,55 @@ def _theme_has_search_page(settings):
     return any(Path(folder, "search.html").is_file() for folder in folders)
 
 
-def pages_glob(settings):
-    """Pagefind's --glob for the SEARCH_PAGES files ({slug}, {date:%Y} read as *)."""
-    # And the search page, which is never indexed (the theme marks no part of it): with
-    # no post, page or listed person yet, Pagefind would find no file and fail.
-    names = [*settings["SEARCH_PAGES"], "SEARCH_SAVE_AS"]
-    patterns = sorted(
-        {
-            _FIELD.sub("*", settings[name]).lstrip("/")
-            for name in names
-            if settings.get(name)
-        }
+def marked_pages(settings, output):
+    """The written SEARCH_PAGES files ({slug}, {date:%Y} read as *) that the theme marked
+    for the index, as paths under `output`, sorted."""
+    patterns = {
+        _FIELD.sub("*", settings[name]).lstrip("/")
+        for name in settings["SEARCH_PAGES"]
+        if settings.get(name)
+    }
+    found = {path for pattern in patterns for path in output.glob(pattern)}
+    return sorted(
+        path.relative_to(output).as_posix()
+        for path in found
+        if path.is_file() and _MARKED.search(path.read_bytes())
     )
-    return "{" + ",".join(patterns) + "}"
 
 
-def index_site(pelican):
-    """Write the Pagefind index of OUTPUT_PATH, once per build.
-
-    Runs from the site plugin's finalized receiver and from the people plugin's, before
-    its privacy audit (blinker calls finalized receivers in no set order): whichever
-    comes first writes the index, so the audit always reads it. In preview mode it only
-    takes the old index away when pages it indexed changed (see _Later).
-    """
-    settings = pelican.settings
-    if not settings.get("SEARCH") or getattr(pelican, _DONE, False):
-        return
-    setattr(pelican, _DONE, True)
-    output = Path(pelican.output_path)
-    bundle = output / settings["SEARCH_BUNDLE_DIR"]
-    if settings.get("PREVIEW_MODE"):
-        _Later.prepare(pelican, bundle)
-        return
-    # A fragment of a page no longer written (a withdrawn person) must not survive.
-    shutil.rmtree(bundle, ignore_errors=True)
-    _run_pagefind(settings, output, ["--output-subdir", settings["SEARCH_BUNDLE_DIR"]])
-    logger.info("Indexed the site for search into %s", bundle)
+def runs(settings, pages):
+    """The pages of each Pagefind run, at most SEARCH_PAGES_PER_RUN each (0: one run).
+    Each run also names the search page, which the theme never marks: with no page
+    marked yet, Pagefind would find no file and fail."""
+    size = settings["SEARCH_PAGES_PER_RUN"] or len(pages) or 1
+    chunks = [pages[i : i + size] for i in range(0, len(pages), size)] or [[]]
+    search_page = settings["SEARCH_SAVE_AS"].lstrip("/")
+    return [[*chunk, search_page] for chunk in chunks]
 
 
-def _run_pagefind(settings, output, where):
-    """Pagefind on the SEARCH_PAGES of `output`; `where` says where the bundle goes."""
-    command = [
-        sys.executable, "-m", "pagefind", "--site", str(output), *where, "--silent",
-        "--glob", pages_glob(settings),
-    ]  # fmt: skip
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise SearchIndexError(
-            f"Could not run Pagefind to index the site ({exc.strerror}). Install the "
-            "runtime requirements (pip install -r requirements.txt), or set "
-            "SEARCH = False in pelicanconf.py to build without search."
-        ) from None
+def _glob(paths):
+    return "{" + ",".join(_GLOB_SYNTAX.sub(r"\\\1", path) for path in paths) + "}"
+
+
+def _run_pagefind(output, bundle, paths):
+    """One Pagefind run over `paths` (under `output`) into the folder `bundle`.
+
+    The file list goes in a pagefind.json beside the run, not on the command line,
+    which holds no more than 128 KB in one argument."""
+    config = {"site": str(output), "output_path": str(bundle), "glob": _glob(paths)}
+    with tempfile.TemporaryDirectory(prefix="rapport-search-") as folder:
+        Path(folder, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        command = [sys.executable, "-m", "pagefind", "--silent"]
+        try:
+            result = subprocess.run(
+                command, cwd=folder, capture_output=True, text=True, check=False
+            )
+        except OSError as exc:
+            raise SearchIndexError(
+                f"Could not run Pagefind to index the site ({exc.strerror}). Install "
+                "the runtime requirements (pip install -r requirements.txt), or set "
+                "SEARCH = False in pelicanconf.py to build without search."
+            ) from None
     if result.returncode != 0:
         first = (result.stderr or result.stdout).strip().splitlines()[:1]
         raise SearchIndexError(
@@ -164,8 +186,45 @@ def _run_pagefind(settings, output, where):
         )
 
 
+def index_site(pelican):
+    """Write the Pagefind index of OUTPUT_PATH, once per build.
+
+    Runs from the site plugin's finalized receiver and from the people plugin's, before
+    its privacy audit (blinker calls finalized receivers in no set order): whichever
+    comes first writes the index, so the audit always reads it.
+    """
+    settings = pelican.settings
+    if not settings.get("SEARCH") or getattr(pelican, _DONE, False):
+        return
+    setattr(pelican, _DONE, True)
+    output = Path(pelican.output_path).resolve()
+    bundle = output / settings["SEARCH_BUNDLE_DIR"]
+    if settings.get("PREVIEW_MODE"):
+        _Later.prepare(pelican, bundle)
+        return
+    # A fragment of a page no longer written (a withdrawn person) must not survive.
+    shutil.rmtree(bundle, ignore_errors=True)
+    parts = _write_index(settings, output, bundle)
+    logger.info(
+        "Indexed the site for search into %s (%d part(s))", bundle, 1 + len(parts)
+    )
+
+
+def _write_index(settings, output, bundle):
+    """The index of the marked pages under `output`, into the folder `bundle`; returns
+    the parts beside the first."""
+    parts = []
+    for number, paths in enumerate(runs(settings, marked_pages(settings, output)), 1):
+        part = "" if number == 1 else f"part-{number}/"
+        _run_pagefind(output, bundle / part, paths)
+        parts += [part] if part else []
+    bundle.mkdir(parents=True, exist_ok=True)
+    (bundle / PARTS_FILE).write_text(json.dumps(parts), encoding="utf-8")
+    return parts
+
+
 def _indexed(settings, relative):
-    """True when Pagefind reads the output file `relative` (see pages_glob)."""
+    """True when Pagefind reads the output file `relative` (see marked_pages)."""
     patterns = [_FIELD.sub("*", settings[name]).lstrip("/")
                 for name in settings["SEARCH_PAGES"] if settings.get(name)]  # fmt: skip
     return any(fnmatchcase(relative, pattern) for pattern in patterns)
@@ -229,7 +288,7 @@ class _Later:
             for old in trash.parent.iterdir():  # this one's, and a failed save's
                 if old != staged:
                     shutil.rmtree(old, ignore_errors=True)
-            _run_pagefind(settings, output, ["--output-path", str(made)])
+            _write_index(settings, Path(output), made)
             # Named as they will be in the output folder; a finding raises.
             signals.signal("rapport_audit_staged").send(pelican, root=str(staged))
             bundle.parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import msgspec
+from msgspec import Raw, Struct
+
 from .archive import ArchiveError, _open_source, _same_account
+from .gcpause import paused_gc
 from .mastodon_html import parse_status_html
 from .networks import open_store
 from .record import MASTODON, BadRecord, media_name, network_of_id, tweet_of
@@ -94,6 +98,58 @@ def media_type(mime):
     return "document"
 
 
+# What the import reads of an outbox activity, and nothing else: msgspec decodes each
+# activity straight into these, skipping every other field (a Note's contentMap repeats
+# its content; its replies, atomUri, conversation...). An activity whose fields have
+# other types is skipped and counted. Field names are ActivityStreams'. No cycles in
+# decoded JSON: gc=False.
+_Audience = list[str] | str | None
+_Str = str | None
+
+
+class Tag(Struct, gc=False):
+    type: str = ""
+    name: _Str = None
+    href: _Str = None
+
+
+class Attachment(Struct, gc=False):
+    url: _Str = None
+    mediaType: _Str = None
+    name: _Str = None
+    width: int | None = None
+    height: int | None = None
+
+
+class Note(Struct, gc=False):
+    id: _Str = None
+    published: _Str = None
+    to: _Audience = None
+    cc: _Audience = None
+    content: _Str = None
+    summary: _Str = None
+    inReplyTo: _Str = None
+    contentMap: dict[str, Raw] | None = None  # its keys: the languages
+    tag: list[Tag] | None = None
+    attachment: list[Attachment] | None = None
+
+
+class Activity(Struct, gc=False):
+    type: str = ""
+    id: _Str = None
+    published: _Str = None
+    to: _Audience = None
+    cc: _Audience = None
+    object: Note | str | None = None
+
+
+class _Outbox(Struct):
+    orderedItems: list[Raw] | None = None
+
+
+_ACTIVITY = msgspec.json.Decoder(Activity)
+
+
 @dataclass
 class MastodonSummary:
     owner: dict
@@ -123,9 +179,9 @@ def owner_of_actor(actor):
 def _mention_accounts(tags):
     """{profile URL or actor URI: "user@instance"} of a Note's Mention tags."""
     accounts = {}
-    for tag in tags if isinstance(tags, list) else ():
-        if isinstance(tag, dict) and tag.get("type") == "Mention":
-            name, href = str(tag.get("name") or ""), str(tag.get("href") or "")
+    for tag in tags or ():
+        if tag.type == "Mention":
+            name, href = tag.name or "", tag.href or ""
             user, _, host = name.lstrip("@").partition("@")
             host = host or urlsplit(href).hostname or ""
             if user and host:
@@ -136,15 +192,15 @@ def _mention_accounts(tags):
 
 def record_from_note(note, owner, media):
     """The store record of a public Note by the owner; `media(id, attachment)` gives
-    the stored media entry of an attachment, or None. None when it is not a post."""
-    uri, created = note.get("id"), utc(note.get("published"))
-    if not isinstance(uri, str) or network_of_id(uri) != MASTODON or not created:
+    the stored media entry of an Attachment, or None. None when it is not a post."""
+    uri, created = note.id, utc(note.published)
+    if uri is None or network_of_id(uri) != MASTODON or not created:
         return None
     text, mentions, hashtags, urls = parse_status_html(
-        note.get("content"), _mention_accounts(note.get("tag"))
+        note.content, _mention_accounts(note.tag)
     )
     text, (mentions, hashtags, urls) = with_warning(
-        text, (mentions, hashtags, urls), note.get("summary")
+        text, (mentions, hashtags, urls), note.summary
     )
     record = {
         **_by_owner(uri, created, owner),
@@ -153,20 +209,19 @@ def record_from_note(note, owner, media):
         "hashtags": hashtags,
         "urls": urls,
     }
-    reply_to = note.get("inReplyTo")
-    if isinstance(reply_to, str) and network_of_id(reply_to) == MASTODON:
+    reply_to = note.inReplyTo
+    if reply_to is not None and network_of_id(reply_to) == MASTODON:
         record["reply_to_id"] = reply_to
         actor, acct = account_of_status(reply_to)
         record["reply_to_user_id"], record["reply_to_handle"] = actor, acct
-    languages = note.get("contentMap")
-    if isinstance(languages, dict) and len(languages) == 1:
+    languages = note.contentMap
+    if languages is not None and len(languages) == 1:
         record["lang"] = next(iter(languages))
     stored = []
-    for attachment in note.get("attachment") or ():
-        if isinstance(attachment, dict):
-            entry = media(uri, attachment)
-            if entry:
-                stored.append(entry)
+    for attachment in note.attachment or ():
+        entry = media(uri, attachment)
+        if entry:
+            stored.append(entry)
     record["media"] = stored
     return record
 
@@ -174,10 +229,10 @@ def record_from_note(note, owner, media):
 def record_of_boost(activity, owner):
     """The store record of an Announce (a boost): the owner's, with the boosted post's
     address as its text; kept out of highlights and conversations like a retweet."""
-    uri = str(activity.get("id") or "").removesuffix("/activity")
-    target = activity.get("object")
-    target = target.get("id") if isinstance(target, dict) else target
-    created = utc(activity.get("published"))
+    uri = (activity.id or "").removesuffix("/activity")
+    target = activity.object
+    target = target.id if isinstance(target, Note) else target
+    created = utc(activity.published)
     if network_of_id(uri) != MASTODON or not isinstance(target, str) or not created:
         return None
     return {**_by_owner(uri, created, owner), **boost_of(target)}
@@ -222,6 +277,22 @@ def _find(source, name):
     return inside[0] if inside else None
 
 
+def _outbox_items(source, name):
+    """Each activity of outbox.json, as its JSON text (decoded one by one, so that an
+    odd one is skipped and the rest kept); None when it has no orderedItems list."""
+    try:
+        outbox = msgspec.json.decode(source.read_bytes(name), type=_Outbox)
+    except msgspec.ValidationError:  # not an object, or orderedItems not a list
+        return None
+    except (msgspec.DecodeError, UnicodeError) as err:
+        raise ArchiveError(
+            f"{source.label}: {name} is not valid JSON ({err}); the archive may be "
+            "damaged. Request a new archive from your instance and import that."
+        ) from None
+    return outbox.orderedItems
+
+
+@paused_gc()
 def import_mastodon(path, store_root, replace=False):
     """Import a Mastodon archive (zip or folder) into the Mastodon store of the store
     folder `store_root`; returns a MastodonSummary. ArchiveError or StoreError leave
@@ -242,9 +313,8 @@ def import_mastodon(path, store_root, replace=False):
             f"{source.label}: {actor_name} names no account (id and "
             "preferredUsername); the archive may be damaged. Request a new one."
         )
-    outbox = _load_json(source, outbox_name)
-    items = outbox.get("orderedItems") if isinstance(outbox, dict) else None
-    if not isinstance(items, list):
+    items = _outbox_items(source, outbox_name)
+    if items is None:
         raise ArchiveError(
             f"{source.label}: {outbox_name} has no orderedItems list; the archive may "
             "be damaged. Request a new archive from your instance and import that."
@@ -256,7 +326,7 @@ def import_mastodon(path, store_root, replace=False):
         staged = set()
 
         def media(post_id, attachment):
-            url = str(attachment.get("url") or "")
+            url = attachment.url or ""
             # Object storage writes /<bucket>/media_attachments/...; the archive holds
             # media_attachments/... (the part from there on is the same).
             at = url.find("media_attachments/")
@@ -270,12 +340,12 @@ def import_mastodon(path, store_root, replace=False):
                 update.add_file(dest, lambda out: source.copy(name, out))
                 staged.add(file_name)
                 summary.media += 1
-            entry = {"file": file_name, "type": media_type(attachment.get("mediaType"))}
-            if isinstance(attachment.get("name"), str) and attachment["name"]:
-                entry["alt"] = attachment["name"]
+            entry = {"file": file_name, "type": media_type(attachment.mediaType)}
+            if attachment.name:
+                entry["alt"] = attachment.name
             for key in ("width", "height"):
-                if type(attachment.get(key)) is int:
-                    entry[key] = attachment[key]
+                if getattr(attachment, key) is not None:
+                    entry[key] = getattr(attachment, key)
             return entry
 
         held = len(update)
@@ -291,18 +361,22 @@ def import_mastodon(path, store_root, replace=False):
                 "replace them with this archive's, run the import again with --replace."
             )
         update.set_owner(owner)
-        for item in items:
+        for raw in items:
             summary.read += 1
-            kind = item.get("type") if isinstance(item, dict) else None
+            try:
+                item = _ACTIVITY.decode(raw)
+            except msgspec.ValidationError:
+                item = None  # not an object, or not the shape of an activity
+            kind = item.type if item is not None else None
             if kind == "Announce":
-                if not is_public(item.get("to"), item.get("cc")):
+                if not is_public(item.to, item.cc):
                     summary.private += 1
                     continue
                 record = record_of_boost(item, owner)
                 summary.boosts += record is not None
-            elif kind == "Create" and isinstance(item.get("object"), dict):
-                note = item["object"]
-                if not is_public(note.get("to"), note.get("cc")):
+            elif kind == "Create" and isinstance(item.object, Note):
+                note = item.object
+                if not is_public(note.to, note.cc):
                     summary.private += 1  # direct or followers-only: never stored
                     continue
                 record = record_from_note(note, owner, media)

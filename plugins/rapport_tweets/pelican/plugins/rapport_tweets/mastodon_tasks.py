@@ -14,7 +14,7 @@ from invoke.exceptions import Exit
 from .archive import ArchiveError
 from .networks import network_root
 from .reader import Reader
-from .record import MASTODON, StoreError, network_of_id
+from .record import MASTODON, StoreError
 from .tasks import (
     STORE_HELP,
     _store_root,
@@ -22,6 +22,7 @@ from .tasks import (
     console,
     err_console,
     fetch_errors,
+    forget_posts,
 )
 
 
@@ -111,31 +112,17 @@ def fetch(c, max_reads=2000, store=None):
 )
 def forget(c, posts, store=None):
     """Hide Mastodon posts for good, even if a later import or fetch brings them back."""
-    from .embed import post_id_of
-    from .networks import open_store
-
     root = _store_root(c, store)
-    wanted = []
-    for text in posts.split():
-        post_id = post_id_of(text)
-        if network_of_id(post_id or "") != MASTODON:
-            raise Exit(
-                f"Error: {text[:80]!r} is not a Mastodon status address; pass one like "
-                "https://mastodon.social/@you/110000000000000001. Nothing was changed.",
-                code=1,
-            )
-        wanted.append(post_id)
-    try:
-        with open_store(root, MASTODON).update() as update:
-            for post_id in wanted:
-                update.forget(post_id)
-    except StoreError as err:
-        raise Exit(f"Error: {err}", code=1) from None
-    except OSError as err:
-        raise _unwritable(err, root) from None
+    asked, removed = forget_posts(
+        root,
+        MASTODON,
+        posts.split(),
+        "https://mastodon.social/@you/110000000000000001",
+        "a Mastodon status address",
+    )
     console.print(
-        f"Forgot {len(wanted)} post(s) ({update.summary.removed} removed from the "
-        f"store); the store holds {mastodon_state(root)}."
+        f"Forgot {asked} post(s) ({removed} removed from the store); the store holds "
+        f"{mastodon_state(root)}."
     )
 
 

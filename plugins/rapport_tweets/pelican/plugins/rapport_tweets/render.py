@@ -86,15 +86,22 @@ def render_text(tweet, profile_urls=None, siteurl=""):
             local = (profile_urls or {}).get(handle.lower()) is not None
             href = profile_url(handle, profile_urls, siteurl, tweet.network)
             parts.append(
-                _link(href, shown, "u-category h-card mention", external=not local)
+                _link(
+                    href,
+                    shown,
+                    "u-category h-card tweet-card__mention",
+                    external=not local,
+                )
             )
         elif kind == "hashtags":
             href = links.hashtag_url(tweet.network, entity.tag, tweet.handle)
-            parts.append(_link(href, shown, "hashtag"))
+            parts.append(_link(href, shown, "tweet-card__hashtag"))
         elif kind == "urls":
             href = safe_href(entity.expanded or "")
             shown = entity.display or shown
-            parts.append(_link(href, shown, "link") if href else escape(shown))
+            parts.append(
+                _link(href, shown, "tweet-card__link") if href else escape(shown)
+            )
         # media: the t.co link of an attached photo or video is shown as the media itself
         pos = e
     parts.append(_plain(text[pos:end]))

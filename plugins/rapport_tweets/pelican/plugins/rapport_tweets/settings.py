@@ -12,7 +12,9 @@ from pathlib import Path
 DEFAULTS = {
     # Where the committed tweet store lives (pelicanconf sets <root>/data/tweets).
     "TWEETS_STORE": "data/tweets",
-    # `invoke build` runs an incremental API fetch first (needs a token in the env).
+    # `invoke build` runs an incremental X API fetch first (needs a token in the env).
+    # X only: Bluesky's public feed needs no token, so none can gate it; run
+    # bluesky.fetch and mastodon.fetch yourself.
     "TWEETS_FETCH_ON_BUILD": False,
     # The X API bills per post read: one fetch reads at most this many posts.
     "TWEETS_MAX_READS": 500,

@@ -1,5 +1,8 @@
 """invoke tasks for tweets: `invoke tweets.import|fetch|forget|stats|reindex`.
 
+import, fetch and forget are X's (bluesky.* and mastodon.* are the other networks');
+stats and reindex cover every network's store in the store folder.
+
 The root tasks.py adds `ns` as the `tweets` sub-collection and calls
 `fetch_before_build()` at the start of `invoke build`.
 """
@@ -26,10 +29,10 @@ from rich.table import Table
 from . import settings as tweet_settings
 from .archive import ArchiveError, import_archive
 from .commit import JOURNAL
-from .networks import network_root
+from .links import LABELS
+from .networks import NetworkReaders, network_root, open_store
 from .reader import Reader
-from .record import StoreError, X, network_of_id
-from .store import Store
+from .record import NETWORKS, StoreError, X, network_of_id
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -251,57 +254,108 @@ def print_fetched(summary, state):
 def forget(c, ids, store=None):
     """Hide tweets for good, even if a later import or fetch brings them back."""
     root = _store_root(c, store)
-    wanted = _ids(ids)
-    try:
-        with Store(root).update() as update:
-            for tweet_id in wanted:
-                update.forget(tweet_id)
-    except StoreError as err:
-        raise Exit(f"Error: {err}", code=1) from None
-    except OSError as err:
-        raise _unwritable(err, root) from None
+    asked, removed = forget_posts(root, X, _ids(ids), "", "")
     console.print(
-        f"Forgot {len(wanted)} tweet(s) ({update.summary.removed} removed from the store); "
+        f"Forgot {asked} tweet(s) ({removed} removed from the store); "
         f"the store holds {store_state(root)}."
     )
 
 
-@task(help={"store": STORE_HELP})
-def stats(c, store=None):
-    """Show what the tweet store holds, year by year."""
-    root = _store_root(c, store)
-    reader = Reader(root)
+def forget_posts(root, network, texts, example, what):
+    """Hide the posts of `network` that `texts` name (addresses or ids) for good, in
+    one commit; (asked, removed). Exit naming the first text that is not `what` (e.g.
+    "a Mastodon status address"), with `example`, before anything changes (tweet ids
+    are checked by _ids, with their own advice)."""
+    from .embed import post_id_of
+
+    readers = NetworkReaders(root)
     try:
-        store_obj = reader.store
-        owner = store_obj.owner()
-        table = Table(title=f"Tweet store {root}")
-        table.add_column("year")
-        table.add_column("tweets", justify="right")
-        shards = store_obj.index_dir / "shards.tsv"
-        rows = shards.read_text().splitlines() if shards.exists() else []
-        for row in rows:
-            name, count, *_ = row.split("\t")
-            table.add_row(name.removesuffix(".jsonl"), f"{int(count):,}")
+        wanted = []
+        for text in texts:
+            post_id = post_id_of(text, readers.did_of) or text  # an address, or an id
+            if network_of_id(post_id or "") != network:
+                raise Exit(
+                    f"Error: {text[:80]!r} is not {what}; pass one like {example}. "
+                    "Nothing was changed.",
+                    code=1,
+                )
+            wanted.append(post_id)
     except StoreError as err:
         raise Exit(f"Error: {err}", code=1) from None
-    console.print(table)
-    if owner:
-        console.print(f"Owner: {owner.get('name', '')} @{owner.get('handle', '')}")
-    console.print(f"Forgotten ids: {len(store_obj.forgotten())}")
-    console.print(f"The store holds {store_state(root)}.")
-
-
-@task(help={"store": STORE_HELP})
-def reindex(c, store=None):
-    """Check every stored line, sort the shards and rewrite the derived index."""
-    root = _store_root(c, store)
+    finally:
+        readers.close()
     try:
-        Store(root).reindex()
+        with open_store(root, network).update() as update:
+            for post_id in wanted:
+                update.forget(post_id)
     except StoreError as err:
         raise Exit(f"Error: {err}", code=1) from None
     except OSError as err:
         raise _unwritable(err, root) from None
-    console.print(f"Reindexed; the store holds {store_state(root)}.")
+    return len(wanted), update.summary.removed
+
+
+def _network_stores(root):
+    """(network, Store) of X (always: the store folder is X's) and of each other
+    network whose store the folder holds."""
+    stores = []
+    for network in NETWORKS:
+        store = open_store(root, network)
+        if network == X or store.meta_path.exists() or store.tweets_dir.is_dir():
+            stores.append((network, store))
+    return stores
+
+
+def _noun(network):
+    return "tweets" if network == X else "posts"
+
+
+@task(help={"store": STORE_HELP})
+def stats(c, store=None):
+    """Show what each network's store holds, year by year.
+
+    X's tweets, and the Bluesky and Mastodon posts when the store folder holds those
+    networks' stores too."""
+    root = _store_root(c, store)
+    for network, store_obj in _network_stores(root):
+        label, noun = LABELS[network], _noun(network)
+        try:
+            owner = store_obj.owner()
+            forgotten = store_obj.forgotten()
+            table = Table(title=f"{label} store {store_obj.root}")
+            table.add_column("year")
+            table.add_column(noun, justify="right")
+            shards = store_obj.index_dir / "shards.tsv"
+            rows = shards.read_text().splitlines() if shards.exists() else []
+            for row in rows:
+                name, count, *_ = row.split("\t")
+                table.add_row(name.removesuffix(".jsonl"), f"{int(count):,}")
+        except StoreError as err:
+            raise Exit(f"Error: {err}", code=1) from None
+        console.print(table)
+        if owner:
+            console.print(f"Owner: {owner.get('name', '')} @{owner.get('handle', '')}")
+        console.print(f"Forgotten ids: {len(forgotten)}")
+        console.print(f"The {label} store holds {store_state(root, network, noun)}.\n")
+
+
+@task(help={"store": STORE_HELP})
+def reindex(c, store=None):
+    """Check every stored line, sort the shards and rewrite the derived index.
+
+    In the store of each network (X, Bluesky, Mastodon) the store folder holds."""
+    root = _store_root(c, store)
+    done = []
+    for network, store_obj in _network_stores(root):
+        try:
+            store_obj.reindex()
+        except StoreError as err:
+            raise Exit(f"Error: {err}", code=1) from None
+        except OSError as err:
+            raise _unwritable(err, store_obj.root) from None
+        label, noun = LABELS[network], _noun(network)
+        done.append(f"the {label} store holds {store_state(root, network, noun)}")
+    console.print(f"Reindexed; {'; '.join(done)}.")
 
 
 def _scrub(text, environ):
@@ -317,8 +371,10 @@ def _scrub(text, environ):
 
 def fetch_before_build(settings=None, environ=None, **fetch_options):
     """For `invoke build`: when TWEETS_FETCH_ON_BUILD is on and a token is present, run an
-    incremental fetch. Any failure is a warning; the build goes on from the store.
-    Returns True when a fetch ran and succeeded."""
+    incremental X fetch. Any failure is a warning; the build goes on from the store.
+    Returns True when a fetch ran and succeeded. X only: Bluesky's public feed needs
+    no token, so a token's presence cannot be what lets a build call it; bluesky.fetch
+    and mastodon.fetch are run by hand (README, "Tweets")."""
     environ = os.environ if environ is None else environ
     settings = (
         load_settings()

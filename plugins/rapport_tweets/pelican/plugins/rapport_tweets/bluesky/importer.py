@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..gcpause import paused_gc
 from ..networks import open_store
 from ..record import BLUESKY, BadRecord
 from .car import POST, read_car
@@ -35,6 +36,7 @@ class ImportSummary:
     replaced: int = 0  # posts of another account emptied out with --replace
 
 
+@paused_gc()
 def import_car(path, store_root, handle="", replace=False):
     """Import the export at `path` into the Bluesky store under `store_root` (the
     TWEETS_STORE folder); returns an ImportSummary. CarError or Refused (or

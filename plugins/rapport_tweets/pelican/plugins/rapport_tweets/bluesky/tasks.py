@@ -1,4 +1,4 @@
-"""invoke tasks for Bluesky: `invoke bluesky.import|fetch`.
+"""invoke tasks for Bluesky: `invoke bluesky.import|fetch|forget`.
 
 The root tasks.py adds `ns` as the `bluesky` sub-collection. Both write into the
 Bluesky store inside TWEETS_STORE (`<store>/bluesky/`), through the store's one write
@@ -23,6 +23,7 @@ from ..tasks import (
     console,
     err_console,
     fetch_errors,
+    forget_posts,
     load_settings,
     print_fetched,
 )
@@ -127,6 +128,30 @@ def fetch(c, handle=None, max_reads=1000, images=True, store=None):
     print_fetched(summary, f"The Bluesky store holds {store_state(root)}.")
 
 
+@task(
+    help={
+        "posts": "Post addresses to hide for good (https://bsky.app/profile/you/post/"
+        "3k… or the post's AT URI), space-separated.",
+        "store": STORE_HELP,
+    }
+)
+def forget(c, posts, store=None):
+    """Hide Bluesky posts for good, even if a later import or fetch brings them back."""
+    root = _store_root(c, store)
+    asked, removed = forget_posts(
+        root,
+        BLUESKY,
+        posts.split(),
+        "https://bsky.app/profile/ada.bsky.social/post/3kabc2defgh22",
+        "a Bluesky post address its store knows",
+    )
+    console.print(
+        f"Forgot {asked} post(s) ({removed} removed from the store); the Bluesky "
+        f"store holds {store_state(root)}."
+    )
+
+
 ns = Collection("bluesky")
 ns.add_task(import_, name="import")
 ns.add_task(fetch)
+ns.add_task(forget)

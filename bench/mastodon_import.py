@@ -1,35 +1,35 @@
-"""Mastodon at a heavy user's scale (issue 13): a seeded archive of 20,000 posts.
+"""Issue 13's Mastodon target (13b): importing an account archive of 20,000 activities
+takes at most twice the time of just decoding its JSON files with `json.loads`.
 
-Measures, median of --runs, each in this process after one warm-up:
-- decode: `json.loads` of the archive's outbox.json and actor.json (the floor: any
-  import must at least decode the files);
-- import: `import_mastodon` of the same archive folder into an empty store (decode,
-  visibility, nh3, entities, records, store write with its fsyncs);
-and prints the ratio import / decode (target: at most 2). Then an idle fetch, through
-Mastodon.py against canned replies (no network): the requests it made per timeline
-(target: 1).
+The archive is seeded and in the real outbox shape (mentions, hashtags, long links,
+replies, boosts, a tenth followers-only), a fifth as many activities as the site's X
+archive has tweets (20,000 at the reference scale), written beside the site the first
+time (`mastodon-archive/`, with a stamp of the code that wrote it). Both sides run in
+child processes (bench/child.py `mastodon-floor`, `mastodon-import`), interleaved
+round by round, as run.py measures the others. Then an idle `mastodon.fetch` on the
+imported store, through Mastodon.py against canned replies (no network), counts its
+requests per timeline (13d; target: one).
 
-    .venv/bin/python bench/mastodon_bench.py [--posts 20000] [--runs 3] [--seed 1]
+    .venv/bin/python bench/mastodon_import.py FOLDER POSTS   # write an archive
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
-import shutil
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-from pelican.plugins.rapport_tweets.mastodon import import_mastodon  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import (  # person files and embeds name them
+    MASTODON_FRIENDS,
+    MASTODON_HOST,
+    mastodon_kind,
+    mastodon_status,
+)
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-HOST = "bench.social"
+HOST = MASTODON_HOST
 OWNER = f"https://{HOST}/users/owner"
 WORDS = [
     "coffee",
@@ -60,17 +60,17 @@ def archive(folder, posts, seed):
     rng = random.Random(seed)
     items = []
     for n in range(posts):
-        number = 110_000_000_000_000_000 + n * 1000
+        number = mastodon_status(n)
         uri = f"{OWNER}/statuses/{number}"
         published = (
             f"20{18 + n * 6 // posts:02d}-{1 + n % 12:02d}-{1 + n % 28:02d}T10:00:00Z"
         )
-        if n % 25 == 0:
+        if mastodon_kind(n) == "boost":
             items.append({"id": f"{uri}/activity", "type": "Announce", "actor": OWNER,
                           "published": published, "to": [PUBLIC], "cc": [f"{OWNER}/followers"],
                           "object": f"https://other.social/users/a{n}/statuses/{n}"})  # fmt: skip
             continue
-        friend = f"friend{rng.randrange(300)}"
+        friend = f"friend{rng.randrange(MASTODON_FRIENDS)}"
         words = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(8, 40)))
         content = (
             f'<p><span class="h-card" translate="no"><a href="https://example.social/@{friend}" '
@@ -82,7 +82,7 @@ def archive(folder, posts, seed):
             f'<span class="ellipsis">example.com/{n}/a/long</span><span class="invisible">'
             "/path</span></a></p>"
         )
-        private = n % 10 == 7
+        private = mastodon_kind(n) == "private"
         to = [f"{OWNER}/followers"] if private else [PUBLIC]
         note = {
             "id": uri, "type": "Note", "summary": None,
@@ -112,18 +112,10 @@ def archive(folder, posts, seed):
     return folder
 
 
-def median_time(fn, runs):
-    fn()  # warm-up: imports, caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def idle_fetch_requests(store):
-    """Requests an idle fetch makes, per path, against canned replies (no network)."""
+def idle_fetch(store):
+    """{"requests": {path: count}, "reads": n, "new": n} of an idle fetch on `store`
+    (a store folder), after a first fetch that learns the account, against canned
+    replies (no network)."""
     import requests
     from requests.adapters import BaseAdapter
 
@@ -156,46 +148,27 @@ def idle_fetch_requests(store):
     env = {"MASTODON_API_BASE_URL": f"https://{HOST}", "MASTODON_ACCESS_TOKEN": "x"}
     fetch_mastodon(store, client_from_env(env, session=session))  # first: learns who
     asked.clear()
-    fetch_mastodon(store, client_from_env(env, session=session))
-    return asked
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="bench-mastodon-"))
-    try:
-        folder = archive(work / "archive", args.posts, args.seed)
-        size = (folder / "outbox.json").stat().st_size
-
-        def decode():
-            for name in ("outbox.json", "actor.json"):
-                json.loads((folder / name).read_bytes())
-
-        def run_import():
-            shutil.rmtree(work / "store", ignore_errors=True)
-            import_mastodon(folder, work / "store")
-
-        t_decode = median_time(decode, args.runs)
-        t_import = median_time(run_import, args.runs)
-        asked = idle_fetch_requests(work / "store")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    ratio = t_import / t_decode
-    print(
-        f"Mastodon archive: {args.posts:,} activities, outbox.json {size / 1e6:.1f} MB"
-    )
-    print(f"decode (json.loads): {t_decode:.3f} s; import: {t_import:.3f} s")
-    print(
-        f"ratio import/decode: {ratio:.2f} (target <= 2): {'ok' if ratio <= 2 else 'OVER'}"
-    )
+    summary = fetch_mastodon(store, client_from_env(env, session=session))
     per = {p: asked.count(p) for p in dict.fromkeys(asked)}
-    print(f"idle fetch: {len(asked)} request(s): {per} (target: 1 per timeline)")
-    return 0 if ratio <= 2 and all(n == 1 for n in per.values()) else 1
+    return {"requests": per, "reads": summary.reads, "new": summary.new}
+
+
+def export_for(bench):
+    """(the site's archive folder, its activities, '' or why it could not be written)."""
+    folder = bench.site / "mastodon-archive"
+    return bench.export(folder, Path(__file__), (Path(__file__),))
+
+
+def measure(bench) -> list[list[str]]:
+    """Import vs json.loads, interleaved, then an idle fetch: the rows of 13b, 13d."""
+    return bench.network_phase(
+        "mastodon",
+        ("13b", "Mastodon archive import / json.loads floor, time"),
+        ("13d", "Mastodon idle fetch: requests per timeline"),
+        export_for,
+        "activities",
+    )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    archive(Path(sys.argv[1]), int(sys.argv[2]), seed=1)
