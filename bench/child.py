@@ -205,6 +205,12 @@ def regenerate(args) -> None:
         pelican.run()
         timings[name] = time.perf_counter() - wall
         timings[f"{name}_cpu"] = time.process_time() - cpu
+        if args.preview:
+            # Save-to-reload above; preview mode writes the search index after it.
+            from pelican.plugins.rapport_site.search import wait_for_index
+
+            wait_for_index()
+            timings[f"{name}_search"] = time.perf_counter() - wall
 
     timed_run("cold")
     edits = {name: getattr(args, name) for name in args.order.split(",")}

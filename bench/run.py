@@ -553,6 +553,12 @@ class Bench:
                 row(f"{who}regenerate: {what}", self.ok(step), lambda s, k=key: s.info[k],
                     lambda s, k=key: s.info[f"{k}_cpu"], rss=key == "cold",
                     note="in-process, content cache on")  # fmt: skip
+                if f"{key}_search" in self.ok(step)[0].info:
+                    # Preview mode writes the search index after the save (a thread
+                    # and Pagefind's process): the wall time to the index in place.
+                    row(f"{who}regenerate: {what}, to search index ready", self.ok(step),
+                        lambda s, k=key: s.info[f"{k}_search"], rss=False,
+                        note="save to index written and audited")  # fmt: skip
         return rows
 
     def ratios(self) -> list[list[str]]:
@@ -652,6 +658,11 @@ class Bench:
             if value:
                 cpu = self.med("preview", key=f"{key}_cpu") / full_cpu
                 detail = f"{warm:.2f} s vs {full_w:.2f} s; CPU time ratio {cpu:.2f}"
+                ready = self.med("preview", key=f"{key}_search")
+                if ready:
+                    detail += (
+                        f"; search index ready {ready:.2f} s ({ready / full_w:.2f})"
+                    )
             add(number, label, value, TARGETS[limit], detail, why("preview", "full"))
             if key != "post":
                 continue
@@ -795,9 +806,9 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--only",
-        default="tweets,builds,regenerate,api,bluesky,mastodon",
+        default="tweets,builds,regenerate,api,bluesky,mastodon,scales",
         help="phases to run, comma-separated: tweets, builds, regenerate, api, bluesky, "
-        "mastodon",
+        "mastodon, scales (preview mode at 100 and 500 posts)",
     )
     return parser.parse_args(argv)
 
@@ -813,25 +824,72 @@ def scale_of(args) -> gen.Scale:
     return gen.Scale(**values).checked()
 
 
+def generated_site(sites: Path, scale: gen.Scale) -> Path:
+    """The site of `scale` under `sites`, generated unless it is up to date."""
+    site = sites / site_name(scale)
+    if gen.is_current(site, scale):
+        console.print(f"Site {site} is up to date.")
+        return site
+    # In a child process: a child's peak RSS starts at its parent's (os.wait4 on
+    # Linux), so the runner itself must stay small.
+    console.print(f"Generating {site} ...")
+    cmd = [PYTHON, str(BENCH / "generate.py"), str(site)]
+    cmd += [f"--{k.replace('_', '-')}={getattr(scale, k)}" for k in SCALE_FIELDS]
+    sample = run_child(cmd, REPO)
+    if sample.rc != 0:
+        raise SystemExit(f"the generator failed: {sample.error}")
+    console.print(f"  generated in {sample.wall:.1f} s")
+    return site
+
+
+# Issue 15: preview mode's absolute save-to-reload time at these post counts too (the
+# reference scale's is in the main table); the rest of the scale stays as it is.
+PREVIEW_POSTS = (100, 500)
+
+
+def preview_at_scales(sites: Path, scale: gen.Scale, runs: int) -> list[list[str]]:
+    """Rows of preview mode's warm runs on sites of PREVIEW_POSTS posts (those fewer
+    than the scale's own)."""
+    rows = []
+    for posts in (p for p in PREVIEW_POSTS if p < scale.posts):
+        # Embeds in the same share of posts as at the scale asked for.
+        embeds = max(1, scale.embeds * posts // scale.posts)
+        small = dataclasses.replace(scale, posts=posts, embeds=embeds).checked()
+        site = generated_site(sites, small)
+        manifest = json.loads((site / "site.json").read_text(encoding="utf-8"))
+        bench = Bench(site, manifest, runs)
+        if not (site / "store-full").is_dir():
+            bench.tweets_phase()  # the store the preview builds read
+        for r in range(runs):
+            bench.round = r
+            bench.measure("preview")
+        samples = bench.ok("preview")
+        if not samples:
+            why = bench.failed.get("preview", "failed")
+            rows.append([f"preview mode at {posts:,} posts", "0", "-", "-", "-", "-",
+                         "-", "-", why[:160]])  # fmt: skip
+            continue
+        for key, what in (("post", "one post"), ("title", "another post's title"),
+                          ("person", "one person file")):  # fmt: skip
+            walls = [s.info[key] for s in samples]
+            ready = median([s.info.get(f"{key}_search") for s in samples])
+            rows.append([
+                f"preview mode at {posts:,} posts: save to reload, {what} edited",
+                str(len(walls)), f"{median(walls):.2f}",
+                f"{min(walls):.2f}-{max(walls):.2f}",
+                f"{median([s.info[f'{key}_cpu'] for s in samples]):.2f}", "-", "-", "-",
+                f"search index ready {ready:.2f} s" if ready else "",
+            ])  # fmt: skip
+    return rows
+
+
 def main(argv=None) -> dict:
     """Run the bench; returns {"measurements": rows, "ratios": rows, "results": path}."""
     args = parse_args(argv)
     started = time.perf_counter()
     scale = scale_of(args)
     runs = args.runs or (1 if args.quick else 3)
-    site = args.sites / site_name(scale)
-    if gen.is_current(site, scale):
-        console.print(f"Site {site} is up to date.")
-    else:
-        # In a child process: a child's peak RSS starts at its parent's (os.wait4 on
-        # Linux), so the runner itself must stay small.
-        console.print(f"Generating {site} ...")
-        cmd = [PYTHON, str(BENCH / "generate.py"), str(site)]
-        cmd += [f"--{k.replace('_', '-')}={getattr(scale, k)}" for k in SCALE_FIELDS]
-        sample = run_child(cmd, REPO)
-        if sample.rc != 0:
-            raise SystemExit(f"the generator failed: {sample.error}")
-        console.print(f"  generated in {sample.wall:.1f} s")
+    site = generated_site(args.sites, scale)
     manifest = json.loads((site / "site.json").read_text(encoding="utf-8"))
     load_before = os.getloadavg()
     bench = Bench(site, manifest, runs)
@@ -862,6 +920,8 @@ def main(argv=None) -> dict:
         issue13 += mastodon_import.measure(bench)
     api_rows += sorted(issue13, key=lambda row: row[0])
     measurements = bench.measurements()
+    if "scales" in phases:
+        measurements += preview_at_scales(args.sites, scale, runs)
     ratios = bench.ratios() + api_rows
     elapsed = time.perf_counter() - started
     notes = [

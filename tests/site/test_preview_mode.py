@@ -142,6 +142,21 @@ def edit_person(base, rng):
     return f"person {person.name}"
 
 
+def edit_private_note(base, rng):
+    """New secrets: the audit of the next save searches every file again."""
+    people = sorted((base / "content" / "people").glob("*.md"))
+    person = rng.choice([p for p in people if "  notes: " in p.read_text("utf-8")])
+    _replace_line(person, "  notes: ", f"  notes: {sentence(rng)}")
+    return f"private note of {person.name}"
+
+
+def touch_post(base, rng):
+    """Saved unchanged: nothing is rendered, the search index is kept."""
+    post = rng.choice(_posts(base))
+    post.write_bytes(post.read_bytes())
+    return f"saved {post.name} unchanged"
+
+
 def edit_store(base, rng):
     from pelican.plugins.rapport_tweets.store import Store
 
@@ -175,6 +190,8 @@ EDITS = [
     new_post,
     delete_post,
     edit_person,
+    edit_private_note,
+    touch_post,
     edit_store,
     edit_template,
     edit_setting,
@@ -207,6 +224,15 @@ def differences(preview: Path, cold: Path) -> list:
     ]
 
 
+def preview_build(settings, overrides):
+    """A preview save, then the search index it writes after the browser reloads."""
+    from pelican.plugins.rapport_site.build import build
+    from pelican.plugins.rapport_site.search import wait_for_index
+
+    build(settings, overrides)
+    wait_for_index()
+
+
 def compiled_templates(generator):
     """generator_init receiver: the cold builds of a scenario share compiled templates,
     as the preview's builds do (Jinja recompiles a template whose source changed), so
@@ -229,11 +255,11 @@ def run_scenario(base: Path, seed: int, steps: int, posts: int) -> dict:
     overrides = make_site(base, posts, rng)
     settings = base / "pelicanconf.py"
     preview = preview_overrides(base, overrides)
-    build(settings, preview)
+    preview_build(settings, preview)
     log = []
     for step in range(steps):
         done = rng.choice(EDITS)(base, rng)
-        build(settings, preview)
+        preview_build(settings, preview)
         cold_out = base / f"cold-{step}"
         build(settings, {**overrides, "OUTPUT_PATH": str(cold_out)})
         found = differences(base / "preview", cold_out)
@@ -272,20 +298,18 @@ def summaries(lines):
 
 def run_steps(base: Path, posts: int) -> dict:
     """A build, then one edit of each kind the summary line counts; prints each line."""
-    from pelican.plugins.rapport_site.build import build
-
     rng = random.Random(7)
     overrides = make_site(base, posts, rng)
     preview = preview_overrides(base, overrides)
     settings = base / "pelicanconf.py"
-    build(settings, preview)
-    build(settings, preview)  # nothing changed
+    preview_build(settings, preview)
+    preview_build(settings, preview)  # nothing changed
     post = base / "content" / "posts" / "gen-003.md"
     with post.open("a", encoding="utf-8") as fh:
         fh.write("\nOne more sentence at the end.\n")
-    build(settings, preview)
+    preview_build(settings, preview)
     post.unlink()
-    build(settings, preview)
+    preview_build(settings, preview)
     return {}
 
 

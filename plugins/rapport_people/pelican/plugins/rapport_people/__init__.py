@@ -8,7 +8,7 @@ enabled for the build at hand.
 from pelican import signals
 
 from . import settings as defaults
-from .audit import PrivacyAuditError, audit_build, audit_site
+from .audit import PrivacyAuditError, audit_build, audit_site, audit_staged
 from .generator import PeopleGenerator
 from .model import PeopleError, PeopleInvalid, PersonFileError
 from .static_links import PrivateStaticFileError, check_static_files
@@ -79,8 +79,16 @@ def finalized(pelican):
         audit_build(pelican)
 
 
+def audit_staged_files(pelican, root):
+    """rapport_audit_staged receiver: audit files written after the build (preview
+    mode's search index) before they are moved into the output folder."""
+    if enabled(pelican.settings):
+        audit_staged(pelican, root)
+
+
 def register():
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)
     signals.static_generator_finalized.connect(static_files)
     signals.finalized.connect(finalized)
+    signals.signal("rapport_audit_staged").connect(audit_staged_files)

@@ -493,10 +493,34 @@ def written_files(output_path):
 _MAX_SEARCHED = 200_000
 
 
-def scan(output_path, automaton):
-    """Search every written file, and its path, as a reader sees it; sorted findings."""
+class CleanFiles:
+    """The files one automaton found clean, by path (relative to the output folder) and
+    stat. In preview mode a save searches only the files written since (a new stat)
+    while the automaton (the secrets, PEOPLE_AUDIT_ALLOW and the audit's settings) is
+    the same one; a new automaton searches everything again."""
+
+    def __init__(self):
+        self.automaton = None
+        self.stats = {}
+
+
+def _stat(path):
+    # ctime too: no one can set it, and a rename leaves a file's own ctime alone.
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def scan(output_path, automaton, clean=None):
+    """Search every written file, and its path, as a reader sees it; sorted findings.
+
+    With `clean` (a CleanFiles), a file it holds with the same stat, for this same
+    automaton, is not read again; `clean` then holds this scan's clean files."""
     if automaton is None or not os.path.isdir(output_path):
         return []
+    if clean is not None and clean.automaton is not automaton:
+        clean.automaton, clean.stats = automaton, {}
+    known = clean.stats if clean is not None else {}
+    now_clean = {}
     # File by file. A built site repeats most of its lines from page to page (every
     # summary on every index, tag and feed page): each distinct line is searched once,
     # remembered by its hash only. A file with a finding is not remembered, so that
@@ -504,6 +528,12 @@ def scan(output_path, automaton):
     findings, searched = set(), set()
     for path in written_files(output_path):
         relative = os.path.relpath(path, output_path).replace(os.sep, "/")
+        if clean is not None:
+            # Before the read: a file written after it gets a new stat, searched next.
+            stat = _stat(path)
+            if known.get(relative) == stat:
+                now_clean[relative] = stat
+                continue
         data = _read(path)
         hashes = ()
         if data.isascii() or _is_utf8(data):
@@ -519,6 +549,10 @@ def scan(output_path, automaton):
             if len(searched) > _MAX_SEARCHED:
                 searched.clear()
             searched.update(hashes)
+            if clean is not None:
+                now_clean[relative] = stat
+    if clean is not None:
+        clean.stats = now_clean
     return sorted(findings)
 
 
@@ -602,16 +636,16 @@ def automaton_of(people, settings=None):
     )
 
 
-def audit_output(output_path, people, settings=None):
+def audit_output(output_path, people, settings=None, clean=None):
     """Findings of the privacy audit of `output_path` for a model.People."""
-    return scan(output_path, automaton_of(people, settings))
+    return scan(output_path, automaton_of(people, settings), clean)
 
 
-def audit_site(settings):
+def audit_site(settings, clean=None):
     """The audit of a built site from Pelican settings (PATH, OUTPUT_PATH, PEOPLE_*).
 
     For a site check run after the build: returns the findings, raises PeopleInvalid
-    when the contact log itself does not parse.
+    when the contact log itself does not parse. `clean`: see scan.
     """
     settings = defaults.resolve(settings)
     people = load_people(
@@ -619,7 +653,11 @@ def audit_site(settings):
         defaults.private_dir(settings),
         defaults.limits(settings),
     )
-    return audit_output(settings["OUTPUT_PATH"], people, settings)
+    return audit_output(settings["OUTPUT_PATH"], people, settings, clean)
+
+
+# Preview mode's CleanFiles, per output folder, for the life of the preview process.
+_PREVIEW_CLEAN = {}
 
 
 def audit_build(pelican):
@@ -629,8 +667,33 @@ def audit_build(pelican):
         logger.warning("The privacy audit is off (PEOPLE_AUDIT = False)")
         return
     started = time.perf_counter()
-    findings = audit_site({**settings, "OUTPUT_PATH": pelican.output_path})
+    clean = None
+    if settings.get("PREVIEW_MODE"):  # never in a published build: it reads every file
+        clean = _PREVIEW_CLEAN.setdefault(
+            os.path.realpath(pelican.output_path), CleanFiles()
+        )
+    findings = audit_site({**settings, "OUTPUT_PATH": pelican.output_path}, clean)
     logger.info("Privacy audit of %s took %.3f s", pelican.output_path,
                 time.perf_counter() - started)  # fmt: skip
+    if findings:
+        raise PrivacyAuditError(findings)
+
+
+def audit_staged(pelican, root):
+    """Findings in the files under `root`, named as they will be once moved into the
+    output folder: preview mode's search index, written after the build and audited
+    before it is moved in; raises PrivacyAuditError on a finding. The secrets are
+    those of this save's audit."""
+    settings = defaults.resolve(pelican.settings)
+    if not settings["PEOPLE_AUDIT"]:
+        return
+    clean = _PREVIEW_CLEAN.get(os.path.realpath(pelican.output_path))
+    if clean is None or clean.automaton is None:
+        findings = audit_site({**settings, "OUTPUT_PATH": root})
+    else:
+        staged = CleanFiles()
+        findings = scan(root, clean.automaton, staged)
+        # A rename keeps each file's stat: the next save's audit need not read them.
+        clean.stats.update(staged.stats)
     if findings:
         raise PrivacyAuditError(findings)

@@ -101,7 +101,11 @@ class SocialCards:
                 temp.write_bytes(data)
                 os.replace(temp, cached)
                 drawn += 1
-            shutil.copyfile(cached, folder / name)
+            target = folder / name
+            # A card's name is a digest of all it is drawn from: a file of that name
+            # and size is that card (a preview save copies only new cards).
+            if not target.is_file() or target.stat().st_size != cached.stat().st_size:
+                shutil.copyfile(cached, target)
         for stale in folder.iterdir():
             # A card of a withdrawn person's page shows their name: it goes too.
             if stale.name not in wanted:

@@ -106,6 +106,8 @@ class _State:
 
     entries: dict = dataclasses.field(default_factory=dict)
     known: set = dataclasses.field(default_factory=set)
+    # What the last build rendered or removed; None until its end is recorded.
+    changed: list | None = None
 
 
 class _Build:
@@ -119,6 +121,7 @@ class _Build:
         self.removed = []
         self.settings_digest = None
         self.template_digests = {}
+        self.reported = False
 
 
 _build = None
@@ -355,6 +358,7 @@ class PreviewWriter(Writer):
         global _build
         super().__init__(output_path, settings=settings)
         self.state = _STATES.setdefault(os.path.realpath(output_path), _State())
+        self.state.changed = None
         _build = self.build = _Build()
         self.skip_next = None
 
@@ -443,6 +447,16 @@ def _plural(count, noun):
     return f"{count:,} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
 
 
+def changed_files(output_path):
+    """The files this preview save rendered or removed, relative to `output_path`
+    (from preview mode's finalized receiver on); None when that is not known."""
+    root = os.path.realpath(output_path)
+    state = _STATES.get(root)
+    if state is None or state.changed is None:
+        return None
+    return [os.path.relpath(path, root).replace(os.sep, "/") for path in state.changed]
+
+
 def summary_line(build):
     """What the build rendered, e.g. "1 post, 12 list pages, 0.8 s"."""
     counts = {}
@@ -499,13 +513,20 @@ def finish(pelican):
         _prune(path, root)
         state.entries.pop(path, None)
     state.known = set(build.produced)
+    state.changed = [*build.rendered, *build.removed]
 
 
 def report(pelican):
-    """finalized receiver, last: print what was rendered."""
-    global _build
-    build, _build = _build, None
-    if build is not None and pelican.settings.get("PREVIEW_MODE"):
+    """finalized receiver, last: print what was rendered, once. The build's record
+    stays until the next build's writer replaces it: a receiver that runs after this
+    one (connected earlier than the plugins') still finds it."""
+    build = _build
+    if (
+        build is not None
+        and not build.reported
+        and pelican.settings.get("PREVIEW_MODE")
+    ):
+        build.reported = True
         print(summary_line(build), flush=True)
 
 

@@ -120,5 +120,7 @@ def register():
     # (the social cards follow the pages that are left).
     incremental.register()
     signals.finalized.connect(finalized)
+    signals.generator_init.connect(search.wait_before_writing)
+    signals.get_writer.connect(search.new_run)
     # The people plugin's privacy audit sends this first, so that it reads the index.
     signals.signal("rapport_before_audit").connect(index_before_audit)

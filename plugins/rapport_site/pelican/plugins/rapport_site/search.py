@@ -4,16 +4,29 @@ Pagefind (the `pagefind[bin]` wheel ships its binary) reads the HTML in OUTPUT_P
 writes a bundle folder beside it; the search page loads that bundle from the site itself.
 Only elements marked `data-pagefind-body` are indexed: the theme marks published posts,
 pages, listed people and the highlights page, never drafts or listings.
+
+In preview mode the index is written after the save, while the browser reloads: into a
+folder beside the cache, audited there (the people plugin's rapport_audit_staged), then
+moved into the output folder; a save that rendered no indexed page keeps the index. A
+published build indexes before its audit, as part of the build.
 """
 
+import itertools
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import ClassVar
+
+from pelican import signals
 
 logger = logging.getLogger(__name__)
 
@@ -186,14 +199,134 @@ def index_site(pelican):
     setattr(pelican, _DONE, True)
     output = Path(pelican.output_path).resolve()
     bundle = output / settings["SEARCH_BUNDLE_DIR"]
+    if settings.get("PREVIEW_MODE"):
+        _Later.prepare(pelican, bundle)
+        return
     # A fragment of a page no longer written (a withdrawn person) must not survive.
     shutil.rmtree(bundle, ignore_errors=True)
+    parts = _write_index(settings, output, bundle)
+    logger.info(
+        "Indexed the site for search into %s (%d part(s))", bundle, 1 + len(parts)
+    )
+
+
+def _write_index(settings, output, bundle):
+    """The index of the marked pages under `output`, into the folder `bundle`; returns
+    the parts beside the first."""
     parts = []
     for number, paths in enumerate(runs(settings, marked_pages(settings, output)), 1):
         part = "" if number == 1 else f"part-{number}/"
         _run_pagefind(output, bundle / part, paths)
         parts += [part] if part else []
+    bundle.mkdir(parents=True, exist_ok=True)
     (bundle / PARTS_FILE).write_text(json.dumps(parts), encoding="utf-8")
-    logger.info(
-        "Indexed the site for search into %s (%d part(s))", bundle, 1 + len(parts)
-    )
+    return parts
+
+
+def _indexed(settings, relative):
+    """True when Pagefind reads the output file `relative` (see marked_pages)."""
+    patterns = [_FIELD.sub("*", settings[name]).lstrip("/")
+                for name in settings["SEARCH_PAGES"] if settings.get(name)]  # fmt: skip
+    return any(fnmatchcase(relative, pattern) for pattern in patterns)
+
+
+class _Later:
+    """Preview mode's index, written after the save (one at a time, per process)."""
+
+    # Output folders (real paths) whose bundle is the index of the pages they hold.
+    current: ClassVar[set] = set()
+    # id(pelican) -> (output, bundle, trash): to index after the build.
+    pending: ClassVar[dict] = {}
+    thread = None
+    _numbers = itertools.count()
+
+    @classmethod
+    def prepare(cls, pelican, bundle):
+        """Before the audit: keep the index when no page it reads was rendered or
+        removed; else move it out of the output folder (the audit must not read an
+        index of the pages as they were) and index once the build is done."""
+        from . import incremental  # the preview writer's record of this save
+
+        settings, output = pelican.settings, os.path.realpath(pelican.output_path)
+        changed = incremental.changed_files(output)
+        if (
+            output in cls.current
+            and bundle.is_dir()
+            and changed is not None
+            and not any(_indexed(settings, path) for path in changed)
+        ):
+            return
+        cls.current.discard(output)
+        work = Path(settings["CACHE_PATH"], "search")
+        work.mkdir(parents=True, exist_ok=True)
+        trash = work / f"old-{os.getpid()}-{next(cls._numbers)}"
+        if bundle.exists():
+            try:
+                os.replace(bundle, trash)
+            except OSError:  # another file system: remove it here
+                shutil.rmtree(bundle, ignore_errors=True)
+        cls.pending[id(pelican)] = (output, bundle, trash)
+
+    @classmethod
+    def start(cls, pelican):
+        """finalized receiver, connected after every plugin's: index in a thread."""
+        job = cls.pending.pop(id(pelican), None)
+        if job is not None:
+            cls.thread = threading.Thread(
+                target=cls._index, args=(pelican, *job), name="search index"
+            )
+            cls.thread.start()
+
+    @classmethod
+    def _index(cls, pelican, output, bundle, trash):
+        started = time.perf_counter()
+        settings = pelican.settings
+        staged = trash.with_name(trash.name.replace("old-", "new-", 1))
+        # The bundle in the staging folder has the path it will have in the output.
+        made = staged / settings["SEARCH_BUNDLE_DIR"]
+        try:
+            for old in trash.parent.iterdir():  # this one's, and a failed save's
+                if old != staged:
+                    shutil.rmtree(old, ignore_errors=True)
+            _write_index(settings, Path(output), made)
+            # Named as they will be in the output folder; a finding raises.
+            signals.signal("rapport_audit_staged").send(pelican, root=str(staged))
+            bundle.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(made, bundle)
+            except OSError:  # another file system
+                shutil.move(made, bundle)
+        except Exception as exc:  # said, not raised: this is the thread's end
+            if not type(exc).__module__.startswith("pelican.plugins.rapport_"):
+                raise
+            print(f"Search index not updated: {exc}", flush=True)
+            return
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+        cls.current.add(output)
+        print(
+            f"Search index updated, {time.perf_counter() - started:.1f} s", flush=True
+        )
+
+
+def wait_for_index():
+    """Block until preview mode's search index of the last save is written."""
+    thread = _Later.thread
+    if thread is not None:
+        thread.join()
+        _Later.thread = None
+
+
+def wait_before_writing(generator):
+    """generator_init receiver: nothing of a new build starts before the last save's
+    index is in place."""
+    wait_for_index()
+
+
+def new_run(pelican):
+    """get_writer receiver: each run of a Pelican instance writes its own index (`pelican
+    -r` runs one instance again and again)."""
+    setattr(pelican, _DONE, False)
+    _Later.pending.pop(id(pelican), None)  # a failed build's, never this one's
+    if pelican.settings.get("SEARCH") and pelican.settings.get("PREVIEW_MODE"):
+        signals.finalized.connect(_Later.start)
