@@ -46,7 +46,9 @@ MODULES = {
         ["*"],
         [
             "tests/people/test_people_audit_rules.py",
+            "tests/people/test_people_audit_preview.py",
             "tests/people/test_people_audit.py",
+            "tests/site/test_site_search_preview.py",
         ],
     ),
     "public": (

@@ -3,6 +3,7 @@ on a shared machine the wall clock says more about the other work than about the
 
 import json
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,3 +40,13 @@ def test_a_modules_time_is_recorded_with_the_load_and_the_date(tmp_path, monkeyp
     assert list(times) == ["audit", "check"]
     assert {k: times["audit"][k] for k in ("wall", "cpu")} == {"wall": 61, "cpu": 91}
     assert isinstance(times["audit"]["load"], float) and times["audit"]["date"]
+
+
+def test_mutmuts_test_selection_is_every_modules_test_files():
+    """pyproject.toml's pytest_add_cli_args_test_selection is what mutmut's stats run
+    collects: a test file a module lists but the selection leaves out can kill nothing,
+    and its mutants would be counted survivors."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    selection = config["tool"]["mutmut"]["pytest_add_cli_args_test_selection"]
+    listed = {test for _, _, tests in mutation.MODULES.values() for test in tests}
+    assert sorted(selection) == sorted(listed)
