@@ -1,8 +1,13 @@
 """Fixtures for the people plugin: person files, tiny real sites, the tasks as commands."""
 
+import atexit
+import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -159,23 +164,13 @@ class TaskRepo(TinySite):
         """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess.
 
         With `stdout_closed`, its output goes to a pipe nobody reads (closed at once),
-        as `| head` leaves it.
+        as `| head` leaves it. In the usual environment the command is forked from a
+        warm `invoke` (warm_invoke.py), which shows exactly what the subprocess does.
         """
-        # Plain, wide, UTF-8 output whatever the test process's locale or colour
-        # settings are (Pelican sets LC_ALL to "C" in-process builds).
-        full_env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")
-        }
-        full_env |= {
-            "COLUMNS": "200",
-            "NO_COLOR": "1",
-            "TERM": "dumb",
-            "PYTHONIOENCODING": "utf-8",
-        }
-        full_env |= env or {}
+        full_env = task_env() | (env or {})
         command = [str(VENV_BIN / "invoke"), "-r", str(self.base), *args]
+        if not stdout_closed and _warm.fits(full_env):
+            return _warm.run(command, self.base.parent, full_env)
         if stdout_closed:
             process = subprocess.Popen(
                 command,
@@ -198,6 +193,88 @@ class TaskRepo(TinySite):
             timeout=120,
             check=False,
         )
+
+
+def task_env():
+    """The environment of a task's command: plain, wide, UTF-8 output whatever the test
+    process's locale or colour settings are (Pelican sets LC_ALL to "C" in-process
+    builds)."""
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")
+    }
+    return full_env | {
+        "COLUMNS": "200",
+        "NO_COLOR": "1",
+        "TERM": "dumb",
+        "PYTHONIOENCODING": "utf-8",
+    }
+
+
+class WarmInvoke:
+    """One warm_invoke.py per test process, started on first use with task_env() and
+    stopped at exit: a command whose environment differs (a test's own variables) is a
+    plain subprocess."""
+
+    def __init__(self):
+        self.process = None
+        self.env = None
+        self.pid = None
+
+    def start(self):
+        self.pid = os.getpid()
+        self.env = task_env()
+        self.scratch = Path(tempfile.mkdtemp(prefix="warm-invoke-"))
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("warm_invoke.py"))],
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            encoding="utf-8",
+        )
+        atexit.register(self.stop)
+
+    def stop(self):
+        if self.pid != os.getpid():
+            return
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def fits(self, env):
+        """True when `env` is the warm process's, but for the test that pytest names."""
+        if self.process is None or self.pid != os.getpid():  # not one shared by forks
+            self.start()
+        ignore = "PYTEST_CURRENT_TEST"
+        started = {k: v for k, v in self.env.items() if k != ignore}
+        return started == {k: v for k, v in env.items() if k != ignore}
+
+    def run(self, command, cwd, env):
+        """Run `command` (an invoke command line) forked from the warm process."""
+        out, err = self.scratch / "stdout", self.scratch / "stderr"
+        request = {
+            "argv": command,
+            "cwd": str(cwd),
+            "env": env,
+            "stdout": str(out),
+            "stderr": str(err),
+        }
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        returncode = json.loads(self.process.stdout.readline())
+        # As subprocess.run(encoding="utf-8") reads them: universal newlines.
+        stdout = out.read_text(encoding="utf-8")
+        stderr = err.read_text(encoding="utf-8")
+        out.unlink()
+        err.unlink()
+        if returncode == -signal.SIGALRM:
+            raise subprocess.TimeoutExpired(command, 120, stdout, stderr)
+        return subprocess.CompletedProcess(command, returncode, stdout, stderr)
+
+
+_warm = WarmInvoke()
 
 
 @pytest.fixture
