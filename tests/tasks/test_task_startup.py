@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a subprocess
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each was imported by `invoke --list` before and needed by none of the listed tasks'
