@@ -1,18 +1,15 @@
 """Fixtures for the people plugin: person files, tiny real sites, the tasks as commands."""
 
-import atexit
-import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
 import lxml.html
 import pytest
+
+from tests.warm import WarmInvoke
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -170,7 +167,7 @@ class TaskRepo(TinySite):
         full_env = task_env() | (env or {})
         command = [str(VENV_BIN / "invoke"), "-r", str(self.base), *args]
         if not stdout_closed and _warm.fits(full_env):
-            return _warm.run(command, self.base.parent, full_env)
+            return _warm.run(command, self.base.parent, full_env, timeout=120)
         if stdout_closed:
             process = subprocess.Popen(
                 command,
@@ -212,69 +209,7 @@ def task_env():
     }
 
 
-class WarmInvoke:
-    """One warm_invoke.py per test process, started on first use with task_env() and
-    stopped at exit: a command whose environment differs (a test's own variables) is a
-    plain subprocess."""
-
-    def __init__(self):
-        self.process = None
-        self.env = None
-        self.pid = None
-
-    def start(self):
-        self.pid = os.getpid()
-        self.env = task_env()
-        self.scratch = Path(tempfile.mkdtemp(prefix="warm-invoke-"))
-        self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("warm_invoke.py"))],
-            cwd=ROOT,
-            env=self.env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            encoding="utf-8",
-        )
-        atexit.register(self.stop)
-
-    def stop(self):
-        if self.pid != os.getpid():
-            return
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
-        shutil.rmtree(self.scratch, ignore_errors=True)
-
-    def fits(self, env):
-        """True when `env` is the warm process's, but for the test that pytest names."""
-        if self.process is None or self.pid != os.getpid():  # not one shared by forks
-            self.start()
-        ignore = "PYTEST_CURRENT_TEST"
-        started = {k: v for k, v in self.env.items() if k != ignore}
-        return started == {k: v for k, v in env.items() if k != ignore}
-
-    def run(self, command, cwd, env):
-        """Run `command` (an invoke command line) forked from the warm process."""
-        out, err = self.scratch / "stdout", self.scratch / "stderr"
-        request = {
-            "argv": command,
-            "cwd": str(cwd),
-            "env": env,
-            "stdout": str(out),
-            "stderr": str(err),
-        }
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        returncode = json.loads(self.process.stdout.readline())
-        # As subprocess.run(encoding="utf-8") reads them: universal newlines.
-        stdout = out.read_text(encoding="utf-8")
-        stderr = err.read_text(encoding="utf-8")
-        out.unlink()
-        err.unlink()
-        if returncode == -signal.SIGALRM:
-            raise subprocess.TimeoutExpired(command, 120, stdout, stderr)
-        return subprocess.CompletedProcess(command, returncode, stdout, stderr)
-
-
-_warm = WarmInvoke()
+_warm = WarmInvoke(task_env)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """`invoke` for the people tests, forked from a process that has imported it once.
 
-Started by `tests/people/conftest.py` with the environment a task's command gets there;
-reads one request a line on stdin (JSON: argv, cwd, env, stdout and stderr paths), forks,
+Started by `tests/warm.py` with the environment a task's command gets in the tests; reads
+one request a line on stdin (JSON: argv, cwd, env, stdout and stderr paths), forks,
 and answers with the child's exit status. The child is what `.venv/bin/invoke ARGS` is
 (the same script, sys.path, environment, streams to files, stdin from /dev/null), minus
 the 0.4 s of CPU of starting Python and importing invoke, Pelican and the people tasks,
@@ -23,8 +23,6 @@ from invoke.main import program  # noqa: E402
 
 import pelican.plugins.rapport_people.tasks  # noqa: E402, F401
 
-TIMEOUT = 120  # seconds, as TaskRepo.invoke's subprocess.run
-
 
 def exit_code(exc):
     """What the interpreter exits with on SystemExit(exc.code), printing as it does."""
@@ -40,7 +38,7 @@ def run(request):
     """In the forked child: become `invoke ARGS` and never return."""
     code = 1
     try:
-        signal.alarm(TIMEOUT)
+        signal.alarm(request["timeout"])
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
