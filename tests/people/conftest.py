@@ -9,6 +9,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from tests.warm import WarmInvoke
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 
@@ -159,23 +161,13 @@ class TaskRepo(TinySite):
         """Run `invoke -r <repo> ARGS` from elsewhere; return the CompletedProcess.
 
         With `stdout_closed`, its output goes to a pipe nobody reads (closed at once),
-        as `| head` leaves it.
+        as `| head` leaves it. In the usual environment the command is forked from a
+        warm `invoke` (warm_invoke.py), which shows exactly what the subprocess does.
         """
-        # Plain, wide, UTF-8 output whatever the test process's locale or colour
-        # settings are (Pelican sets LC_ALL to "C" in-process builds).
-        full_env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")
-        }
-        full_env |= {
-            "COLUMNS": "200",
-            "NO_COLOR": "1",
-            "TERM": "dumb",
-            "PYTHONIOENCODING": "utf-8",
-        }
-        full_env |= env or {}
+        full_env = task_env() | (env or {})
         command = [str(VENV_BIN / "invoke"), "-r", str(self.base), *args]
+        if not stdout_closed and _warm.fits(full_env):
+            return _warm.run(command, self.base.parent, full_env, timeout=120)
         if stdout_closed:
             process = subprocess.Popen(
                 command,
@@ -198,6 +190,26 @@ class TaskRepo(TinySite):
             timeout=120,
             check=False,
         )
+
+
+def task_env():
+    """The environment of a task's command: plain, wide, UTF-8 output whatever the test
+    process's locale or colour settings are (Pelican sets LC_ALL to "C" in-process
+    builds)."""
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")
+    }
+    return full_env | {
+        "COLUMNS": "200",
+        "NO_COLOR": "1",
+        "TERM": "dumb",
+        "PYTHONIOENCODING": "utf-8",
+    }
+
+
+_warm = WarmInvoke(task_env)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The invoke tasks and bootstrap.py, run as a user runs them: as subprocesses."""
+"""The invoke tasks and bootstrap.py, run as a user runs them: as processes."""
 
 import datetime
 import os
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.invoke_help import help_problems
+from tests.warm import WarmInvoke
 
 pytestmark = pytest.mark.slow
 
@@ -33,13 +34,26 @@ REPO_PARTS = (
 NO_INVOKE_ON_PATH = {"PATH": os.pathsep.join(["/usr/bin", "/bin"])}
 
 
-def run(args, cwd=ROOT, env=None, timeout=300):
+def cli_env():
+    """A command's environment here: plain, wide output; no SITEURL or PUBLISH_TARGET."""
     full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
     for name in ("SITEURL", "PUBLISH_TARGET"):
         full_env.pop(name, None)
-    full_env.update(env or {})
+    return full_env
+
+
+# An invoke command in the usual environment is forked from a warm invoke (see
+# tests/warm_invoke.py): the same script, arguments, folder, environment and streams.
+_warm = WarmInvoke(cli_env)
+
+
+def run(args, cwd=ROOT, env=None, timeout=300):
+    args = [str(a) for a in args]
+    full_env = cli_env() | (env or {})
+    if args[0] == str(INVOKE) and _warm.fits(full_env):
+        return _warm.run(args, cwd, full_env, timeout=timeout)
     return subprocess.run(
-        [str(a) for a in args],
+        args,
         cwd=cwd,
         env=full_env,
         capture_output=True,

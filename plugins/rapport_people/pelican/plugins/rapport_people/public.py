@@ -4,6 +4,7 @@
 rendered blurb); adding something to a page means adding it here, in one reviewed place.
 """
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -23,16 +24,23 @@ BLURB_TAGS = {
 BLURB_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 BLURB_URL_SCHEMES = {"http", "https", "mailto"}
 _SPACE = re.compile(r"\s+")
-_markdown = markdown.Markdown(
-    extensions=["markdown.extensions.extra"], output_format="html"
-)
+
+
+@functools.cache
+def _markdown():
+    # Made on first use, not on import: `invoke --list` and every task imports this
+    # module, and loading Markdown's "extra" extensions is most of its import time.
+    return markdown.Markdown(
+        extensions=["markdown.extensions.extra"], output_format="html"
+    )
 
 
 def blurb_html(text):
     """A blurb's Markdown as HTML, not yet sanitised (the one Markdown of blurbs: the
     page shows it through nh3, the audit searches what it says)."""
-    _markdown.reset()
-    return _markdown.convert(text)
+    converter = _markdown()
+    converter.reset()
+    return converter.convert(text)
 
 
 def render_blurb(text):

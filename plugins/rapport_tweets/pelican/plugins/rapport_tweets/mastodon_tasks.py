@@ -11,7 +11,6 @@ import os
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
-from .archive import ArchiveError
 from .networks import network_root
 from .reader import Reader
 from .record import MASTODON, StoreError
@@ -47,6 +46,7 @@ def mastodon_state(root):
 )
 def import_(c, path, store=None, replace=False):
     """Import a Mastodon account archive (zip or folder): public and unlisted posts."""
+    from .archive import ArchiveError
     from .mastodon import import_mastodon
 
     root = _store_root(c, store)

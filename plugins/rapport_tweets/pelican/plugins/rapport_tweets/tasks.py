@@ -17,17 +17,9 @@ from pathlib import Path
 from invoke import Collection, task
 from invoke.exceptions import Exit
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from . import settings as tweet_settings
-from .archive import ArchiveError, import_archive
 from .commit import JOURNAL
 from .links import LABELS
 from .networks import NetworkReaders, network_root, open_store
@@ -146,6 +138,17 @@ def _fail(sentence, root, changed=""):
 )
 def import_(c, path, store=None, replace=False):
     """Import an X archive (zip or folder) into the tweet store."""
+    # Here, not at the top: every task (and `invoke --list`) imports this module.
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from .archive import ArchiveError, import_archive
+
     root = _store_root(c, store)
     columns = (
         TextColumn("Importing tweets"),

@@ -30,7 +30,6 @@ from ..tasks import (
 from ..tasks import (
     store_state as tweet_store_state,
 )
-from .car import CarError
 
 EXPORT_WAY_OUT = (
     "Import your repository export instead: invoke bluesky.import PATH-TO.car "
@@ -59,6 +58,7 @@ def _owner_handle(settings):
 )
 def import_(c, path, handle=None, replace=False, store=None):
     """Import a Bluesky repository export (.car) into the store."""
+    from .car import CarError  # atproto: only when a task reads a CAR file
     from .importer import Refused, import_car
 
     root = _store_root(c, store)
