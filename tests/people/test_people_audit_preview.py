@@ -111,3 +111,67 @@ def test_a_preview_save_that_makes_an_unchanged_page_secret_fails(tiny_site):
     found = {f.path for f in caught.value.findings}
     assert any(path.startswith("2015/") or "harbour" in path for path in found), found
     assert "Old Harbour" not in str(caught.value)
+
+
+@pytest.fixture
+def paths_read(monkeypatch):
+    """The files the audit reads, as full paths."""
+    seen = []
+    real = audit._read
+
+    def counting(path):
+        seen.append(os.path.realpath(path))
+        return real(path)
+
+    monkeypatch.setattr(audit, "_read", counting)
+    return seen
+
+
+@pytest.mark.slow
+def test_a_preview_save_reads_only_what_it_wrote_and_a_published_build_everything(
+    tiny_site, paths_read
+):
+    """Through the build: after a save that wrote a new search index (audited while
+    staged, then moved in), a save that changed nothing reads no page again and no
+    part of the index; a published build reads every file on every run."""
+    from pelican.plugins.rapport_site.search import wait_for_index
+
+    tiny_site.post("harbour", "We met at the Old Harbour Reading Room last spring.")
+    tiny_site.person(
+        "ada-example",
+        """
+        name: Ada Example
+        listed: true
+        consent: 2013-04-20, by email
+        private:
+          notes: Knows the northern scene.
+        """,
+    )
+    preview = {"PREVIEW_MODE": True, "LOAD_CONTENT_CACHE": True, "CACHE_CONTENT": True}
+    tiny_site.build(**preview)
+    wait_for_index()
+    tiny_site.post("harbour", "We met at the Old Harbour Reading Room, twice.")
+    tiny_site.build(**preview)  # an indexed page changed: a new index, staged
+    wait_for_index()
+    output = os.path.realpath(tiny_site.output)
+    index = [p for p in tiny_site.files() if tiny_site.rel(p).startswith("pagefind/")]
+    assert index, "the sample save wrote no search index"
+    paths_read.clear()
+    tiny_site.build(**preview)  # nothing changed
+    wait_for_index()
+    again = [p for p in paths_read if p.startswith(output + os.sep)]
+    # Pelican copies the theme's files and the site plugin writes _headers on every
+    # run: those are new files to the audit. No page and no part of the index is.
+    assert again and all(
+        os.path.relpath(p, output).startswith("theme/") or p.endswith("/_headers")
+        for p in again
+    ), again
+
+    paths_read.clear()
+    tiny_site.build()
+    first = sorted(p for p in paths_read if p.startswith(output + os.sep))
+    paths_read.clear()
+    tiny_site.build()
+    second = sorted(p for p in paths_read if p.startswith(output + os.sep))
+    written = sorted(os.path.realpath(p) for p in tiny_site.files())
+    assert first == second == written
