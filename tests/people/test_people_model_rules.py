@@ -991,3 +991,84 @@ def test_a_bad_bluesky_or_mastodon_account_is_explained_in_full():
         "Write user@instance, quoted if it starts with @, e.g. mastodon: "
         '"@ada@example.social" or mastodon: ada@example.social.'
     ]
+
+
+# PyYAML's own errors, as its parser raises them: a problem with its mark, a context
+# alone, or neither. Real files give the first; the others are how PyYAML's classes
+# may be raised (its ScannerError and ComposerError take every part as optional), and
+# the owner must still get the file, a line where there is one, and the fix.
+def _raising(exc):
+    def get_single_node(self):
+        raise exc
+
+    return get_single_node
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            {"context": "while parsing a block mapping"},
+            "invalid YAML: while parsing a block mapping.",
+        ),
+        ({}, "invalid YAML: is not valid YAML."),
+    ],
+)
+def test_a_yaml_error_with_no_problem_is_still_explained(monkeypatch, error, expected):
+    import yaml
+
+    from pelican.plugins.rapport_people import model
+
+    mark = yaml.Mark("<file>", 0, 1, 0, None, None)
+    exc = yaml.MarkedYAMLError(problem_mark=mark, **error)
+    monkeypatch.setattr(model._Loader, "get_single_node", _raising(exc))
+    _, _, problems = model.load_yaml("/log/people/ada.md", "name: Ada\n", 1)
+    assert [(p.path, p.line, p.problem) for p in problems] == [
+        ("/log/people/ada.md", 2, expected)
+    ]
+
+
+def test_a_yaml_error_with_no_mark_names_the_file_and_no_line(monkeypatch):
+    import yaml
+
+    from pelican.plugins.rapport_people import model
+
+    exc = yaml.MarkedYAMLError(problem="found a character that cannot start a token")
+    monkeypatch.setattr(model._Loader, "get_single_node", _raising(exc))
+    _, _, problems = model.load_yaml("/log/people/ada.md", "name: Ada\n", 1)
+    assert [(p.path, p.line) for p in problems] == [("/log/people/ada.md", None)]
+    assert problems[0].problem == (
+        "invalid YAML: found a character that cannot start a token."
+    )
+
+
+def test_nesting_too_deep_for_the_walk_names_the_file(monkeypatch):
+    from pelican.plugins.rapport_people import model
+
+    def too_deep(*args, **kwargs):
+        raise RecursionError
+
+    monkeypatch.setattr(model, "_walk_nodes", too_deep)
+    _, _, problems = model.load_yaml("/log/people/ada.md", "name: Ada\n", 1)
+    assert [str(p) for p in problems] == [
+        "/log/people/ada.md: the YAML is nested too deeply to read. Check the "
+        "indentation: a person file needs only a few levels."
+    ]
+
+
+def test_an_overlay_is_read_as_utf8_under_a_latin1_locale(monkeypatch, tmp_path):
+    """Python reads text in the locale's encoding when none is named; under a Latin-1
+    locale (simulated: this machine's locale is UTF-8) "Zoë" would read as "ZoÃ«"."""
+    from pathlib import Path
+
+    overlay = tmp_path / "ada.yaml"
+    overlay.write_text("notes: Met Zoë at the harbour.\n", encoding="utf-8")
+    real = Path.read_text
+
+    def latin1_locale(self, encoding=None, errors=None):
+        return real(self, encoding=encoding or "latin-1", errors=errors)
+
+    monkeypatch.setattr(Path, "read_text", latin1_locale)
+    private, problems = read_overlay(overlay)
+    assert problems == []
+    assert private["notes"] == "Met Zoë at the harbour."
