@@ -358,8 +358,9 @@ _SLUGGED_LENGTH = 80
 
 
 def _pieces(text):
-    """`text` and each of its lines: a page may quote either."""
-    return {text, *text.splitlines()}
+    """`text` and each of its lines: a page may quote either. In order, once each, so
+    that the same secrets build the same automaton whatever the hash seed."""
+    return list(dict.fromkeys((text, *text.splitlines())))
 
 
 def _form(text):
