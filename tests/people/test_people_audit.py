@@ -5,6 +5,7 @@ import gc
 import gzip
 import html
 import json
+import shutil
 import textwrap
 import xml.sax.saxutils
 
@@ -22,6 +23,7 @@ from pelican.plugins.rapport_people.audit import (
     scan,
 )
 from pelican.plugins.rapport_people.model import PeopleError, load_people
+from tests.people.conftest import TinySite
 
 pytestmark = pytest.mark.slow
 
@@ -48,10 +50,10 @@ LISTED_PRIVATE = {
 ORPHAN = "Canary orphan overlay Q9"
 
 
-@pytest.fixture
-def canary_site(tiny_site):
+def plant_canaries(site):
+    """Canary-dev (unlisted), ada-example (listed) and an orphan overlay in `site`."""
     u, lp = UNLISTED, LISTED_PRIVATE
-    tiny_site.person(
+    site.person(
         "canary-dev",
         f"""
         name: {u["name"]}
@@ -73,8 +75,8 @@ def canary_site(tiny_site):
         f"{u['body'].split(' Q7')[0]} *Q7* {u['body'].split('Q7 ')[1]}.\n\n"
         "A second paragraph that stays just as private.\n",
     )
-    tiny_site.overlay("canary-dev", f"notes_more: {u['overlay']}\n")
-    tiny_site.person(
+    site.overlay("canary-dev", f"notes_more: {u['overlay']}\n")
+    site.person(
         "ada-example",
         f"""
         name: Ada Example
@@ -91,24 +93,43 @@ def canary_site(tiny_site):
         """,
         "Ada writes about law.\n",
     )
-    tiny_site.overlay("ada-example", f"extra: {lp['overlay']}\n")
-    tiny_site.overlay("gone-person", f"notes: {ORPHAN}\n")
+    site.overlay("ada-example", f"extra: {lp['overlay']}\n")
+    site.overlay("gone-person", f"notes: {ORPHAN}\n")
     # Vocabulary and an unlisted @handle may appear in public text: not audited.
-    tiny_site.post(
+    site.post(
         "coffee",
         "Coffee on 2012-03-08 with @canaryhandle, every 30d. Tags: startups.",
     )
-    return tiny_site
+    return site
+
+
+@pytest.fixture
+def canary_site(tiny_site):
+    """The canary site, not built yet: a test that changes its sources builds it."""
+    return plant_canaries(tiny_site)
+
+
+@pytest.fixture(scope="module")
+def canary_build(tmp_path_factory):
+    """The canary site built once for the module (its build's audit passed)."""
+    return plant_canaries(TinySite(tmp_path_factory.mktemp("canary") / "site")).build()
+
+
+@pytest.fixture
+def canary_built(canary_build, tmp_path):
+    """A copy of the built canary site (sources, output, caches) to plant a leak in:
+    each test starts from the same clean build without paying for one of its own."""
+    shutil.copytree(canary_build.base, tmp_path / "site")
+    return TinySite(tmp_path / "site")
 
 
 def all_canaries():
     return [*UNLISTED.values(), *LISTED_PRIVATE.values(), ORPHAN, "Q7", "Q8", "Q9"]
 
 
-def test_no_canary_in_any_written_file(canary_site):
-    canary_site.build()
-    files = canary_site.files()
-    assert any(canary_site.rel(p) == "people/ada-example/index.html" for p in files)
+def test_no_canary_in_any_written_file(canary_built):
+    files = canary_built.files()
+    assert any(canary_built.rel(p) == "people/ada-example/index.html" for p in files)
     for path in files:
         if path.suffix in (".pagefind", ".png"):
             # Pagefind's WebAssembly engine (the same bytes for every site) and images
@@ -120,7 +141,7 @@ def test_no_canary_in_any_written_file(canary_site):
             data = gzip.decompress(data)
         text = data.decode("utf-8", errors="replace").lower()
         for canary in all_canaries():
-            assert canary.lower() not in text, (canary_site.rel(path), canary)
+            assert canary.lower() not in text, (canary_built.rel(path), canary)
             assert html.escape(canary).lower() not in text
 
 
@@ -195,13 +216,12 @@ def test_a_canary_planted_in_output_fails_the_next_build(canary_site, planted, f
     ],
     ids=["html", "markupsafe", "xml", "json", "json-unicode", "jinja-tojson"],
 )
-def test_escaped_forms_are_found(canary_site, encode):
-    canary_site.build()
+def test_escaped_forms_are_found(canary_built, encode):
     notes = LISTED_PRIVATE["notes"]
-    (canary_site.output / "leak.json").write_text(
+    (canary_built.output / "leak.json").write_text(
         '{"x": "' + encode(notes) + '"}', encoding="utf-8"
     )
-    findings = audit_site(canary_site.settings())
+    findings = audit_site(canary_built.settings())
     assert [str(f) for f in findings] == ["leak.json: private.notes of ada-example"]
 
 
@@ -311,17 +331,16 @@ def png_with_text(keyword, text):
         ("images/photo.png", png_with_text("Comment", UNLISTED["custom"])),
     ],
 )
-def test_every_written_file_is_read_whatever_its_extension(canary_site, name, content):
-    canary_site.build()
-    path = canary_site.output / name
+def test_every_written_file_is_read_whatever_its_extension(canary_built, name, content):
+    path = canary_built.output / name
     path.parent.mkdir(parents=True, exist_ok=True)
     if content is None:
-        path.write_bytes((canary_site.people / "canary-dev.md").read_bytes())
+        path.write_bytes((canary_built.people / "canary-dev.md").read_bytes())
     elif isinstance(content, bytes):
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-    findings = audit_site(canary_site.settings())
+    findings = audit_site(canary_built.settings())
     assert findings and {f.path for f in findings} == {name}
     assert {f.slug for f in findings} == {"canary-dev"}
 
@@ -608,25 +627,23 @@ def test_a_withdrawn_file_that_does_not_parse_fails_the_build(tiny_site):
         audit_site(tiny_site.settings())
 
 
-def test_a_file_name_that_keeps_a_name_is_a_finding(canary_site):
+def test_a_file_name_that_keeps_a_name_is_a_finding(canary_built):
     """Path components are text: a file under output/ named after an unlisted person."""
-    canary_site.build()
     slugged = "2015/01/coffee-with-canaryname-qxunlisted/index.html"
-    (canary_site.output / slugged).parent.mkdir(parents=True)
-    (canary_site.output / slugged).write_text("<p>Nothing here.</p>", encoding="utf-8")
-    findings = audit_site(canary_site.settings())
+    (canary_built.output / slugged).parent.mkdir(parents=True)
+    (canary_built.output / slugged).write_text("<p>Nothing here.</p>", encoding="utf-8")
+    findings = audit_site(canary_built.settings())
     assert [str(f) for f in findings] == [f"{slugged}: name of canary-dev"]
 
 
 @pytest.mark.parametrize(
     "name", ["Canaryname_Qxunlisted.jpg", "canaryname.qxunlisted.jpg"]
 )
-def test_a_photo_named_after_an_unlisted_person_is_a_finding(canary_site, name):
+def test_a_photo_named_after_an_unlisted_person_is_a_finding(canary_built, name):
     """Cameras and people name photos with underscores or dots between the words."""
-    canary_site.build()
-    (canary_site.output / "images").mkdir(exist_ok=True)
-    (canary_site.output / "images" / name).write_bytes(b"\xff\xd8\xff\xe0")
-    findings = audit_site(canary_site.settings())
+    (canary_built.output / "images").mkdir(exist_ok=True)
+    (canary_built.output / "images" / name).write_bytes(b"\xff\xd8\xff\xe0")
+    findings = audit_site(canary_built.settings())
     assert [str(f) for f in findings] == [f"images/{name}: name of canary-dev"]
 
 
