@@ -16,12 +16,18 @@ WEIGHT = """() => {
     .filter(r => r.initiatorType === 'link' || r.initiatorType === 'css');
   return nav.encodedBodySize + sheets.reduce((n, r) => n + r.encodedBodySize, 0);
 }"""
+# Layout shifts so far, read once two more frames have been drawn after the load event
+# (a shift is reported with the frame that drew it): an event to wait on, not a timer.
+# The buffered entries reach the observer's records at once (takeRecords), without
+# waiting for its callback.
 SHIFT = """() => new Promise(resolve => {
-  let total = 0;
-  new PerformanceObserver(list => {
-    for (const entry of list.getEntries()) total += entry.value;
-  }).observe({type: 'layout-shift', buffered: true});
-  setTimeout(() => resolve(total), 100);
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const observer = new PerformanceObserver(() => {});
+    observer.observe({type: 'layout-shift', buffered: true});
+    const shifts = observer.takeRecords();
+    observer.disconnect();
+    resolve(shifts.reduce((total, entry) => total + entry.value, 0));
+  }));
 })"""
 UNSIZED = """() => [...document.images]
   .filter(i => !i.getAttribute('width') || !i.getAttribute('height'))
