@@ -344,18 +344,30 @@ def _starting_locale():
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory):
-    """The sample site (content/, pelicanconf.py, every plugin in PLUGINS) built once.
+    """The sample site (content/, pelicanconf.py, every plugin in PLUGINS) built once
+    for the whole run, read-only: under pytest-xdist the first worker that asks builds
+    it into the run's shared temporary folder, under a lock, and the others wait for it
+    and read its report.
 
     Built in a subprocess: Pelican's signals are process-wide, so an in-process build
     would leave every plugin's receivers connected for later tests of this worker that
     build with other PLUGINS.
     """
-    tmp = tmp_path_factory.mktemp("sample-site")
-    out, cache = tmp / "output", tmp / "cache"
-    result, report = build_in_subprocess(
-        SETTINGS, {"OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    tmp = base / "sample-site"
+    out, cache, saved = tmp / "output", tmp / "cache", tmp / "report.json"
+    with FileLock(f"{tmp}.lock"):
+        if not saved.is_file():
+            result, report = build_in_subprocess(
+                SETTINGS, {"OUTPUT_PATH": str(out), "CACHE_PATH": str(cache)}
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+            saved.write_text(json.dumps(report), encoding="utf-8")
+        report = json.loads(saved.read_text(encoding="utf-8"))
     return BuiltSite(out, "", report["seconds"], report["warnings"])
 
 
