@@ -1,9 +1,10 @@
 """Headless Chromium (Debian's, never a downloaded one) on the sample site, served locally.
 
 `visit(path, name)` loads one page and returns what a reviewer wants to know about it:
-console errors, every request and whether it left the local server, failed loads, and
-axe-core's violations in the light and the dark colour scheme. Screenshots at phone and
-desktop widths go to tests/artifacts/screenshots/ (git-ignored).
+console errors, every request and whether it left the local server, failed loads,
+axe-core's violations in the light and the dark colour scheme, and the page's weight and
+layout shifts on load (test_browser_budgets.py). Screenshots at phone and desktop widths
+go to tests/artifacts/screenshots/ (git-ignored).
 """
 
 import contextlib
@@ -117,6 +118,7 @@ class Visit:
     violations: dict = field(default_factory=dict)  # mode -> [axe violation]
     backgrounds: dict = field(default_factory=dict)  # mode -> body background colour
     screenshots: list = field(default_factory=list)
+    budget: dict = field(default_factory=dict)  # bytes, shift, unsized: on load
 
     def foreign_requests(self, origin):
         return [
@@ -146,6 +148,32 @@ class Visit:
 MODES = (("light", "desktop"), ("light", "phone"), ("dark", "desktop"))
 AXE_RUN = "axe.run(document, {resultTypes: ['violations']})"
 
+# Measured on load at the desktop width, for the budgets. Bytes of the page and its style
+# sheets as served (this server does not compress, so the figure is what an uncompressed
+# host sends: the budget's worst case).
+WEIGHT = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const sheets = performance.getEntriesByType('resource')
+    .filter(r => r.initiatorType === 'link' || r.initiatorType === 'css');
+  return nav.encodedBodySize + sheets.reduce((n, r) => n + r.encodedBodySize, 0);
+}"""
+# Layout shifts so far, read once two more frames have been drawn after the load event
+# (a shift is reported with the frame that drew it): an event to wait on, not a timer.
+# The buffered entries reach the observer's records at once (takeRecords), without
+# waiting for its callback.
+SHIFT = """() => new Promise(resolve => {
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const observer = new PerformanceObserver(() => {});
+    observer.observe({type: 'layout-shift', buffered: true});
+    const shifts = observer.takeRecords();
+    observer.disconnect();
+    resolve(shifts.reduce((total, entry) => total + entry.value, 0));
+  }));
+})"""
+UNSIZED = """() => [...document.images]
+  .filter(i => !i.getAttribute('width') || !i.getAttribute('height'))
+  .map(i => i.getAttribute('src'))"""
+
 
 @pytest.fixture(scope="session")
 def axe():
@@ -154,7 +182,12 @@ def axe():
 
 @pytest.fixture(scope="session")
 def visit(chromium, served_site, axe):
-    """visit(path, name=None, modes=MODES) -> Visit; a name writes screenshots."""
+    """visit(path, name=None, modes=MODES) -> Visit; a name writes screenshots.
+
+    The site is static: a page visited again in every mode (another test, or a named
+    visit for its screenshots) is loaded again, but axe-core's verdict of the first
+    visit stands, and a visit without a name is the first visit itself.
+    """
     # One context for the session: a static site keeps no state worth isolating, and
     # injecting axe-core as an init script (CDP, so the page's CSP does not apply) once
     # is far cheaper than evaluating its 500 kB on every check.
@@ -162,6 +195,7 @@ def visit(chromium, served_site, axe):
     context.add_init_script(script=axe.axe_script)
     page = context.new_page()
     current = {}
+    seen = {}  # path -> its first Visit in every mode
 
     def record(kind, text):
         if current:
@@ -177,6 +211,9 @@ def visit(chromium, served_site, axe):
     )
 
     def run(path, name=None, modes=MODES):
+        checked = seen.get(path) if modes == MODES else None
+        if checked and not name:
+            return checked
         result = Visit(served_site + path)
         current["visit"] = result
         page.emulate_media(color_scheme="light")
@@ -184,6 +221,11 @@ def visit(chromium, served_site, axe):
         response = page.goto(result.url, wait_until="load")
         if response is None or response.status != 200:
             result.failed.append(f"{result.url}: {response and response.status}")
+        result.budget = {
+            "bytes": page.evaluate(WEIGHT),
+            "shift": page.evaluate(SHIFT),
+            "unsized": page.evaluate(UNSIZED),
+        }
         for scheme, viewport in modes:
             mode = f"{scheme} {viewport}"
             page.emulate_media(color_scheme=scheme)
@@ -196,8 +238,13 @@ def visit(chromium, served_site, axe):
                 shot = SCREENSHOTS / f"{name}-{viewport}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 result.screenshots.append(shot)
-            result.violations[mode] = page.evaluate(AXE_RUN)["violations"]
+            if checked:
+                result.violations[mode] = checked.violations[mode]
+            else:
+                result.violations[mode] = page.evaluate(AXE_RUN)["violations"]
         current.clear()
+        if modes == MODES:
+            seen.setdefault(path, result)
         return result
 
     yield run
