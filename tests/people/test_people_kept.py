@@ -79,20 +79,33 @@ def test_an_invalid_file_is_refused_on_every_save(tmp_path, person_file, parses)
     assert len(parses) == 2
 
 
-def test_the_preview_audit_searches_for_the_secrets_of_this_save(
-    tmp_path, person_file, parses
-):
-    ada = person_file("ada", ADA)
+def site(tmp_path, **settings):
     out = tmp_path / "output"
-    out.mkdir()
+    out.mkdir(exist_ok=True)
     (out / "index.html").write_text("<p>thinking of joining the firm</p>", "utf-8")
-    settings = {
+    return {
         "PATH": str(tmp_path),
         "PEOPLE_PATH": "people",
         "PEOPLE_PRIVATE_PATH": str(tmp_path / "private"),
         "OUTPUT_PATH": str(out),
-        "PREVIEW_MODE": True,
+        **settings,
     }
+
+
+def test_the_audit_of_a_published_build_parses_the_log_itself(
+    tmp_path, person_file, parses
+):
+    person_file("ada", ADA)
+    settings = site(tmp_path)
+    assert audit.audit_site(settings) == audit.audit_site(settings) == []
+    assert len(parses) == 2
+
+
+def test_the_preview_audit_searches_for_the_secrets_of_this_save(
+    tmp_path, person_file, parses
+):
+    ada = person_file("ada", ADA)
+    settings = site(tmp_path, PREVIEW_MODE=True)
     assert audit.audit_site(settings) == []
     assert audit.audit_site(settings) == []
     assert len(parses) == 1
