@@ -309,13 +309,19 @@ def _pelican(c, args, preview=False):
     help={
         "name": 'Your name, in quotes: the site\'s name and author, e.g. "Ada Lovelace".',
         "twitter": "Your X/Twitter handle, with or without the @ (optional).",
+        "bluesky": "Your Bluesky handle (you.bsky.social) or DID (optional).",
+        "mastodon": "Your Mastodon account, @you@instance.example (optional).",
         "force": "Run again on a site that is already yours: removes only what is "
         "left of the sample, and writes the settings again.",
     }
 )
-def start(c, name, twitter="", force=False):
+def start(c, name, twitter="", bluesky="", mastodon="", force=False):
     """Make the site yours: drop the sample content, set your name, build."""
-    from pelican.plugins.rapport_people.model import parse_handle
+    from pelican.plugins.rapport_people.model import (
+        parse_bluesky,
+        parse_handle,
+        parse_mastodon,
+    )
     from pelican.plugins.rapport_site.start import already_started, start_site
     from pelican.plugins.rapport_tweets.tasks import load_settings
 
@@ -331,6 +337,17 @@ def start(c, name, twitter="", force=False):
             "digits or underscores). Nothing was changed.",
             code=1,
         )
+    accounts = {}
+    for option, value, parse, shape in (
+        ("bluesky", bluesky, parse_bluesky, "a Bluesky handle (you.bsky.social) or DID"),
+        ("mastodon", mastodon, parse_mastodon, "a Mastodon account (@you@instance.example)"),
+    ):  # fmt: skip
+        accounts[option] = parse(value) if value else ""
+        if accounts[option] is None:
+            raise Exit(
+                f"Error: --{option} '{value}' is not {shape}. Nothing was changed.",
+                code=1,
+            )
     if already_started(SETTINGS) and not force:
         raise Exit(
             "Error: this site is already yours (AUTHOR in pelicanconf.py is no longer "
@@ -340,11 +357,14 @@ def start(c, name, twitter="", force=False):
             code=1,
         )
     store = load_settings(SETTINGS)["TWEETS_STORE"]
-    done = start_site(ROOT, SETTINGS, store, name, handle)
+    done = start_site(ROOT, SETTINGS, store, name, handle, **accounts)
+    named = [f"@{handle}"] if handle else []
+    named += [f"{accounts['bluesky']} on Bluesky"] if accounts["bluesky"] else []
+    named += [f"@{accounts['mastodon']}"] if accounts["mastodon"] else []
     print(
         f"Removed {len(done.removed)} sample file(s) and {done.tweets_removed} sample "
         f"tweet(s); pelicanconf.py now names {name}"
-        + (f" (@{handle})" if handle else "")
+        + (f" ({', '.join(named)})" if named else "")
         + "."
     )
     clean(c)

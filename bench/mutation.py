@@ -48,6 +48,7 @@ MODULES = {
             "tests/people/test_people_audit_rules.py",
             "tests/people/test_people_audit_preview.py",
             "tests/people/test_people_audit.py",
+            "tests/people/test_people_kept.py",
             "tests/site/test_site_search_preview.py",
         ],
     ),

@@ -373,9 +373,11 @@ def all_output_text(folder):
 
 def test_start_replaces_the_sample_with_a_site_of_your_own(repo_copy):
     result = run(
-        [INVOKE, "start", "--name", "Ada Lovelace", "--twitter", "@ada_l"],
+        [INVOKE, "start", "--name", "Ada Lovelace", "--twitter", "@ada_l",
+         "--bluesky", "@Ada.bsky.social", "--mastodon", "@ada@Example.social"],
         cwd=repo_copy,
-    )
+    )  # fmt: skip
+    assert "(@ada_l, ada.bsky.social on Bluesky, @ada@example.social)" in result.stdout
     assert result.returncode == 0, output_of(result)
     assert "Traceback" not in output_of(result)
     posts = sorted(p.name for p in (repo_copy / "content/posts").iterdir())
@@ -396,6 +398,8 @@ def test_start_replaces_the_sample_with_a_site_of_your_own(repo_copy):
     assert 'AUTHOR = "Ada Lovelace"' in conf
     assert 'SITENAME = "Ada Lovelace"' in conf
     assert 'OWNER_TWITTER = "ada_l"' in conf
+    assert 'OWNER_BLUESKY = "ada.bsky.social"' in conf
+    assert 'OWNER_MASTODON = "ada@example.social"' in conf
     assert "OWNER_NAME = AUTHOR" in conf  # the rest of the file is as it was
     # It built the new site, and nothing of the sample is left in it.
     text = all_output_text(repo_copy / "output")
@@ -452,4 +456,11 @@ def test_start_refuses_a_bad_handle_and_changes_nothing(repo_copy):
     assert result.returncode == 1
     assert "is not an X/Twitter handle" in result.stderr
     assert (repo_copy / "pelicanconf.py").read_bytes() == conf
+    for option, value, shape in (
+        ("--bluesky", "not a handle", "is not a Bluesky handle"),
+        ("--mastodon", "ada@", "is not a Mastodon account"),
+    ):
+        result = run([INVOKE, "start", "--name", "Ada", option, value], cwd=repo_copy)
+        assert result.returncode == 1 and shape in result.stderr, output_of(result)
+        assert (repo_copy / "pelicanconf.py").read_bytes() == conf
     assert (repo_copy / "content/posts/2013-04-22-asking-for-a-coffee.md").is_file()

@@ -111,6 +111,34 @@ def test_unsorted_lines_are_an_error(sample_store):
         list(Store(sample_store).iter_records())
 
 
+def test_reindex_sorts_a_shard_out_of_order_as_its_error_says(sample_store):
+    shard = sample_store / "tweets" / "2012.jsonl"
+    lines = shard.read_text().splitlines()
+    shard.write_text("\n".join([lines[1], lines[0], *lines[2:]]) + "\n")
+    with pytest.raises(StoreError, match=r"Run `invoke tweets\.reindex` to sort"):
+        list(Store(sample_store).iter_records())
+    Store(sample_store).reindex()
+    assert shard.read_text().splitlines() == lines
+    assert list(Store(sample_store).iter_records())  # read without an error
+
+
+def test_a_post_stored_twice_is_named_and_not_resorted_away(sample_store):
+    shard = sample_store / "tweets" / "2012.jsonl"
+    lines = shard.read_text().splitlines()
+    shard.write_text("\n".join([lines[0], *lines]) + "\n")
+    twice = r"2012\.jsonl, line 2: post \d+ is stored twice\. Delete one"
+    with pytest.raises(StoreError, match=twice):
+        list(Store(sample_store).iter_records())
+    later = sample_store / "tweets" / "2099.jsonl"
+    shard.write_text("\n".join(lines) + "\n")
+    later.write_text(lines[0] + "\n")
+    with pytest.raises(
+        StoreError, match=r"2012\.jsonl, line 1, and .*2099\.jsonl, line 1"
+    ):
+        Store(sample_store).reindex()
+    assert later.read_text() == lines[0] + "\n"  # nothing was written
+
+
 def test_second_import_meets_the_lock(sample_store):
     store = Store(sample_store)
     busy = pytest.raises(StoreError, match="another import or fetch is running")

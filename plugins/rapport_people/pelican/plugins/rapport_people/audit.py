@@ -58,10 +58,8 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 from . import settings as defaults
-from .model import (
-    PeopleError,
-    load_people,
-)
+from .kept import contact_log
+from .model import PeopleError
 from .public import blurb_html
 
 logger = logging.getLogger(__name__)
@@ -649,10 +647,11 @@ def audit_site(settings, clean=None):
     when the contact log itself does not parse. `clean`: see scan.
     """
     settings = defaults.resolve(settings)
-    people = load_people(
+    people = contact_log(
         defaults.people_dir(settings),
         defaults.private_dir(settings),
         defaults.limits(settings),
+        preview=settings.get("PREVIEW_MODE", False),
     )
     return audit_output(settings["OUTPUT_PATH"], people, settings, clean)
 

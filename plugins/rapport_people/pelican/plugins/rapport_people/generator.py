@@ -15,7 +15,8 @@ from pelican.urlwrappers import Tag
 
 from . import settings as defaults
 from .avatar import avatar_svg
-from .model import PeopleError, load_people
+from .kept import contact_log
+from .model import PeopleError
 from .photos import PhotoError, square_sizes
 from .public import directory_figures, project
 
@@ -36,10 +37,11 @@ class PeopleGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(TEMPLATES)])
-        self.people = load_people(
+        self.people = contact_log(
             defaults.people_dir(self.settings),
             defaults.private_dir(self.settings),
             defaults.limits(self.settings),
+            preview=self.settings.get("PREVIEW_MODE", False),
         )
         self.public = [
             project(p, self.setting("PEOPLE_URL").format(slug=p.slug),

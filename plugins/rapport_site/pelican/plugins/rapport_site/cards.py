@@ -77,7 +77,10 @@ class SocialCards:
 
     def wanted(self, output_path):
         """{name: (title, site)} of every card a written page shows."""
-        for page in [p for p in self.pages if not (Path(output_path) / p).is_file()]:
+        gone = [
+            p for p in self.pages if not os.path.isfile(os.path.join(output_path, p))
+        ]
+        for page in gone:
             del self.pages[page]  # a page no longer written (a deleted post)
         return {
             **self.unplaced,
@@ -92,20 +95,22 @@ class SocialCards:
         cache = Path(self.settings.get("CACHE_PATH") or folder) / "social-cards"
         cache.mkdir(parents=True, exist_ok=True)
         wanted = self.wanted(output_path)
+        # Both folders read once: a site has a card per page.
+        in_cache, in_folder = _file_sizes(cache), _file_sizes(folder)
         drawn = 0
         for name, (title, site) in sorted(wanted.items()):
             cached = cache / name
-            if not cached.is_file():
+            if name not in in_cache:
                 data = draw(title, site, self.settings)
                 temp = cached.with_suffix(".tmp")
                 temp.write_bytes(data)
                 os.replace(temp, cached)
+                in_cache[name] = len(data)
                 drawn += 1
-            target = folder / name
             # A card's name is a digest of all it is drawn from: a file of that name
             # and size is that card (a preview save copies only new cards).
-            if not target.is_file() or target.stat().st_size != cached.stat().st_size:
-                shutil.copyfile(cached, target)
+            if in_folder.get(name) != in_cache[name]:
+                shutil.copyfile(cached, folder / name)
         for stale in folder.iterdir():
             # A card of a withdrawn person's page shows their name: it goes too.
             if stale.name not in wanted:
@@ -114,6 +119,16 @@ class SocialCards:
                 else:
                     stale.unlink()
         return drawn, len(wanted) - drawn
+
+
+def _file_sizes(folder):
+    """{name: size} of the files in `folder`."""
+    sizes = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_file():
+                sizes[entry.name] = entry.stat().st_size
+    return sizes
 
 
 def _lines(text, font, width, most=3):

@@ -114,7 +114,9 @@ def already_started(conf):
     return author != SAMPLE_AUTHOR
 
 
-def start_site(root, conf, tweets_store, name, twitter="", today=None):
+def start_site(
+    root, conf, tweets_store, name, twitter="", bluesky="", mastodon="", today=None
+):
     """Make the sample site at `root` the owner's; returns what was done."""
     from pelican.plugins.rapport_tweets.store import Store
 
@@ -146,6 +148,8 @@ def start_site(root, conf, tweets_store, name, twitter="", today=None):
                 "SITESUBTITLE": "",
                 "SITEDESCRIPTION": f"Posts by {name}, and the people I have met.",
                 "OWNER_TWITTER": twitter,
+                "OWNER_BLUESKY": bluesky,
+                "OWNER_MASTODON": mastodon,
                 "OWNER_NOTE": "",
             },
         ),

@@ -46,13 +46,54 @@ class Thread:
 class TweetsAPI:
     """Rendered tweet cards from the store, for templates and other plugins."""
 
-    def __init__(self, reader, settings, template, output_path=None):
+    def __init__(self, reader, settings, template, output_path=None, memo=None):
         self.reader = reader
         self.settings = settings
         self.template = template
         self.output_path = Path(output_path) if output_path else None
         self._owner = None
         self._copied = set()
+        # Answers of earlier builds of this process (memo.py), or None.
+        self._memo = memo
+        self._published = None  # media names a memoised call published, or None
+        self._profile_keys = {}
+
+    # -- answers kept between the builds of one preview process (memo.py)
+
+    def _profile_key(self, profile_urls):
+        """A hashable stand-in for a {handle: URL} map, once per map object."""
+        if not profile_urls:
+            return ()
+        hit = self._profile_keys.get(id(profile_urls))
+        if hit is None:
+            hit = (profile_urls, tuple(sorted(profile_urls.items())))
+            self._profile_keys[id(profile_urls)] = hit
+        return hit[1]
+
+    def _remembered(self, key, compute):
+        """compute(), or the answer an earlier build of this process gave for `key`
+        while the store, templates and settings were the same; its media files are
+        published again."""
+        if self._memo is None:
+            return compute()
+        hit = self._memo.answers.get(key)
+        if hit is not None:
+            answer, media = hit
+            if all(
+                self._publish_media(name, self.reader.of(network).store) == shown
+                for network, name, shown in media
+            ):
+                return answer
+        outer, self._published = self._published, []
+        try:
+            answer = compute()
+            media = tuple(self._published)
+        finally:
+            if outer is not None:
+                outer.extend(self._published)
+            self._published = outer
+        self._memo.answers[key] = (answer, media)
+        return answer
 
     # -- settings and owner
 
@@ -78,6 +119,10 @@ class TweetsAPI:
     def card(self, tweet_id, profile_urls=None):
         """The rendered card of one tweet (Markup), or None when it is not stored;
         accounts in `profile_urls` link to their URL on this site, others to X."""
+        key = ("card", str(tweet_id), self._profile_key(profile_urls))
+        return self._remembered(key, lambda: self._card(tweet_id, profile_urls))
+
+    def _card(self, tweet_id, profile_urls):
         record = self.reader.get(str(tweet_id))
         if record is None:
             return None
@@ -91,10 +136,16 @@ class TweetsAPI:
             profile_urls or {},
             siteurl,
             media_url,
-            has_file=lambda name: self._publish_media(name, store),
+            has_file=lambda name: self._published_media(network, name, store),
         )
         html = self.template.render(tweet=card, SITEURL=siteurl)
         return Markup(html.strip())
+
+    def _published_media(self, network, file_name, store):
+        shown = self._publish_media(file_name, store)
+        if self._published is not None:
+            self._published.append((network, file_name, shown))
+        return shown
 
     def _publish_media(self, file_name, store):
         """Copy one media file of a published post in `store` into the output (once)."""
@@ -195,6 +246,14 @@ class TweetsAPI:
         if limit is None:
             limit = self._get("TWEETS_PER_PERSON")
         exclude = {str(i) for i in exclude}
+        handles = (handle,) if isinstance(handle, str) else tuple(handle)
+        key = ("conversations", handles, limit, tuple(sorted(exclude)),
+               self._profile_key(profile_urls))  # fmt: skip
+        return self._remembered(
+            key, lambda: self._conversations(handles, limit, exclude, profile_urls)
+        )
+
+    def _conversations(self, handle, limit, exclude, profile_urls):
         result = []
         for started, _root, ids in self._threads(handle)[:limit]:
             shown = (self.card(i, profile_urls) for i in ids if i not in exclude)
@@ -206,6 +265,10 @@ class TweetsAPI:
     def first_talked(self, handle):
         """The day of the first stored post between the owner and `handle` (or a list
         of handles), or None."""
+        handles = (handle,) if isinstance(handle, str) else tuple(handle)
+        return self._remembered(("first", handles), lambda: self._first(handles))
+
+    def _first(self, handle):
         entries = self._entries(handle)
         if not entries:
             return None

@@ -13,6 +13,7 @@ from pelican.generators import Generator
 from . import settings as tweet_settings
 from .api import TweetsAPI
 from .links import LABELS
+from .memo import files_stat, memo_for, settings_digest, templates_digest
 from .networks import NetworkReaders
 from .record import X
 
@@ -71,6 +72,7 @@ class TweetsGenerator(Generator):
             self.settings,
             self.page_template(CARD_TEMPLATE),
             self.output_path,
+            memo=self.memo(),
         )
         self.context["tweets"] = self.api
         _BUILDS[os.path.realpath(self.output_path)] = self.api
@@ -92,6 +94,18 @@ class TweetsGenerator(Generator):
         sheets = self.context.setdefault("rapport_stylesheets", [])
         if "tweets.css" not in sheets:
             sheets.append("tweets.css")
+
+    def memo(self):
+        """In preview mode (PREVIEW_MODE: one process, a build per save), what earlier
+        builds rendered from the same store, templates and settings (memo.py)."""
+        if not self.settings.get("PREVIEW_MODE"):
+            return None
+        base = (
+            files_stat(self.reader.folders()),
+            templates_digest(self.env),
+            settings_digest(self.settings),
+        )
+        return memo_for(self.output_path, base)
 
     @staticmethod
     def ours(template):

@@ -60,6 +60,16 @@ class NetworkReaders:
     def exists(self):
         return any(r.exists() for r in self.readers.values())
 
+    def folders(self):
+        """Every folder whose files a build may read: each store's root, its posts
+        and its index (not its media, which a card copies by name)."""
+        return [
+            folder
+            for reader in self.readers.values()
+            for folder in (reader.store.root, reader.store.tweets_dir,
+                           reader.store.index_dir)
+        ]  # fmt: skip
+
     def owner(self, network=X):
         return self.readers[network].owner()
 

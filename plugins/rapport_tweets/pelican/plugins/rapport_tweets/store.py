@@ -58,6 +58,13 @@ class UpdateSummary:
     new_ids: list = field(default_factory=list)
 
 
+def _twice(tid, where):
+    return StoreError(
+        f"{where}: post {tid} is stored twice. Delete one of the two lines (keep the "
+        "newer), then run `invoke tweets.reindex`."
+    )
+
+
 class Store:
     """A tweet store folder: reading, locking, merging and atomic updates. It holds
     the posts of one `network` (networks.py says where each network's folder is)."""
@@ -113,8 +120,9 @@ class Store:
 
     # -- reading everything (stats, reindex, updates)
 
-    def iter_lines(self, path):
-        """(lineno, id, line) for each line of one shard, checking the sort order."""
+    def iter_lines(self, path, in_order=True):
+        """(lineno, id, line) for each line of one shard, checking the sort order
+        (unless `in_order` is False: reindex, which sorts them)."""
         previous = None
         with open(path, "rb") as fh:
             for lineno, raw in enumerate(fh, 1):
@@ -135,11 +143,13 @@ class Store:
                         f'\'{{"id":"<a {self.network} post id>"\'. Fix it, then run '
                         "`invoke tweets.reindex`."
                     )
-                if previous is not None and id_key(tid) <= previous:
+                if in_order and previous is not None and id_key(tid) <= previous:
+                    if id_key(tid) == previous:
+                        raise _twice(tid, f"{path}, line {lineno}")
                     raise StoreError(
-                        f"{path}, line {lineno}: ids must be sorted and unique; "
-                        f"{tid} comes after a larger or equal id. Run "
-                        "`invoke tweets.reindex` to sort the store."
+                        f"{path}, line {lineno}: ids must be sorted; {tid} comes "
+                        "after a larger id. Run `invoke tweets.reindex` to sort the "
+                        "store."
                     )
                 previous = id_key(tid)
                 yield lineno, tid, line
@@ -218,11 +228,12 @@ class Store:
         return rows
 
     @contextlib.contextmanager
-    def update(self):
+    def update(self, resort=False):
         """Lock the store and yield an Update; its changes are written on success, and
-        nothing of it (not even a staged photo) on failure."""
+        nothing of it (not even a staged photo) on failure. With `resort`, shards out
+        of order are read (and written sorted)."""
         with self.lock():
-            update = Update(self)
+            update = Update(self, resort)
             try:
                 yield update
                 update.commit()
@@ -238,14 +249,14 @@ class Store:
 
     def reindex(self):
         """Rewrite the derived index (and resort shards) from the stored lines."""
-        with self.update() as update:
+        with self.update(resort=True) as update:
             update.touch_all()
 
 
 class Update:
     """Pending changes to a store: add records, forget ids, set the owner."""
 
-    def __init__(self, store):
+    def __init__(self, store, resort=False):
         self.store = store
         self.meta = store.meta()
         self.forgotten = store.forgotten()
@@ -262,7 +273,10 @@ class Update:
         self._syncer = None  # a thread that fsyncs staged files meanwhile
         self._syncs = []  # its pending fsyncs (futures)
         for path in store.shard_paths():
-            for lineno, tid, line in store.iter_lines(path):
+            for lineno, tid, line in store.iter_lines(path, in_order=not resort):
+                if tid in self._lines:
+                    first, at = self._where[tid]
+                    raise _twice(tid, f"{first}, line {at}, and {path}, line {lineno}")
                 self._lines[tid] = line
                 self._year[tid] = path.stem
                 self._where[tid] = (path, lineno)
