@@ -45,7 +45,6 @@ class Reader:
             )
         self._shards = None
         self._maps = {}
-        self._records = {}
         self._people = None
         self._fallback = None
 
@@ -53,6 +52,9 @@ class Reader:
         for shard in self._maps.values():
             shard.close()
         self._maps.clear()
+        if self._people is not None:
+            self._people.close()
+            self._people = None
 
     def exists(self):
         return bool(self.store.shard_paths())
@@ -78,10 +80,12 @@ class Reader:
         self._shards = rows or []
 
     def get(self, tweet_id):
-        """The stored record of `tweet_id` (str or int), or None."""
+        """The stored record of `tweet_id` (str or int), or None.
+
+        Read from the year file on every call, not kept: a build asks for almost every
+        post once (4,222 distinct of 4,362 lookups at the bench's scale), and keeping
+        them held memory in proportion to every conversation published."""
         tid = str(tweet_id)
-        if tid in self._records:
-            return self._records[tid]
         if network_of_id(tid) != self.store.network:
             return None  # another network's id (or none): never in this store
         self._ensure()
@@ -95,7 +99,6 @@ class Reader:
                     record = self._search(name, key)
                     if record is not None:
                         break
-        self._records[tid] = record
         return record
 
     def _search(self, name, key):
@@ -145,12 +148,12 @@ class Reader:
             return self._people
         self._ensure()
         if self._fallback is not None:
-            text = self._fallback.index["people"]
+            lines = _BytesLines(self._fallback.index["people"].encode("utf-8"))
         elif self._shards:
-            text = self._index_text("people")
+            lines = _ShardFile(self.store.index_dir / "people.tsv")
         else:
-            text = ""
-        self._people = _PeopleIndex(text)
+            lines = _BytesLines(b"")
+        self._people = _PeopleIndex(lines)
         return self._people
 
     def iter_records(self):
@@ -158,7 +161,8 @@ class Reader:
 
 
 class _ShardFile:
-    """A year file read a block at a time with pread, for the binary search by id.
+    """A year file or an index file read a block at a time with pread, for a binary
+    search by line.
 
     Not mmap: every page a search touches would stay in the build's resident memory,
     which then grows with the store rather than with what is published.
@@ -198,43 +202,57 @@ class _ShardFile:
         os.close(self.fd)
 
 
+class _BytesLines:
+    """An index held in memory, with a _ShardFile's interface."""
+
+    def __init__(self, data):
+        self.data = data
+        self.size = len(data)
+
+    def read(self, offset, length):
+        return self.data[offset : offset + length]
+
+    def line_at(self, pos):
+        start = self.data.rfind(b"\n", 0, pos) + 1
+        end = self.data.find(b"\n", start)
+        return start, self.data[start : self.size if end < 0 else end]
+
+    def close(self):
+        pass
+
+
 class _PeopleIndex:
-    """people.tsv (sorted by handle), parsed one handle at a time.
+    """people.tsv (sorted by handle), read one handle at a time.
 
     The build asks for its listed people only, while the index holds everyone the
-    owner ever talked with: parsing all of it cost memory in proportion to the store.
+    owner ever talked with: reading (or parsing) all of it cost memory in proportion
+    to the store, for every network's index, until the build ended. Nothing is kept:
+    a lookup is a binary search of the file.
     """
 
-    def __init__(self, text):
-        self._text = text
-        self._cache = {}
+    def __init__(self, lines):
+        self._lines = lines
 
-    def _line_at(self, pos):
-        start = self._text.rfind("\n", 0, pos) + 1
-        end = self._text.find("\n", start)
-        return start, self._text[start : len(self._text) if end < 0 else end]
-
-    def _first_at_or_after(self, handle):
-        """Offset of the first line whose handle is >= `handle`."""
-        return first_at_or_after(
-            self._line_at,
-            len(self._text),
-            handle,
-            lambda _start, line: line.partition("\t")[0],
-        )
+    def close(self):
+        self._lines.close()
 
     def get(self, handle, default=None):
-        if handle not in self._cache:
-            text, rows = self._text, []
-            pos, prefix = self._first_at_or_after(handle), handle + "\t"
-            while text.startswith(prefix, pos):
-                end = text.find("\n", pos)
-                end = len(text) if end < 0 else end
-                _handle, root, tid, date = text[pos:end].split("\t")
-                rows.append((root, tid, date))
-                pos = end + 1
-            self._cache[handle] = rows
-        return self._cache[handle] or default
+        lines, prefix = self._lines, handle.encode("utf-8") + b"\t"
+        pos = first_at_or_after(
+            lines.line_at,
+            lines.size,
+            prefix[:-1],
+            lambda _start, line: line.partition(b"\t")[0],
+        )
+        rows = []
+        while pos < lines.size:
+            start, line = lines.line_at(pos)
+            if not line.startswith(prefix):
+                break
+            _handle, root, tid, date = line.decode("utf-8").split("\t")
+            rows.append((root, tid, date))
+            pos = start + len(line) + 1
+        return rows or default
 
     def __getitem__(self, handle):
         rows = self.get(handle)
@@ -246,8 +264,15 @@ class _PeopleIndex:
         return self.get(handle) is not None
 
     def handles(self):
-        """Every handle in the index, in order (for whoever asks about everyone)."""
-        return sorted({line.split("\t", 1)[0] for line in self._text.splitlines()})
+        """Every handle in the index, in order, for whoever asks about everyone (the
+        people tasks, never the build): the whole index is read, and from then on held,
+        so that their lookups of every handle that follow are not file reads."""
+        data = self._lines.read(0, self._lines.size)
+        self._lines.close()
+        self._lines = _BytesLines(data)
+        return sorted(
+            {line.split(b"\t", 1)[0].decode("utf-8") for line in data.splitlines()}
+        )
 
 
 class _InMemoryIndex:
