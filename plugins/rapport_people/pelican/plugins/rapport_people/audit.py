@@ -651,7 +651,7 @@ def audit_site(settings, clean=None):
         defaults.people_dir(settings),
         defaults.private_dir(settings),
         defaults.limits(settings),
-        preview=settings.get("PREVIEW_MODE", False),
+        preview=settings.get("PREVIEW_MODE"),
     )
     return audit_output(settings["OUTPUT_PATH"], people, settings, clean)
 

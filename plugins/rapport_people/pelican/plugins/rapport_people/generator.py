@@ -41,7 +41,7 @@ class PeopleGenerator(Generator):
             defaults.people_dir(self.settings),
             defaults.private_dir(self.settings),
             defaults.limits(self.settings),
-            preview=self.settings.get("PREVIEW_MODE", False),
+            preview=self.settings.get("PREVIEW_MODE"),
         )
         self.public = [
             project(p, self.setting("PEOPLE_URL").format(slug=p.slug),
