@@ -6,7 +6,6 @@ Markdown and waits, without reloading the page itself, for the new text to appea
 """
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from pelican.plugins.rapport_site.headers import META_CSP, livereload_policy
+from tests.repo_copy import copy_repository
 
 pytestmark = pytest.mark.slow
 
@@ -87,18 +87,7 @@ def wait_until_listening(port, timeout):
 
 @pytest.fixture
 def livereload_site(tmp_path):
-    repo = tmp_path / "repo"
-    for part in PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(
-                source,
-                repo / part,
-                ignore=shutil.ignore_patterns("__pycache__", "sites"),  # bench/sites
-            )
-        else:
-            repo.mkdir(exist_ok=True)
-            shutil.copy2(source, repo / part)
+    repo = copy_repository(tmp_path / "repo", PARTS)
     port = free_port()
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
     env["PYTHONUNBUFFERED"] = "1"  # each line as it is logged, not at exit

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pelican.plugins.rapport_site.ghpages import PagesError, publish_branch
+from tests.repo_copy import REPO_PARTS, copy_repository
 
 pytestmark = pytest.mark.slow
 
@@ -109,10 +110,7 @@ def test_invoke_gh_pages_after_a_withdrawal(tmp_path, monkeypatch):
     work, origin = tmp_path / "repo", tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", str(origin))
     git(tmp_path, "init", "-q", "-b", "main", str(work))
-    for part in ("tasks.py", "pelicanconf.py", "publishconf.py", ".gitignore"):
-        (work / part).write_bytes((ROOT / part).read_bytes())
-    for part in ("plugins", "bench", "content", "theme", "data"):
-        subprocess.run(["cp", "-r", str(ROOT / part), str(work / part)], check=True)
+    copy_repository(work, (*REPO_PARTS, ".gitignore"))
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "site")
     git(work, "remote", "add", "origin", str(origin))

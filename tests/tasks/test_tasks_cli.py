@@ -3,7 +3,6 @@
 import datetime
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,23 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.invoke_help import help_problems
+from tests.repo_copy import copy_repository
 from tests.warm import WarmInvoke
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 INVOKE = Path(sys.executable).parent / "invoke"
-# What a copy of the repository needs for the tasks to run.
-REPO_PARTS = (
-    "tasks.py",
-    "pelicanconf.py",
-    "publishconf.py",
-    "plugins",
-    "bench",
-    "content",
-    "theme",
-    "data",
-)
 
 
 # As after the Quick start: invoke is .venv/bin/invoke, not a command on PATH.
@@ -71,15 +60,7 @@ def output_of(result):
 @pytest.fixture
 def repo_copy(tmp_path):
     """A throwaway copy of the repository, so tasks that write content/ touch only it."""
-    copy = tmp_path / "repo"
-    copy.mkdir()
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "sites", "work")
-    for part in REPO_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part, ignore=ignore)
-        else:
-            shutil.copy2(source, copy / part)
+    copy = copy_repository(tmp_path / "repo")
     real_posts = sorted(p.name for p in (ROOT / "content/posts").iterdir())
     yield copy
     # The task wrote into the copy, never into the repository's own content/.
