@@ -4,38 +4,17 @@ A preview process (`invoke livereload`, `invoke regenerate`: PREVIEW_MODE) build
 site on every save, and each build parses the whole contact log twice (the people
 pages, then the privacy audit). The parse is a function of the files in the people and
 private folders and of the size limits, so while every one of those files has the same
-stat (size, mtime, ctime, inode) and no file came or went, the last parse is the answer.
+stat (size, mtime, ctime, inode) and no file came or went (the tweets plugin's
+files_stat, which preview mode's kept cards go by too), the last parse is the answer.
 Anything else parses again. Published builds and `invoke check` always parse.
 """
 
-import os
+from pelican.plugins.rapport_tweets.memo import files_stat
 
 from .model import load_people
 
 # (people folder, private folder, limits) -> (stamp of their files, People)
 _KEPT = {}
-
-
-def _stamp(*folders):
-    """(path, size, mtime, ctime, inode) of every file and folder under `folders`."""
-    rows = []
-    for folder in folders:
-        if not folder or not os.path.isdir(folder):
-            rows.append((folder, None))
-            continue
-        for root, dirs, files in os.walk(folder):
-            dirs.sort()
-            for name in [*dirs, *sorted(files)]:
-                path = os.path.join(root, name)
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    rows.append((path, None))
-                    continue
-                rows.append(
-                    (path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                )
-    return tuple(rows)
 
 
 def contact_log(people_dir, private_dir, limits, preview=False):
@@ -44,7 +23,7 @@ def contact_log(people_dir, private_dir, limits, preview=False):
     if not preview:
         return load_people(people_dir, private_dir, limits)
     key = (people_dir, private_dir, limits)
-    stamp = _stamp(people_dir, private_dir)
+    stamp = files_stat((people_dir, private_dir), recursive=True)
     hit = _KEPT.get(key)
     if hit is not None and hit[0] == stamp:
         return hit[1]

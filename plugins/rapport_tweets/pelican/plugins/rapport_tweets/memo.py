@@ -29,14 +29,17 @@ def _digest(*parts):
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 
 
-def files_stat(folders):
-    """(path, size, mtime, inode) of every file directly in `folders`, sorted."""
-    rows = []
-    for folder in folders:
+def files_stat(folders, recursive=False):
+    """(path, size, mtime, ctime, inode) of every file in `folders` (and, with
+    `recursive`, in their subfolders), sorted; a folder or file that cannot be read is
+    (path, None). Any write to a file changes its row, as does a file coming or going."""
+    rows, pending = [], [str(folder) for folder in folders if folder]
+    while pending:
+        folder = pending.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
-            rows.append((str(folder), None))
+            rows.append((folder, None))
             continue
         for entry in entries:
             try:
@@ -45,7 +48,11 @@ def files_stat(folders):
                 rows.append((entry.path, None))
                 continue
             if entry.is_file():
-                rows.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+                rows.append(
+                    (entry.path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                )
+            elif recursive and entry.is_dir():
+                pending.append(entry.path)
     return tuple(sorted(rows, key=lambda row: row[0]))
 
 
