@@ -124,3 +124,20 @@ def test_a_symlink_into_the_contact_log_is_refused(site):
     ):
         site.build()
     assert_nothing_private_written(site)
+
+
+def test_posts_are_read_for_their_links_only_when_a_link_is_refused(tmp_path):
+    """The check goes by Pelican's own set of linked paths; a post's text is read only
+    to name the post and link at fault."""
+    from pelican.plugins.rapport_people.static_links import check_static_files
+
+    class Unread:
+        def __getattr__(self, name):
+            raise AssertionError(f"a post's {name} was read though no link is refused")
+
+    (tmp_path / "people").mkdir()
+    settings = {"PATH": str(tmp_path), "PEOPLE_PATH": "people"}
+    sources = {"posts/a.md": Unread()}
+    check_static_files(settings, [], sources, {"images/cup.png"})
+    with pytest.raises(AssertionError, match="no link is refused"):
+        check_static_files(settings, [], sources, {"people/dev.md"})

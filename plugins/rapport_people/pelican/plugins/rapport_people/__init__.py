@@ -65,6 +65,7 @@ def static_files(generator):
             generator.settings,
             generator.staticfiles,
             generator.context.get("generated_content", {}),
+            generator.context.get("static_links", ()),
         )
 
 

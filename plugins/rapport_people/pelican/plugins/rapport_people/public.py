@@ -73,6 +73,12 @@ def summarise(blurb_html, limit):
     return cut + "…"
 
 
+# A preview process projects every listed person on each save: each blurb (public
+# text) is rendered and summarised once per process.
+_rendered_blurb = functools.cache(render_blurb)
+_summary = functools.cache(summarise)
+
+
 @dataclass(frozen=True)
 class PublicPerson:
     """What a page may show about a listed person. Built only by `project()`."""
@@ -179,12 +185,12 @@ def project(person, url, summary_length=160):
             f"{person.source}: an unlisted person has no public projection"
         )
     public = {name: getattr(person, name) for name in PUBLIC_FIELDS}
-    blurb = render_blurb(person.body)
+    blurb = _rendered_blurb(person.body)
     return PublicPerson(
         slug=person.slug,
         url=url,
         blurb=blurb,
-        summary=summarise(blurb, summary_length),
+        summary=_summary(blurb, summary_length),
         **public,
     )
 

@@ -72,15 +72,10 @@ def _linked_paths(content):
         yield match.group("path"), os.path.join(content.settings["PATH"], path)
 
 
-def check_static_files(settings, staticfiles, sources):
-    """Raise PrivateStaticFileError naming each post and link (or file) at fault.
-
-    ``staticfiles`` are the StaticGenerator's files, ``sources`` Pelican's
-    ``generated_content`` (posts and pages by source path). Only paths are named, never
-    what the files hold.
-    """
+def _refused_links(settings, sources, explained):
+    """A problem for each post's link that is refused; each such path is added to
+    `explained`."""
     problems = []
-    explained = set()
     for source in sorted(path for path, c in sources.items() if c is not None):
         for link, path in _linked_paths(sources[source]):
             folder = refused_folder(settings, path)
@@ -91,6 +86,25 @@ def check_static_files(settings, staticfiles, sources):
                     "would copy whole into the site. Remove the link (a listed "
                     "person's page is at people/<slug>/)."
                 )
+    return problems
+
+
+def check_static_files(settings, staticfiles, sources, linked):
+    """Raise PrivateStaticFileError naming each post and link (or file) at fault.
+
+    ``staticfiles`` are the StaticGenerator's files, ``sources`` Pelican's
+    ``generated_content`` (posts and pages by source path), ``linked`` Pelican's
+    ``static_links`` (every linked path, relative to PATH, as the StaticGenerator copies
+    them). The posts are read for their links only when one of those is refused, to
+    name them. Only paths are named, never what the files hold.
+    """
+    problems = []
+    explained = set()
+    if any(
+        refused_folder(settings, os.path.join(settings["PATH"], path))
+        for path in linked
+    ):
+        problems += _refused_links(settings, sources, explained)
     for static in sorted(staticfiles, key=lambda s: s.source_path):
         folder = refused_folder(settings, static.source_path)
         if folder and os.path.realpath(static.source_path) not in explained:

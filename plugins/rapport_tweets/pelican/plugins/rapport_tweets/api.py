@@ -11,6 +11,7 @@ it asks, and its cards link those accounts there; nothing is read back from the 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 from collections import defaultdict
@@ -61,12 +62,15 @@ class TweetsAPI:
     # -- answers kept between the builds of one preview process (memo.py)
 
     def _profile_key(self, profile_urls):
-        """A hashable stand-in for a {handle: URL} map, once per map object."""
+        """A short hashable stand-in for a {handle: URL} map (a digest of its sorted
+        items: a tuple of them would be hashed again on every lookup), once per map
+        object."""
         if not profile_urls:
             return ()
         hit = self._profile_keys.get(id(profile_urls))
         if hit is None:
-            hit = (profile_urls, tuple(sorted(profile_urls.items())))
+            items = repr(sorted(profile_urls.items())).encode()
+            hit = (profile_urls, hashlib.blake2b(items, digest_size=16).digest())
             self._profile_keys[id(profile_urls)] = hit
         return hit[1]
 
