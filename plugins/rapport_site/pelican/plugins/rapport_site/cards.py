@@ -18,6 +18,8 @@ from pathlib import Path
 from jinja2 import pass_context
 from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
 
+from . import incremental
+
 logger = logging.getLogger(__name__)
 
 # SOCIAL_CARDS = False: no og:image, no cards folder.
@@ -77,9 +79,14 @@ class SocialCards:
 
     def wanted(self, output_path):
         """{name: (title, site)} of every card a written page shows."""
-        gone = [
-            p for p in self.pages if not os.path.isfile(os.path.join(output_path, p))
-        ]
+        # A preview save knows which files it rendered or removed: only those can be
+        # gone. Else (a full build, or not known) every page is looked for.
+        changed = incremental.changed_files(output_path)
+        pages = list(self.pages)
+        if changed is not None:
+            changed = {os.path.normpath(path) for path in changed}
+            pages = [p for p in pages if os.path.normpath(p) in changed]
+        gone = [p for p in pages if not os.path.isfile(os.path.join(output_path, p))]
         for page in gone:
             del self.pages[page]  # a page no longer written (a deleted post)
         return {
