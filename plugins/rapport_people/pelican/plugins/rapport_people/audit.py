@@ -480,11 +480,14 @@ def matches(automaton, text):
 
 
 def written_files(output_path):
-    """Every file under the output folder, whatever its extension."""
+    """(path, path relative to the output folder with "/" separators) of every file
+    under the output folder, whatever its extension."""
     for folder, dirs, files in os.walk(output_path):
         dirs.sort()
+        within = os.path.relpath(folder, output_path)  # once a folder, not a file
+        prefix = "" if within == os.curdir else within.replace(os.sep, "/") + "/"
         for name in sorted(files):
-            yield os.path.join(folder, name)
+            yield os.path.join(folder, name), prefix + name
 
 
 # Lines already searched and clean, remembered by hash so that memory stays flat: up to
@@ -525,8 +528,7 @@ def scan(output_path, automaton, clean=None):
     # remembered by its hash only. A file with a finding is not remembered, so that
     # every file that holds the same text is named.
     findings, searched = set(), set()
-    for path in written_files(output_path):
-        relative = os.path.relpath(path, output_path).replace(os.sep, "/")
+    for path, relative in written_files(output_path):
         if clean is not None:
             # Before the read: a file written after it gets a new stat, searched next.
             stat = _stat(path)

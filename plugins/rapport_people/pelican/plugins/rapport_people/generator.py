@@ -56,6 +56,7 @@ class PeopleGenerator(Generator):
         # The parsed files of listed people, for what the projection leaves out on
         # purpose (the photo's source file).
         self.listed_files = {p.slug: p for p in self.people.listed}
+        self._tag_slugs = {}
 
     def setting(self, name):
         return self.settings.get(name, defaults.DEFAULTS[name])
@@ -185,8 +186,12 @@ class PeopleGenerator(Generator):
         return template
 
     def tag_slug(self, tag):
-        """Pelican's own slug of a tag (TAG_REGEX_SUBSTITUTIONS), as its tag pages use."""
-        return Tag(tag, self.settings).slug
+        """Pelican's own slug of a tag (TAG_REGEX_SUBSTITUTIONS), as its tag pages use;
+        worked out once a build for each tag."""
+        slug = self._tag_slugs.get(tag)
+        if slug is None:
+            slug = self._tag_slugs[tag] = Tag(tag, self.settings).slug
+        return slug
 
     def tag_url(self, tag):
         """The URL of a tag's directory page, or None when the tag has no slug."""

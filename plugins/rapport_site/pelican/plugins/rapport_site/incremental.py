@@ -227,8 +227,14 @@ def _digest_object(value, mode):
         return _h(kind, value.name, value.url, value.per_page, value.orphans, *items)
     if isinstance(value, Page):
         # Every attribute (but the settings), by name: its objects, its paginator, its
-        # number and URLs.
-        return _h(
+        # number and URLs. Pelican makes a new Page for a list page's own, previous
+        # and next page: a Page with the attributes of one met before has its digest.
+        build = _current()
+        key = ("page", id(value.paginator), value.number, mode)
+        hit = build.memo.get(key)
+        if hit is not None and vars(hit[0]) == vars(value):
+            return hit[1]
+        result = _h(
             kind,
             *(
                 part
@@ -237,6 +243,8 @@ def _digest_object(value, mode):
                 for part in (name, digest(item, mode))
             ),
         )
+        build.memo[key] = (value, result)
+        return result
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
         return _h(kind, digest(fields, mode))
