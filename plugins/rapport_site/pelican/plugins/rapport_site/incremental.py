@@ -205,7 +205,15 @@ def _digest_object(value, mode):
             items.sort()
         return _h(kind, *items)
     if isinstance(value, dict):
-        pairs = sorted(((digest(k), v) for k, v in value.items()), key=lambda p: p[0])
+        # By its keys' digests: for keys that are all str, their UTF-8 order, which is
+        # their own order.
+        if all(type(k) is str for k in value):
+            keys = sorted(value)
+            pairs = [(_PLAIN[str](k), value[k]) for k in keys]
+        else:
+            pairs = sorted(
+                ((digest(k), v) for k, v in value.items()), key=lambda p: p[0]
+            )
         return _h(kind, *(part for k, v in pairs for part in (k, digest(v, mode))))
     if isinstance(value, Content):
         # Its url and save_as follow from its attributes and the settings.
@@ -246,8 +254,15 @@ def _digest_object(value, mode):
         build.memo[key] = (value, result)
         return result
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        return _h(kind, digest(fields, mode))
+        # Its fields, by name, in the order its class declares them.
+        return _h(
+            kind,
+            *(
+                part
+                for field in dataclasses.fields(value)
+                for part in (field.name, digest(getattr(value, field.name), mode))
+            ),
+        )
     struct_fields = getattr(type(value), "__struct_fields__", None)  # msgspec.Struct
     if struct_fields is not None:
         return _h(kind, *(digest(getattr(value, f), mode) for f in struct_fields))
