@@ -5,8 +5,9 @@ import dataclasses
 
 import pytest
 from pelican.paginator import Paginator
-from pelican.plugins.rapport_site import incremental
 from pelican.settings import DEFAULT_CONFIG
+
+from pelican.plugins.rapport_site import incremental
 
 
 @pytest.fixture

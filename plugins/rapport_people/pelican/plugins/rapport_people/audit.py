@@ -480,14 +480,22 @@ def matches(automaton, text):
 
 
 def written_files(output_path):
-    """(path, path relative to the output folder with "/" separators) of every file
-    under the output folder, whatever its extension."""
-    for folder, dirs, files in os.walk(output_path):
-        dirs.sort()
-        within = os.path.relpath(folder, output_path)  # once a folder, not a file
-        prefix = "" if within == os.curdir else within.replace(os.sep, "/") + "/"
-        for name in sorted(files):
-            yield os.path.join(folder, name), prefix + name
+    """(os.DirEntry, path relative to the output folder with "/" separators) of every
+    file under the output folder, whatever its extension: folder by folder, A to Z, a
+    folder's files before its subfolders. A symlinked folder is not entered (as
+    os.walk); a folder that cannot be read is an error, not skipped."""
+    folders = [(output_path, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        inner = []
+        for entry in entries:
+            if not entry.is_dir():
+                yield entry, prefix + entry.name
+            elif not entry.is_symlink():
+                inner.append((entry.path, f"{prefix}{entry.name}/"))
+        folders += reversed(inner)
 
 
 # Lines already searched and clean, remembered by hash so that memory stays flat: up to
@@ -506,9 +514,9 @@ class CleanFiles:
         self.stats = {}
 
 
-def _stat(path):
+def _stat(entry):
     # ctime too: no one can set it, and a rename leaves a file's own ctime alone.
-    st = os.stat(path)
+    st = entry.stat()
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
@@ -528,10 +536,11 @@ def scan(output_path, automaton, clean=None):
     # remembered by its hash only. A file with a finding is not remembered, so that
     # every file that holds the same text is named.
     findings, searched = set(), set()
-    for path, relative in written_files(output_path):
+    for entry, relative in written_files(output_path):
+        path = entry.path
         if clean is not None:
             # Before the read: a file written after it gets a new stat, searched next.
-            stat = _stat(path)
+            stat = _stat(entry)
             if known.get(relative) == stat:
                 now_clean[relative] = stat
                 continue
