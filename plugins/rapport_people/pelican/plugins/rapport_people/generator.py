@@ -103,15 +103,15 @@ class PeopleGenerator(Generator):
         for person in self.public:
             person_tweets = self.tweets_for(person, tweets)
             threads = person_tweets.get("tweet_threads")
+            photo, photo_files = self.write_photo(person)
             person = dataclasses.replace(
                 person,
                 # Threads come newest first.
                 last_talked=threads[0]["started"] if threads else None,
                 avatar_url=self.setting("PEOPLE_AVATAR_URL").format(slug=person.slug),
                 tag_links=tuple((t, self.tag_url(t)) for t in person.tags),
+                photo=photo,
             )
-            photo, photo_files = self.write_photo(person)
-            person = dataclasses.replace(person, photo=photo)
             written.update(photo_files)
             people.append(person)
             written.add(self.write_avatar(person))
@@ -238,7 +238,6 @@ class PeopleGenerator(Generator):
             self.setting("PEOPLE_AVATAR_SAVE_AS").format(slug=person.slug)
         )
         path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         write_if_changed(path, avatar_svg(person.slug, person.name))
         return save_as
 
@@ -322,14 +321,15 @@ class PeopleGenerator(Generator):
 
 
 def write_if_changed(path, data):
-    """Write `data` to `path` unless it holds them already: a preview save leaves an
-    unchanged avatar's file (and its stat, which the audit goes by) alone."""
+    """Write `data` to `path` (making its folder) unless it holds them already: a
+    preview save leaves an unchanged avatar's file (and its stat, which the audit goes
+    by) alone."""
     try:
         with open(path, "rb") as handle:
             if handle.read() == data:
                 return
     except FileNotFoundError:
-        pass
+        os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as handle:
         handle.write(data)
 
