@@ -64,13 +64,18 @@ def test_a_warm_build_draws_nothing_and_stale_cards_go(tmp_path, subprocess_buil
     first = {p.name: p.read_bytes() for p in (tmp_path / "out/cards").iterdir()}
     stale = tmp_path / "out/cards/0000stale.png"
     stale.write_bytes(b"a withdrawn person's card")
-    # Mark one cached card: a warm build copies it rather than drawing it again.
+    # Mark one cached card and take it out of the site: a warm build copies it from
+    # the cache rather than drawing it again, and leaves the other cards as they are.
     marked = sorted(first)[0]
     (tmp_path / "c/social-cards" / marked).write_bytes(b"from the cache")
+    (tmp_path / "out/cards" / marked).unlink()
+    kept = sorted(first)[1]
+    kept_stat = (tmp_path / "out/cards" / kept).stat()
     result, _ = subprocess_build(SETTINGS, overrides)
     assert result.returncode == 0, result.stderr[-2000:]
     second = {p.name: p.read_bytes() for p in (tmp_path / "out/cards").iterdir()}
     assert second == {**first, marked: b"from the cache"}
+    assert (tmp_path / "out/cards" / kept).stat().st_mtime_ns == kept_stat.st_mtime_ns
 
 
 def test_a_card_is_named_by_what_it_shows(tmp_path):

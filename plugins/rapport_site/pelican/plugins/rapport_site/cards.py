@@ -102,40 +102,35 @@ class SocialCards:
         cache = Path(self.settings.get("CACHE_PATH") or folder) / "social-cards"
         cache.mkdir(parents=True, exist_ok=True)
         wanted = self.wanted(output_path)
-        # Both folders read once: a site has a card per page.
-        in_cache, in_folder = _file_sizes(cache), _file_sizes(folder)
+        # Both folders listed once: a site has a card per page. A card's name is a
+        # digest of all it is drawn from, and a card's file is only ever written whole
+        # (aside, then renamed into place): a file of that name is that card, and a
+        # preview save copies only new cards.
+        in_cache, in_folder = set(os.listdir(cache)), set(os.listdir(folder))
         drawn = 0
         for name, (title, site) in sorted(wanted.items()):
             cached = cache / name
             if name not in in_cache:
-                data = draw(title, site, self.settings)
-                temp = cached.with_suffix(".tmp")
-                temp.write_bytes(data)
-                os.replace(temp, cached)
-                in_cache[name] = len(data)
+                _write_whole(cached, draw(title, site, self.settings))
+                in_cache.add(name)
                 drawn += 1
-            # A card's name is a digest of all it is drawn from: a file of that name
-            # and size is that card (a preview save copies only new cards).
-            if in_folder.get(name) != in_cache[name]:
-                shutil.copyfile(cached, folder / name)
-        for stale in folder.iterdir():
+            if name not in in_folder:
+                _write_whole(folder / name, cached.read_bytes())
+        for name in sorted(in_folder - wanted.keys()):
             # A card of a withdrawn person's page shows their name: it goes too.
-            if stale.name not in wanted:
-                if stale.is_dir():
-                    shutil.rmtree(stale)
-                else:
-                    stale.unlink()
+            stale = folder / name
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
         return drawn, len(wanted) - drawn
 
 
-def _file_sizes(folder):
-    """{name: size} of the files in `folder`."""
-    sizes = {}
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_file():
-                sizes[entry.name] = entry.stat().st_size
-    return sizes
+def _write_whole(path, data):
+    """Write `data` to `path` so that no reader ever finds part of it."""
+    temp = path.with_suffix(".tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
 
 
 def _lines(text, font, width, most=3):
