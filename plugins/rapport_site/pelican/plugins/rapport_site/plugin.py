@@ -4,7 +4,7 @@ import logging
 
 from pelican import signals
 
-from . import cards, incremental, search
+from . import cards, incremental, search, taxonomy
 from .filters import FILTERS
 from .headers import (
     META_CSP,
@@ -107,6 +107,13 @@ def write_social_cards(pelican):
         logger.info("Social cards: %d drawn, %d from the cache", drawn, cached)
 
 
+def post_lists(generator):
+    """article_generator_finalized receiver: tag, category and author pages pick their
+    posts from sets (taxonomy.py)."""
+    if enabled(generator.settings):
+        taxonomy.post_lists(generator)
+
+
 def index_before_audit(pelican):
     """rapport_before_audit receiver: the search index, so that the audit reads it."""
     if enabled(pelican.settings):
@@ -120,6 +127,7 @@ def register():
     # (the social cards follow the pages that are left).
     incremental.register()
     signals.finalized.connect(finalized)
+    signals.article_generator_finalized.connect(post_lists)
     signals.generator_init.connect(search.wait_before_writing)
     signals.get_writer.connect(search.new_run)
     # The people plugin's privacy audit sends this first, so that it reads the index.
