@@ -482,9 +482,10 @@ def matches(automaton, text):
 def written_files(output_path):
     """(os.DirEntry, path relative to the output folder with "/" separators) of every
     file under the output folder, whatever its extension: folder by folder, A to Z, a
-    folder's files before its subfolders. A symlinked folder is not entered (as
-    os.walk); a folder that cannot be read is an error, not skipped."""
-    folders = [(output_path, "")]
+    folder's files before its subfolders. A folder linked in by a symlink is read too,
+    as a web server would serve it (each real folder once through links); a folder that
+    cannot be read is an error, not skipped."""
+    folders, linked = [(output_path, "")], set()
     while folders:
         folder, prefix = folders.pop()
         with os.scandir(folder) as listing:
@@ -493,8 +494,13 @@ def written_files(output_path):
         for entry in entries:
             if not entry.is_dir():
                 yield entry, prefix + entry.name
-            elif not entry.is_symlink():
-                inner.append((entry.path, f"{prefix}{entry.name}/"))
+                continue
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if real in linked:  # a link back up the tree: read once
+                    continue
+                linked.add(real)
+            inner.append((entry.path, f"{prefix}{entry.name}/"))
         folders += reversed(inner)
 
 
