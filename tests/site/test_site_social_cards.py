@@ -86,3 +86,29 @@ def test_a_card_is_named_by_what_it_shows(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out/cards").iterdir()) == sorted(
         u.rsplit("/", 1)[1] for u in (one, other)
     )
+
+
+def test_a_preview_save_drops_the_card_of_every_page_it_did_not_produce(
+    tmp_path, monkeypatch
+):
+    """Even a page removed by an earlier save whose cards step never ran (it failed):
+    what the last finished save produced is what stays."""
+    from pelican.plugins.rapport_site import incremental
+
+    cards = SocialCards({"SITENAME": "Site", "CACHE_PATH": str(tmp_path / "c")})
+    kept = cards.url("Kept", page="kept/index.html")
+    cards.url("Withdrawn", page="withdrawn/index.html")
+    monkeypatch.setattr(
+        incremental, "produced_files", lambda output: {"kept/index.html"}
+    )
+    cards.write(tmp_path / "out")
+    assert [p.name for p in (tmp_path / "out/cards").iterdir()] == [kept.split("/")[1]]
+    assert list(cards.pages) == ["kept/index.html"]
+
+
+def test_a_card_is_named_by_its_colours_too(tmp_path):
+    plain = SocialCards({"SITENAME": "Site"})
+    dark = SocialCards(
+        {"SITENAME": "Site", "SOCIAL_CARD_COLOURS": ("#000", "#fff", "#f00", "#888")}
+    )
+    assert plain.url("One") != dark.url("One")

@@ -40,22 +40,46 @@ def test_objects_with_their_own_equality_compare_as_in_a_list():
     assert "".join(["t", "ag"]) in PostList(["tag"])  # equal, not the same object
     assert 1.0 in PostList([1])
 
+    class Proxy:
+        def __eq__(self, other):
+            return True
+
+        __hash__ = object.__hash__
+
+    assert Post() in PostList([Proxy()])  # as a list asks the item's own equality
+
+
+def test_a_post_list_changed_around_its_methods_or_pickled_still_answers_right():
+    import copy
+    import pickle
+
+    a, b = Post(), Post()
+    posts = PostList([a])
+    list.append(posts, b)  # in C, past PostList's own append
+    assert b in posts
+    for twin in (
+        pickle.loads(pickle.dumps(PostList([a]))),
+        copy.deepcopy(PostList([a])),
+    ):
+        assert type(twin) is PostList and len(twin) == 1
+        assert twin[0] in twin and a not in twin
+
 
 def test_post_lists_swaps_every_list_in_place_and_in_the_context():
     a, b = Post(), Post()
+    tags = {"x": [a], "y": [a, b]}
     categories, authors = [("misc", [a, b])], [("ann", [b])]
-    context = {"tags": [("x", [a])], "categories": categories, "authors": authors}
+    # As Pelican's _update_context leaves them: the context holds the same lists.
+    context = {"tags": list(tags.items()), "categories": categories, "authors": authors}
     generator = types.SimpleNamespace(
-        tags={"x": [a], "y": [a, b]},
-        categories=categories,
-        authors=authors,
-        context=context,
+        tags=tags, categories=categories, authors=authors, context=context
     )
+    pairs = context["tags"]
     post_lists(generator)
     assert all(type(v) is PostList for v in generator.tags.values())
-    assert context["tags"] == list(generator.tags.items())
-    assert context["tags"][1][1] is generator.tags["y"]
-    # The context holds the generator's own lists of categories and authors.
+    assert context["tags"] is pairs  # replaced in place, as categories and authors
+    assert pairs == list(generator.tags.items())
+    assert pairs[1][1] is generator.tags["y"]  # one list a tag, as before
     assert generator.categories is categories and context["authors"] is authors
     assert type(categories[0][1]) is PostList and categories[0][1] == [a, b]
     assert type(authors[0][1]) is PostList and authors[0][1] == [b]

@@ -15,6 +15,7 @@ import shutil
 from io import BytesIO
 from pathlib import Path
 
+import PIL
 from jinja2 import pass_context
 from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
 
@@ -68,7 +69,14 @@ class SocialCards:
         """The card's URL (relative to SITEURL) for a page titled `title`."""
         site = self.settings.get("SITENAME", "")
         key = "\0".join(
-            (DRAWING_VERSION, title, site, repr(self.settings["SOCIAL_CARD_SIZE"]))
+            (
+                DRAWING_VERSION,
+                PIL.__version__,  # its default font draws the text
+                title,
+                site,
+                repr(self.settings["SOCIAL_CARD_SIZE"]),
+                repr(self.settings["SOCIAL_CARD_COLOURS"]),
+            )
         )
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20] + ".png"
         if page is None:
@@ -79,14 +87,21 @@ class SocialCards:
 
     def wanted(self, output_path):
         """{name: (title, site)} of every card a written page shows."""
-        # A preview save knows which files it rendered or removed: only those can be
-        # gone. Else (a full build, or not known) every page is looked for.
-        changed = incremental.changed_files(output_path)
-        pages = list(self.pages)
-        if changed is not None:
-            changed = {os.path.normpath(path) for path in changed}
-            pages = [p for p in pages if os.path.normpath(p) in changed]
-        gone = [p for p in pages if not os.path.isfile(os.path.join(output_path, p))]
+        # A preview save knows every file it produced (this save's, and so whatever an
+        # earlier save that failed left unchecked); else every page is looked for.
+        produced = incremental.produced_files(output_path)
+        if produced is None:
+            gone = [
+                p
+                for p in self.pages
+                if not os.path.isfile(os.path.join(output_path, p))
+            ]
+        else:
+            gone = [
+                p
+                for p in self.pages
+                if os.path.normpath(p).replace(os.sep, "/") not in produced
+            ]
         for page in gone:
             del self.pages[page]  # a page no longer written (a deleted post)
         return {

@@ -554,6 +554,17 @@ def changed_files(output_path):
     return [os.path.relpath(path, root).replace(os.sep, "/") for path in state.changed]
 
 
+def produced_files(output_path):
+    """The files the last finished preview save wrote or left as they were, relative to
+    `output_path` with "/" separators; None outside preview mode."""
+    root = os.path.realpath(output_path)
+    state = _STATES.get(root)
+    if state is None or state.changed is None:
+        return None
+    cut = len(root) + 1
+    return {path[cut:].replace(os.sep, "/") for path in state.known}
+
+
 def summary_line(build):
     """What the build rendered, e.g. "1 post, 12 list pages, 0.8 s"."""
     counts = {}

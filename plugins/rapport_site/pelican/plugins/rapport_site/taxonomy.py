@@ -13,19 +13,31 @@ byte-identical.
 
 
 class PostList(list):
-    """A list of posts whose `in` is a set lookup (for a post, which is equal only to
-    itself) until the list changes; then, or for an object with an equality of its
-    own, it scans as a list does."""
+    """A list of posts whose `in` is a set lookup (for posts, each equal only to
+    itself) until the list changes; then, or for a list or an object with an equality
+    of its own, it scans as a list does."""
 
     def __init__(self, posts):
         super().__init__(posts)
-        # Ids of the posts the list holds (and so keeps alive); None once it changed.
-        self._members = frozenset(map(id, self))
+        # Ids of the posts the list holds (and so keeps alive), with their count; None
+        # once the list changed, or when an item compares otherwise than by identity.
+        self._members = None
+        if all(type(post).__eq__ is object.__eq__ for post in self):
+            self._members = frozenset(map(id, self))
+        self._count = len(self)
 
     def __contains__(self, item):
-        if self._members is not None and type(item).__eq__ is object.__eq__:
+        if (
+            self._members is not None
+            and len(self) == self._count  # list.append(posts, p) bypasses ours
+            and type(item).__eq__ is object.__eq__
+        ):
             return id(item) in self._members
         return super().__contains__(item)
+
+    def __reduce__(self):
+        # A copy or an unpickled list holds other objects: it makes its own set.
+        return PostList, (list(self),)
 
 
 def _forgetting(name):
@@ -46,13 +58,23 @@ for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__", "append",
 
 
 def post_lists(generator):
-    """Make every tag's, category's and author's
-    list of posts a PostList; the context's flattened tags (Pelican's _update_context)
-    made again from them, so that each tag has one list."""
+    """Make every tag's, category's and author's list of posts a PostList, in the
+    generator and in the context (where Pelican's _update_context put the same lists:
+    its pairs are replaced in place)."""
+    made = {}  # id of a list -> (that list, held so the id stays its own; its PostList)
+
+    def post_list(posts):
+        hit = made.get(id(posts))
+        if hit is None:
+            hit = made[id(posts)] = (posts, PostList(posts))
+        return hit[1]
+
     for tag, posts in generator.tags.items():
-        generator.tags[tag] = PostList(posts)
-    if "tags" in generator.context:
-        generator.context["tags"] = list(generator.tags.items())
-    for pairs in (generator.categories, generator.authors):
-        # In place: the context holds these very lists.
-        pairs[:] = [(name, PostList(posts)) for name, posts in pairs]
+        generator.tags[tag] = post_list(posts)
+    for pairs in (
+        generator.context.get("tags"),
+        generator.categories,
+        generator.authors,
+    ):
+        for at, (name, posts) in enumerate(pairs or ()):
+            pairs[at] = (name, post_list(posts))
