@@ -280,18 +280,27 @@ def test_scan_finds_each_line_of_a_secret_in_any_case_and_wrapping(
 
 def test_a_folder_linked_into_the_output_is_searched_once_per_real_folder(tmp_path):
     """A web server (and the GitHub Pages artifact) serves what a linked folder holds;
-    a link back up the tree is followed once, not forever."""
+    each real folder is read once, so a link back up the tree ends."""
     secrets = [("zoe", "private.notes", "first line of the note")]
-    outside = tmp_path / "photos"
-    outside.mkdir()
-    (outside / "caption.txt").write_text("first line of the note", encoding="utf-8")
+    for name in ("photos", "notes"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "caption.txt").write_text(
+            "first line of the note", encoding="utf-8"
+        )
     site = tmp_path / "site"
     (site / "a").mkdir(parents=True)
-    (site / "a" / "index.html").write_text("<p>fine</p>", encoding="utf-8")
-    (site / "photos").symlink_to(outside, target_is_directory=True)
+    (site / "a" / "link").symlink_to(tmp_path / "photos", target_is_directory=True)
+    (site / "a" / "link2").symlink_to(tmp_path / "photos", target_is_directory=True)
     (site / "a" / "up").symlink_to(site, target_is_directory=True)
+    (site / "a" / "zz.html").write_text("<p>first line of the note</p>", "utf-8")
+    (site / "b").symlink_to(tmp_path / "notes", target_is_directory=True)
     findings = scan(site, build_automaton(secrets))  # and it ends
-    assert {f.path for f in findings} == {"photos/caption.txt"}
+    assert {f.path for f in findings} == {
+        "a/link/caption.txt",  # the second link to the same folder is not read again
+        "a/zz.html",
+        "a/up/a/zz.html",  # the site again, once, through the link up the tree
+        "b/caption.txt",
+    }
 
 
 def test_a_long_secret_counts_only_when_it_appears_whole():
