@@ -134,3 +134,25 @@ def test_an_index_the_audit_refuses_is_not_moved_in(tmp_path, capsys, monkeypatc
     assert "pagefind/fragment/en_leak.pf_fragment: private.notes of ada-example" in out
     assert "Zanzibarquux" not in out
     assert not (tmp_path / "output" / "pagefind").exists()
+
+
+def test_a_save_clears_its_own_and_ended_staging_folders_not_a_running_previews(
+    tmp_path,
+):
+    """Two previews of one site share CACHE_PATH/search: neither removes the folder
+    the other is writing its index into."""
+    import subprocess
+    import sys
+
+    from pelican.plugins.rapport_site.search import clear_staging
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    names = [f"old-{os.getpid()}-0", f"new-{os.getpid()}-1", f"new-{os.getpid()}-2",
+             f"new-{os.getppid()}-0", f"old-{ended}-3"]  # fmt: skip
+    for name in names:
+        (tmp_path / name / "pagefind").mkdir(parents=True)
+    clear_staging(tmp_path, keep=tmp_path / f"new-{os.getpid()}-2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"new-{os.getpid()}-2", f"new-{os.getppid()}-0"]
+    )

@@ -285,9 +285,7 @@ class _Later:
         # The bundle in the staging folder has the path it will have in the output.
         made = staged / settings["SEARCH_BUNDLE_DIR"]
         try:
-            for old in trash.parent.iterdir():  # this one's, and a failed save's
-                if old != staged:
-                    shutil.rmtree(old, ignore_errors=True)
+            clear_staging(trash.parent, keep=staged)
             _write_index(settings, Path(output), made)
             # Named as they will be in the output folder; a finding raises.
             signals.signal("rapport_audit_staged").send(pelican, root=str(staged))
@@ -307,6 +305,29 @@ class _Later:
         print(
             f"Search index updated, {time.perf_counter() - started:.1f} s", flush=True
         )
+
+
+def clear_staging(work, keep):
+    """Remove the staging folders in `work` (old-<pid>-<n>, new-<pid>-<n>) of this
+    process but `keep`, and those of processes that have ended (a failed save's, an
+    ended preview's); another running preview's are its own."""
+    for folder in work.iterdir():
+        _, _, rest = folder.name.partition("-")
+        pid = rest.partition("-")[0]
+        if folder == keep or not pid.isdigit():
+            continue
+        if int(pid) == os.getpid() or not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)  # no signal: only whether the process is there
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def wait_for_index():
